@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make run` (the app with demo content) and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS ?= automatic
+# uv runs as a module of the selected Python (pyenv reads .python-version), so
+# nothing needs to be on PATH.
+UV := python3 -m uv
+PYTHON := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures check-deploy clean
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen --all-groups --quiet
+
+run: install  ## Run the app with the demo course on http://127.0.0.1:8000
+	DEBUG=1 $(PYTHON) manage.py migrate --noinput
+	DEBUG=1 $(PYTHON) manage.py load_demo
+	DEBUG=1 $(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install  ## The test suite on SQLite (what CI runs first)
+	$(UV) run --frozen pytest
+
+test-postgres: install  ## The same suite on PostgreSQL and Redis
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(UV) run --frozen pytest
+
+install-e2e:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+e2e: install install-e2e  ## Browser tests in headless Chromium
+	$(UV) run --frozen pytest -m e2e
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures --check
+	DEBUG=1 $(UV) run --frozen python manage.py makemigrations --check --dry-run
+
+check-deploy: install  ## Django's deployment checklist with production-like settings
+	SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=quiz.example.org DATABASE_URL=$(PG_URL) \
+	  REDIS_URL=$(REDIS_TEST_URL) $(UV) run --frozen python manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+fixtures: install  ## Rebuild fixtures/*.json from fixtures/content/*.toml
+	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures

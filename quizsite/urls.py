@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lessons import views as lesson_views
+
+admin.site.site_header = "Quiz site administration"
+admin.site.site_title = "Quiz site admin"
+
+urlpatterns = [
+    path("", include("lessons.urls")),
+    path("accounts/signup/", lesson_views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", lesson_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", lesson_views.favicon),
+]

@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as ids are reused between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def course(db):
+    """The shipped leiomyosarcoma course, loaded from its JSON fixture."""
+    call_command("loaddata", "leiomyosarcoma", verbosity=0)
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(username="sam")
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def educator(db):
+    user = UserFactory(username="edna", is_staff=True)
+    user.groups.add(Group.objects.get(name="Educators"))
+    return user
+
+
+@pytest.fixture
+def instructor(db):
+    user = UserFactory(username="ivan", is_staff=True)
+    user.groups.add(Group.objects.get(name="Instructors"))
+    return user
