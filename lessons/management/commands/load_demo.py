@@ -1,0 +1,40 @@
+"""Load the shipped course and demo accounts, for a local run of the app."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = [
+    # username, role group (None: student), is_staff, is_superuser
+    ("student", None, False, False),
+    ("educator", "Educators", True, False),
+    ("instructor", "Instructors", True, False),
+    ("admin", None, True, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the leiomyosarcoma course and demo accounts (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo creates accounts with a known password: run it with DEBUG=1."
+            )
+        with transaction.atomic():
+            call_command("loaddata", "leiomyosarcoma", verbosity=0)
+            for username, group_name, is_staff, is_superuser in DEMO_ACCOUNTS:
+                user, created = User.objects.get_or_create(
+                    username=username,
+                    defaults={"is_staff": is_staff, "is_superuser": is_superuser},
+                )
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save()
+                if group_name:
+                    user.groups.add(Group.objects.get(name=group_name))
+        names = ", ".join(name for name, *_ in DEMO_ACCOUNTS)
+        self.stdout.write(f"Demo course loaded. Accounts {names}; password {DEMO_PASSWORD}")

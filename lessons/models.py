@@ -1,0 +1,550 @@
+"""The teaching domain: source texts, lessons, questions, and learners' attempts.
+
+Source ──< Passage >──< Sentence (deduplicated; keeps every passage it appears in)
+Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
+Learner ──< Attempt ──< Response >── Question
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Source(models.Model):
+    """A text that lessons and questions are derived from."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    text = models.TextField(help_text="The text exactly as it was brought in.")
+    checksum = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 of the text, to recognise a text seen before.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The checksum is a pure function of the text; keeping it in step here
+        # means no caller can store a stale one.
+        self.checksum = self.checksum_of(self.text)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def checksum_of(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Passage(models.Model):
+    """One passage (paragraph or web snippet) of a source, in source order."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="passage_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} · passage {self.number}"
+
+    @property
+    def number(self) -> int:
+        """1-based, as people count passages."""
+        return self.position + 1
+
+
+class Sentence(models.Model):
+    """A distinct sentence of a source. Repeats across passages are one row that
+    remembers every passage it stands in, so provenance survives deduplication."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sentences")
+    position = models.PositiveIntegerField(help_text="Order of first appearance in the source.")
+    text = models.TextField()
+    passages = models.ManyToManyField(Passage, related_name="sentences")
+    is_noise = models.BooleanField(
+        default=False, help_text="Web noise or a fragment: kept for provenance, never taught."
+    )
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="sentence_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self) -> LessonQuerySet:
+        return self.filter(published=True)
+
+
+class Lesson(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="lessons")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(help_text="One or two sentences shown on the lesson list.")
+    position = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=False)
+    content_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Bumped whenever the lesson's questions change; keys the question cache.",
+    )
+    sentences = models.ManyToManyField(
+        Sentence, through="LessonSentence", related_name="lessons", blank=True
+    )
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson_detail", kwargs={"slug": self.slug})
+
+
+class LessonSentence(models.Model):
+    """A sentence of the lesson's reading content, in reading order."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_sentences")
+    sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "sentence"], name="lesson_sentence_once"),
+            models.UniqueConstraint(fields=["lesson", "position"], name="lesson_sentence_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} · {self.position + 1}"
+
+    def clean(self) -> None:
+        if self.lesson_id and self.sentence_id and self.sentence.source_id != self.lesson.source_id:
+            raise ValidationError(
+                {"sentence": "This sentence is from another source than the lesson."}
+            )
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self) -> QuestionQuerySet:
+        return self.filter(status=Question.Status.PUBLISHED)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = "single", "Single choice"
+        MULTIPLE_ANSWER = "multiple", "Multiple answer (select all that apply)"
+        TRUE_FALSE = "true_false", "True or false"
+        FILL_BLANK = "fill_blank", "Fill in the blank"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Origin(models.TextChoices):
+        AUTHORED = "authored", "Authored"
+        DERIVED = "derived", "Derived from the text"
+
+    BLANK = "____"
+    CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_ANSWER, Kind.TRUE_FALSE})
+    ONE_CORRECT_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.TRUE_FALSE})
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    prompt = models.TextField(
+        help_text="For fill in the blank, write the blank as ____ (four underscores)."
+    )
+    explanation = models.TextField(
+        blank=True, help_text="Why the right answer is right and the tempting wrong one is wrong."
+    )
+    provenance = models.ForeignKey(
+        Sentence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The exact source sentence this question tests.",
+    )
+    provenance_passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The passage the sentence is cited from.",
+    )
+    highlight = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The words of the source sentence this question tests, highlighted in feedback.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.AUTHORED)
+    flags = models.JSONField(
+        default=list, blank=True, help_text="What an educator should check in a derived draft."
+    )
+    derivation = models.ForeignKey(
+        "Derivation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The derivation that drafted this question.",
+    )
+    derived_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The draft's content as derived, to tell a published-unchanged draft "
+        "from an edited one.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson", "position", "pk"]
+        indexes = [models.Index(fields=["lesson", "status", "position"])]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def uses_choices(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.FILL_BLANK and self.prompt.count(self.BLANK) != 1:
+            errors["prompt"] = (
+                f"A fill-in-the-blank prompt needs exactly one blank, written {self.BLANK}."
+            )
+        if self.provenance_id:
+            if self.lesson_id and self.provenance.source_id != self.lesson.source_id:
+                errors["provenance"] = (
+                    "The provenance sentence is from another source than the lesson."
+                )
+            elif self.provenance.text not in self.provenance.source.text:
+                errors["provenance"] = (
+                    "The provenance sentence is not quoted exactly from its source text."
+                )
+            elif self.highlight and self.highlight not in self.provenance.text:
+                errors["highlight"] = (
+                    "The highlighted words must appear in the provenance sentence."
+                )
+            if (
+                self.provenance_passage_id
+                and not self.provenance.passages.filter(pk=self.provenance_passage_id).exists()
+            ):
+                errors["provenance_passage"] = (
+                    "The provenance sentence does not appear in this passage."
+                )
+        if self.is_published:
+            if not self.explanation.strip():
+                errors["explanation"] = "A published question needs an explanation."
+            if not self.provenance_id:
+                errors["provenance"] = (
+                    "A published question needs its source sentence (provenance)."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_choices(self, choices: list[Choice]) -> None:
+        """The rules for a question's choices. The admin calls this with the
+        submitted inline rows; tests and services with the saved ones."""
+        live = [c for c in choices if c.text.strip()]
+        correct = sum(1 for c in live if c.is_correct)
+        if not self.uses_choices:
+            if live:
+                raise ValidationError(
+                    "Fill-in-the-blank questions take accepted answers, not choices."
+                )
+            return
+        if len(live) < 2:
+            raise ValidationError("A choice question needs at least two choices.")
+        if self.kind == self.Kind.TRUE_FALSE and len(live) != 2:
+            raise ValidationError("A true/false question has exactly two choices: True and False.")
+        if self.kind in self.ONE_CORRECT_KINDS and correct != 1:
+            raise ValidationError(
+                f"A {self.get_kind_display().lower()} question needs exactly one correct choice "
+                f"(it has {correct})."
+            )
+        if self.kind == self.Kind.MULTIPLE_ANSWER and correct < 1:
+            raise ValidationError("A multiple-answer question needs at least one correct choice.")
+
+    def clean_accepted_answers(self, accepted: list[AcceptedAnswer]) -> None:
+        live = [a for a in accepted if a.text.strip()]
+        if self.kind == self.Kind.FILL_BLANK and not live:
+            raise ValidationError(
+                "A fill-in-the-blank question needs at least one accepted answer."
+            )
+        if self.kind != self.Kind.FILL_BLANK and live:
+            raise ValidationError("Accepted answers are only for fill-in-the-blank questions.")
+
+    def full_clean_with_answers(self) -> None:
+        """Validate the question and its saved answers together."""
+        self.full_clean()
+        self.clean_choices(list(self.choices.all()))
+        self.clean_accepted_answers(list(self.accepted_answers.all()))
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True, help_text="Shown when a learner picks this choice.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AcceptedAnswer(models.Model):
+    """An answer accepted for a fill-in-the-blank question. Learners' answers are
+    compared after normalising case, spacing, punctuation and dashes."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="accepted_answers"
+    )
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["question", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Attempt(models.Model):
+    """One go at a lesson's quiz by one learner."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Share of questions answered correctly, 0 to 1, once finished.",
+    )
+    question_ids = models.JSONField(
+        default=list, help_text="The questions of this attempt, in the order they are asked."
+    )
+    seed = models.PositiveIntegerField(
+        default=0, help_text="Shuffles the choices once per attempt, the same on every reload."
+    )
+    is_retry = models.BooleanField(
+        default=False, help_text="A short attempt of the questions missed in an earlier one."
+    )
+    answered_count = models.PositiveIntegerField(default=0)
+    correct_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson"],
+                condition=Q(finished_at__isnull=True),
+                name="attempt_one_unfinished_per_learner_lesson",
+                violation_error_message="You already have an unfinished attempt at this lesson.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=1)),
+                name="attempt_score_between_0_and_1",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "lesson", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.lesson} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def question_count(self) -> int:
+        return len(self.question_ids)
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None
+
+    def choice_order(self, question_id: int, choice_ids: list[int]) -> list[int]:
+        """The choices of one question in this attempt's shuffled order: random
+        once per attempt, and the same on every reload."""
+        order = sorted(choice_ids)
+        random.Random(f"{self.seed}:{question_id}").shuffle(order)
+        return order
+
+
+class Response(models.Model):
+    """A learner's answer to one question within one attempt."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    answer = models.JSONField(
+        help_text='What was submitted: {"choices": [ids]} or {"text": "..."}.'
+    )
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+    time_taken = models.DurationField(null=True, blank=True)
+    question_snapshot = models.JSONField(
+        default=dict,
+        help_text="The question as the learner saw it (prompt, choices, answers), so a later "
+        "edit never rewrites what was answered.",
+    )
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"],
+                name="response_one_per_question_per_attempt",
+                violation_error_message="This question has already been answered in this attempt.",
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · Q{self.question_id} · {'right' if self.is_correct else 'wrong'}"
+
+
+class ReviewCard(models.Model):
+    """The spaced-repetition state of one question for one learner (FSRS)."""
+
+    class State(models.IntegerChoices):
+        # Values as in the fsrs package's State enum.
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    last_correct = models.BooleanField(default=False)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="review_card_once"),
+        ]
+        indexes = [models.Index(fields=["learner", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · Q{self.question_id} · due {self.due:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """An answer given in the review queue, outside any attempt."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="reviews")
+    answer = models.JSONField()
+    is_correct = models.BooleanField()
+    rating = models.PositiveSmallIntegerField()
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    time_taken = models.DurationField(null=True, blank=True)
+    card_review_number = models.PositiveIntegerField(
+        help_text="Which review of the card this was; a replay of the same one is refused."
+    )
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "question", "card_review_number"],
+                name="review_once_per_card_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · Q{self.question_id} · {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class Derivation(models.Model):
+    """One run of deriving lessons and draft questions from a text an educator
+    brought: its progress while it runs and what it created."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="The text as brought in.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    message = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="derivations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lesson_count = models.PositiveIntegerField(default=0)
+    question_count = models.PositiveIntegerField(
+        default=0, help_text="Drafts created; the base of the published/edited/deleted shares."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="derivation_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

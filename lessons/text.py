@@ -1,0 +1,294 @@
+"""Plain-text helpers shared by grading, the fixtures and derivation.
+
+Everything here is pure: text in, data out, no database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import syntok.segmenter as segmenter
+from rapidfuzz import fuzz
+
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Near-duplicate threshold for sentences across passages (see shared research notes:
+# fuzz.ratio >= 85 matched this text's repeats without false merges; 90 is safer).
+NEAR_DUPLICATE_RATIO = 90
+
+# Words that start a new sentence when a web page ran two sentences together
+# without a full stop ("... smooth muscle Cells There are ..."): a stray capitalised
+# word after a lower-case one, then one of these sentence openers.
+_RUN_ON_STARTERS = (
+    "There|It|The|This|These|They|Those|Most|Many|Some|People|In|On|At|By|During|After|"
+    "Before|When|While|Its|Their|He|She|We|A|An|Sarcomas|Smooth|Since|However|Today"
+)
+_RUN_ON = re.compile(rf"\b[a-z]+ [A-Z][a-z]+( )(?:{_RUN_ON_STARTERS}) [a-z]")
+_LIST_ITEM = re.compile(r"^\d{1,2}\s+\S")
+_NOISE = re.compile(
+    r"^(click|tap|read|learn|see|visit|subscribe|sign up)\b.*\b(here|more|information|below)\b",
+    re.IGNORECASE,
+)
+NEVER_TAUGHT = frozenset({"web noise", "heading"})
+_SPACES = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s%]")
+
+
+def normalise_answer(text: str) -> str:
+    """Fold what a learner may type differently without meaning anything different:
+    case, accents' composition, dashes, punctuation and spacing."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for dash in DASHES:
+        text = text.replace(dash, "-")
+    text = text.replace("-", " ")
+    text = _PUNCTUATION.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def answer_key(text: str) -> str:
+    """What two answers must share to count as the same answer: the normalised
+    text without any spaces, so "L.M.S", "5 – 10 %" and "5-10%" match their
+    plain spellings."""
+    return normalise_answer(text).replace(" ", "")
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise_text(text: str) -> str:
+    """The text as the splitter reads it: Unicode composed (NFC), one kind of line
+    break and space, no invisible or control characters. Plain text already in
+    that form comes back unchanged, so sentences stay quotable from it."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _ODD_SPACES.sub(" ", text)
+    return _CONTROL.sub("", text)
+
+
+def normalise_sentence(text: str) -> str:
+    """A key for recognising the same sentence written with other spacing or dashes."""
+    return normalise_answer(text)
+
+
+@dataclass
+class SentenceSpan:
+    """A sentence exactly as it stands in its passage, with flags for noise."""
+
+    text: str
+    passage: int
+    is_noise: bool = False
+    reason: str = ""
+
+
+@dataclass
+class SplitSource:
+    passages: list[str]
+    sentences: list[SplitSentence]
+
+
+@dataclass
+class SplitSentence:
+    """A distinct sentence and every passage it (or a near-duplicate of it) stands in."""
+
+    text: str
+    passages: list[int] = field(default_factory=list)
+    is_noise: bool = False
+    reason: str = ""
+
+
+def split_passages(text: str) -> list[str]:
+    """Passages are the text's non-blank lines (paragraphs or web snippets)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _raw_sentences(passage: str) -> list[str]:
+    spans: list[str] = []
+    for paragraph in segmenter.analyze(passage):
+        for sentence in paragraph:
+            start = sentence[0].offset
+            end = sentence[-1].offset + len(sentence[-1].value)
+            spans.append(passage[start:end].strip())
+    return spans
+
+
+def _split_run_ons(sentence: str) -> list[str]:
+    cuts = [m.start(1) for m in _RUN_ON.finditer(sentence)]
+    bounds = [0, *cuts, len(sentence)]
+    parts = (sentence[a:b].strip() for a, b in itertools.pairwise(bounds))
+    return [p for p in parts if p]
+
+
+def _merge_lists(sentences: list[str]) -> list[str]:
+    """Numbered list items ("1  a lump or swelling.") belong to the sentence that
+    introduces them ("These may include:"), so they stay one sentence."""
+    merged: list[str] = []
+    for sentence in sentences:
+        if (
+            merged
+            and _LIST_ITEM.match(sentence)
+            and (merged[-1].rstrip().endswith(":") or re.search(r":\s+\d{1,2}\s", merged[-1]))
+        ):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return merged
+
+
+# A short line with none of these is a heading ("Signs and symptoms of X."), not a
+# sentence.
+_COMMON_VERBS = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "affects",
+        "affect",
+        "arises",
+        "arise",
+        "spreads",
+        "spread",
+        "includes",
+        "include",
+        "consists",
+        "consist",
+        "belongs",
+        "belong",
+        "develop",
+        "develops",
+        "refers",
+        "refer",
+        "means",
+        "mean",
+        "causes",
+        "cause",
+        "occurs",
+        "occur",
+        "forms",
+        "form",
+        "grows",
+        "grow",
+    }
+)
+
+
+def _has_verb_shape(sentence: str) -> bool:
+    words = [w.strip(".,;:()").lower() for w in sentence.split()]
+    if len(words) < 4:
+        return False
+    return len(words) > 6 or any(w in _COMMON_VERBS for w in words)
+
+
+def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
+    """Why a sentence should never be taught, or "" if it may be."""
+    if _NOISE.match(sentence):
+        return "web noise"
+    if not _has_verb_shape(sentence):
+        return "heading"
+    if is_last_in_passage and not sentence.rstrip().endswith((".", "!", "?", "”", '"', ":")):
+        return "cut off"
+    return ""
+
+
+def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
+    pieces: list[str] = []
+    for raw in _raw_sentences(passage_text):
+        pieces.extend(_split_run_ons(raw))
+    pieces = _merge_lists(pieces)
+    spans = []
+    for i, piece in enumerate(pieces):
+        reason = noise_reason(piece, is_last_in_passage=i == len(pieces) - 1)
+        # A cut-off sentence still states a fact an educator may teach; it is only flagged.
+        spans.append(SentenceSpan(piece, passage_index, reason in NEVER_TAUGHT, reason))
+    return spans
+
+
+class _NearDuplicateIndex:
+    """Finds an earlier sentence that a new one repeats, exactly or nearly.
+
+    Comparing every pair is quadratic; instead each sentence is filed under its
+    rarest words, and only sentences sharing one of them (and of a similar
+    length) are compared. Sentences that are 90% alike share nearly all words,
+    so they share a rare one."""
+
+    SIGNATURE_WORDS = 4
+
+    def __init__(self, word_counts: dict[str, int]):
+        self.word_counts = word_counts
+        self.exact: dict[str, int] = {}
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.keys: list[str] = []
+
+    def _signature(self, key: str) -> list[str]:
+        words = sorted(set(key.split()), key=lambda w: (self.word_counts.get(w, 0), w))
+        return words[: self.SIGNATURE_WORDS]
+
+    def find(self, key: str) -> int | None:
+        if key in self.exact:
+            return self.exact[key]
+        candidates = sorted({j for w in self._signature(key) for j in self.by_word.get(w, ())})
+        for j in candidates:
+            seen = self.keys[j]
+            # ratio >= 90 is impossible when one is much longer than the other.
+            if abs(len(seen) - len(key)) > 0.2 * max(len(seen), len(key)):
+                continue
+            if fuzz.ratio(seen, key, score_cutoff=NEAR_DUPLICATE_RATIO):
+                return j
+        return None
+
+    def add(self, key: str) -> int:
+        index = len(self.keys)
+        self.keys.append(key)
+        self.exact.setdefault(key, index)
+        for word in self._signature(key):
+            self.by_word[word].append(index)
+        return index
+
+
+def split_source(text: str) -> SplitSource:
+    """Split a text into passages and distinct sentences.
+
+    Exact and near-duplicate repeats collapse into the first occurrence, which
+    keeps the list of every passage it stood in."""
+    passages = split_passages(text)
+    spans = [span for index, p in enumerate(passages) for span in sentence_spans(p, index)]
+    keyed = [(span, normalise_sentence(span.text)) for span in spans]
+    word_counts: dict[str, int] = defaultdict(int)
+    for _, key in keyed:
+        for word in set(key.split()):
+            word_counts[word] += 1
+    index = _NearDuplicateIndex(word_counts)
+    distinct: list[SplitSentence] = []
+    for span, key in keyed:
+        match = index.find(key)
+        if match is None:
+            index.add(key)
+            distinct.append(SplitSentence(span.text, [span.passage], span.is_noise, span.reason))
+        elif span.passage not in distinct[match].passages:
+            distinct[match].passages.append(span.passage)
+    return SplitSource(passages, distinct)

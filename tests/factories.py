@@ -1,0 +1,146 @@
+"""Factories for test data that the shipped fixtures do not cover."""
+
+import factory
+from django.contrib.auth.models import User
+
+from lessons.models import (
+    AcceptedAnswer,
+    Choice,
+    Lesson,
+    Passage,
+    Question,
+    Sentence,
+    Source,
+)
+
+PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    text = "Smooth muscles are involuntary muscles. Leiomyoma is a benign tumor."
+
+
+class PassageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Passage
+
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.LazyAttribute(lambda o: o.source.text)
+
+
+class SentenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sentence
+
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(lambda n: n)
+    text = "Smooth muscles are involuntary muscles."
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    source = factory.SubFactory(SourceFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    summary = "A short lesson."
+    position = factory.Sequence(lambda n: n)
+    published = True
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A published single-choice question with one right and two wrong choices."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    lesson = factory.SubFactory(LessonFactory)
+    kind = Question.Kind.SINGLE_CHOICE
+    prompt = factory.Sequence(lambda n: f"Which kind of muscle is smooth muscle? ({n})")
+    explanation = "The text says smooth muscles are involuntary muscles."
+    provenance = factory.SubFactory(
+        SentenceFactory, source=factory.SelfAttribute("..lesson.source")
+    )
+    status = Question.Status.PUBLISHED
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        if self.kind == Question.Kind.FILL_BLANK:
+            AcceptedAnswer.objects.create(question=self, text="involuntary")
+            return
+        texts = (
+            [("True", True), ("False", False)]
+            if self.kind == Question.Kind.TRUE_FALSE
+            else [("Involuntary", True), ("Voluntary", False), ("Skeletal", False)]
+        )
+        for position, (text, correct) in enumerate(texts):
+            Choice.objects.create(
+                question=self,
+                text=text,
+                is_correct=correct,
+                position=position,
+                feedback=f"{text} is {'right' if correct else 'not what the text says'}.",
+            )
+
+
+def admin_question_form(question, **overrides):
+    """The admin change form's POST data for a question and its choices."""
+    choices = list(question.choices.order_by("position")) if question.pk else []
+    accepted = list(question.accepted_answers.all()) if question.pk else []
+    data = {
+        "lesson": question.lesson_id,
+        "kind": question.kind,
+        "status": question.status,
+        "position": question.position,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "provenance": question.provenance_id or "",
+        "provenance_passage": "",
+        "highlight": question.highlight,
+        "origin": question.origin,
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": len(choices),
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+        "accepted_answers-TOTAL_FORMS": len(accepted),
+        "accepted_answers-INITIAL_FORMS": len(accepted),
+        "accepted_answers-MIN_NUM_FORMS": 0,
+        "accepted_answers-MAX_NUM_FORMS": 1000,
+    }
+    for i, choice in enumerate(choices):
+        data |= {
+            f"choices-{i}-id": choice.pk,
+            f"choices-{i}-question": question.pk,
+            f"choices-{i}-position": choice.position,
+            f"choices-{i}-text": choice.text,
+            f"choices-{i}-feedback": choice.feedback,
+        }
+        if choice.is_correct:
+            data[f"choices-{i}-is_correct"] = "on"
+    for i, answer in enumerate(accepted):
+        data |= {
+            f"accepted_answers-{i}-id": answer.pk,
+            f"accepted_answers-{i}-question": question.pk,
+            f"accepted_answers-{i}-text": answer.text,
+        }
+    return data | overrides
