@@ -1,0 +1,110 @@
+"""Measure the answer round trip against a plain signed-in page, in-process.
+
+Prints requests' median and 95th-percentile times and the ratio of the answer
+submit (HTMX) to the plain page. Everything it creates is rolled back.
+"""
+
+import statistics
+import time
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from lessons.models import Attempt, Choice, Lesson, Question, Sentence, Source
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - start
+    if response.status_code >= 400:
+        raise RuntimeError(f"benchmark request failed with {response.status_code}")
+    return elapsed * 1000
+
+
+def summary(name: str, samples: list[float]) -> str:
+    cuts = statistics.quantiles(samples, n=20)
+    return (
+        f"{name:<28} n={len(samples):<5} median {statistics.median(samples):6.2f} ms"
+        f"   p95 {cuts[18]:6.2f} ms"
+    )
+
+
+class Command(BaseCommand):
+    help = "Benchmark the answer submit against a plain signed-in page (data rolled back)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--questions", type=int, default=300)
+
+    def handle(self, *args, questions: int, **options):
+        try:
+            with override_settings(ALLOWED_HOSTS=["testserver"]), transaction.atomic():
+                self.run(questions)
+                raise Rollback
+        except Rollback:
+            pass
+
+    def run(self, count: int) -> None:
+        source = Source.objects.create(title="Benchmark", slug="benchmark-source", text="x.")
+        sentence = Sentence.objects.create(source=source, position=0, text="x.")
+        lesson = Lesson.objects.create(
+            source=source, title="Benchmark", slug="benchmark-lesson", summary="-", published=True
+        )
+        created = Question.objects.bulk_create(
+            Question(
+                lesson=lesson,
+                kind=Question.Kind.SINGLE_CHOICE,
+                prompt=f"Question {i}?",
+                explanation="Because.",
+                provenance=sentence,
+                status=Question.Status.PUBLISHED,
+                position=i,
+            )
+            for i in range(count)
+        )
+        Choice.objects.bulk_create(
+            Choice(question=q, text=text, is_correct=correct, position=p, feedback="-")
+            for q in created
+            for p, (text, correct) in enumerate([("Right", True), ("Wrong", False), ("No", False)])
+        )
+        learner = User.objects.create_user("benchmark-learner", password="x" * 20)
+        client = Client()
+        client.force_login(learner)
+        client.post(reverse("quiz_start", args=[lesson.slug]))
+        attempt = Attempt.objects.get(learner=learner)
+        right = dict(
+            Choice.objects.filter(question__lesson=lesson, is_correct=True).values_list(
+                "question_id", "pk"
+            )
+        )
+        lesson_url = lesson.get_absolute_url()
+        for _ in range(20):  # warm up caches and connections
+            client.get(lesson_url)
+
+        plain, question_page, submit = [], [], []
+        for question_id in attempt.question_ids:
+            plain.append(timed(lambda: client.get(lesson_url)))
+            question_page.append(
+                timed(lambda: client.get(reverse("attempt_detail", args=[attempt.pk])))
+            )
+            url = reverse("quiz_answer", args=[attempt.pk, question_id])
+            submit.append(
+                timed(
+                    lambda url=url, qid=question_id: client.post(
+                        url, {"choice": right[qid]}, headers={"HX-Request": "true"}
+                    )
+                )
+            )
+        self.stdout.write(f"database: {connection.vendor}")
+        self.stdout.write(summary("plain signed-in page", plain))
+        self.stdout.write(summary("question page", question_page))
+        self.stdout.write(summary("answer submit (HTMX)", submit))
+        ratio = statistics.median(submit) / statistics.median(plain)
+        self.stdout.write(f"answer submit / plain page (medians): {ratio:.2f}")

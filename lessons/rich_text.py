@@ -1,0 +1,44 @@
+"""Markdown for educators' text, sanitised by an allow-list before it reaches a page.
+
+Prompts, choices, feedback and explanations may use emphasis, lists, links and
+code. Markdown passes raw HTML through, so its output goes through nh3 (the
+ammonia sanitiser): only the tags and attributes below survive, links keep only
+http(s) and mailto schemes, and everything else (script, event handlers,
+javascript: URLs, styles) is removed.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+BLOCK_TAGS = {"p", "ul", "ol", "li", "em", "strong", "code", "pre", "a", "br", "blockquote"}
+INLINE_TAGS = {"em", "strong", "code", "a", "br"}
+ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _sanitise(html: str, tags: set[str]) -> str:
+    return nh3.clean(
+        html,
+        tags=tags,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> SafeString:
+    """Block Markdown (paragraphs, lists) as safe HTML."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    return mark_safe(_sanitise(html, BLOCK_TAGS))  # sanitised just above
+
+
+def render_markdown_inline(text: str) -> SafeString:
+    """Inline Markdown (emphasis, code, links) without a wrapping paragraph."""
+    html = markdown.markdown(text or "", output_format="html").strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(_sanitise(html, INLINE_TAGS))  # sanitised just above

@@ -1,0 +1,283 @@
+"""Reads: each function answers one page's question in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from lessons import scheduling
+from lessons.grading import ChoiceData, QuestionData
+from lessons.models import (
+    Attempt,
+    Lesson,
+    LessonSentence,
+    Passage,
+    Question,
+    Response,
+    Review,
+    ReviewCard,
+)
+
+
+def lesson_list_published() -> QuerySet[Lesson]:
+    """Published lessons in course order, each with its number of published questions."""
+    # Aggregating queries ignore Meta.ordering, so the course order is explicit.
+    return (
+        Lesson.objects.published()
+        .annotate(
+            question_count=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+        )
+        .order_by("position", "title")
+    )
+
+
+def lesson_for_reading(*, slug: str) -> Lesson:
+    """A published lesson with its reading sentences, each with the passages it came from."""
+    reading = LessonSentence.objects.select_related("sentence").prefetch_related(
+        Prefetch("sentence__passages", queryset=Passage.objects.order_by("position"))
+    )
+    lessons = (
+        Lesson.objects.published()
+        .select_related("source")
+        .annotate(
+            question_count=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+        )
+        .prefetch_related(Prefetch("lesson_sentences", queryset=reading))
+    )
+    return get_object_or_404(lessons, slug=slug)
+
+
+QUESTION_CACHE_SECONDS = 24 * 3600
+
+
+def question_data(question_id: int, *, lesson_version: int | None = None) -> QuestionData:
+    """One question with its choices and accepted answers.
+
+    Question content is read on every quiz page and answer but changes rarely,
+    so with the lesson's content version (bumped by every edit, see
+    services.lesson_content_changed) it comes from the cache; without one it
+    is read afresh, in three queries."""
+    if lesson_version is None:
+        return question_data_from(_question_with_answers(question_id))
+    key = f"question-data:{question_id}:v{lesson_version}"
+    data = cache.get(key)
+    if data is None:
+        data = question_data_from(_question_with_answers(question_id))
+        cache.set(key, data, QUESTION_CACHE_SECONDS)
+    return data
+
+
+def _question_with_answers(question_id: int) -> Question:
+    return (
+        Question.objects.select_related("provenance", "provenance_passage")
+        .prefetch_related("choices", "accepted_answers")
+        .get(pk=question_id)
+    )
+
+
+def question_data_from(question: Question) -> QuestionData:
+    return QuestionData(
+        id=question.pk,
+        kind=question.kind,
+        choices=tuple(
+            ChoiceData(c.pk, c.text, c.is_correct, c.feedback) for c in question.choices.all()
+        ),
+        accepted_answers=tuple(a.text for a in question.accepted_answers.all()),
+        prompt=question.prompt,
+        explanation=question.explanation,
+        provenance=question.provenance.text if question.provenance else "",
+        passage_number=question.provenance_passage.number if question.provenance_passage else None,
+        highlight=question.highlight,
+        lesson_id=question.lesson_id,
+    )
+
+
+def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:
+    """The learner's own attempt; anyone else's is a 404, as if it did not exist."""
+    return get_object_or_404(
+        Attempt.objects.select_related("lesson"), pk=attempt_id, learner=learner
+    )
+
+
+def attempt_responses(attempt: Attempt) -> dict[int, Response]:
+    return {r.question_id: r for r in attempt.responses.all()}
+
+
+def next_unanswered(attempt: Attempt, answered: set[int]) -> int | None:
+    return next((qid for qid in attempt.question_ids if qid not in answered), None)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    number: int
+    question: QuestionData
+    response: Response | None
+
+    @property
+    def given(self) -> list[str]:
+        if self.response is None:
+            return []
+        if self.question.is_fill_blank:
+            return [self.response.answer.get("text", "")]
+        chosen = set(self.response.answer.get("choices", []))
+        return [c.text for c in self.question.choices if c.id in chosen]
+
+    @property
+    def right(self) -> list[str]:
+        if self.question.is_fill_blank:
+            return list(self.question.accepted_answers[:1])
+        return [c.text for c in self.question.choices if c.is_correct]
+
+
+def attempt_results(attempt: Attempt) -> list[ResultRow]:
+    """Every question of a finished attempt with the learner's response, in a
+    fixed number of queries whatever the attempt's length."""
+    responses = attempt_responses(attempt)
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=attempt.question_ids)
+        .select_related("provenance", "provenance_passage")
+        .prefetch_related("choices", "accepted_answers")
+    }
+    rows = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        if qid not in questions:
+            continue
+        response = responses.get(qid)
+        data = question_data_from(questions[qid])
+        if response:
+            data = data.as_answered(response.question_snapshot)
+        rows.append(ResultRow(number, data, response))
+    return rows
+
+
+@dataclass
+class LessonProgress:
+    lesson: Lesson
+    best: float | None = None
+    latest: float | None = None
+    attempts: int = 0
+    last_activity: datetime | None = None
+    recalled: int = 0
+    due: int = 0
+
+    @property
+    def mastery(self) -> float:
+        """The share of the lesson's questions the learner currently recalls."""
+        total = self.lesson.question_count
+        return self.recalled / total if total else 0.0
+
+
+def _published_cards(learner) -> QuerySet[ReviewCard]:
+    return ReviewCard.objects.filter(learner=learner, question__status=Question.Status.PUBLISHED)
+
+
+def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
+    """Per published lesson: best and latest score, attempts, last activity,
+    mastery and questions due. Three queries whatever the history's length."""
+    finished = Attempt.objects.filter(learner=learner, finished_at__isnull=False)
+    latest = finished.filter(lesson=OuterRef("pk")).order_by("-finished_at").values("score")[:1]
+    lessons = lesson_list_published().annotate(latest_score=Subquery(latest))
+    rows = {lesson.pk: LessonProgress(lesson, latest=lesson.latest_score) for lesson in lessons}
+    for stats in finished.values("lesson").annotate(
+        best=Max("score"), attempts=Count("pk"), last=Max("finished_at")
+    ):
+        if row := rows.get(stats["lesson"]):
+            row.best, row.attempts, row.last_activity = (
+                stats["best"],
+                stats["attempts"],
+                stats["last"],
+            )
+    cards = _published_cards(learner).values_list(
+        "question__lesson_id", "last_correct", "stability", "last_review", "due"
+    )
+    for lesson_id, last_correct, stability, last_review, due in cards:
+        row = rows.get(lesson_id)
+        if row is None:
+            continue
+        row.recalled += scheduling.is_recalled(
+            last_correct=last_correct, stability=stability, last_review=last_review, now=now
+        )
+        row.due += due <= now
+        if last_review and (row.last_activity is None or last_review > row.last_activity):
+            row.last_activity = last_review
+    return list(rows.values())
+
+
+def score_history(*, learner, limit: int = 60) -> list[Attempt]:
+    """The learner's finished attempts, oldest first, for the chart of scores over time."""
+    recent = (
+        Attempt.objects.filter(learner=learner, finished_at__isnull=False)
+        .select_related("lesson")
+        .order_by("-finished_at")[:limit]
+    )
+    return list(reversed(recent))
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    card: ReviewCard | None
+    due_count: int
+    next_due: datetime | None
+
+
+def review_queue(*, learner, now: datetime) -> ReviewQueue:
+    """The card due first, how many are due, and when the next one falls due."""
+    cards = _published_cards(learner)
+    due = cards.filter(due__lte=now)
+    card = due.order_by("due", "pk").first()
+    if card is None:
+        upcoming = cards.order_by("due").values_list("due", flat=True).first()
+        return ReviewQueue(None, 0, upcoming)
+    return ReviewQueue(card, due.count(), None)
+
+
+def review_for_learner(*, review_id: int | None, learner) -> Review | None:
+    if review_id is None:
+        return None
+    return Review.objects.filter(pk=review_id, learner=learner).first()
+
+
+QUESTION_CSV_HEADER = [
+    "id",
+    "lesson",
+    "kind",
+    "status",
+    "origin",
+    "position",
+    "prompt",
+    "choices",
+    "accepted answers",
+    "explanation",
+    "source sentence",
+    "responses",
+    "facility",
+]
+
+
+def question_csv_rows(questions):
+    """The header, then one row per question; choices are marked [x] when right.
+    Expects questions annotated with responses_total and responses_correct."""
+    yield QUESTION_CSV_HEADER
+    for q in questions:
+        total = getattr(q, "responses_total", 0)
+        correct = getattr(q, "responses_correct", 0)
+        yield [
+            q.pk,
+            q.lesson.title,
+            q.get_kind_display(),
+            q.get_status_display(),
+            q.get_origin_display(),
+            q.position,
+            q.prompt,
+            " | ".join(f"[{'x' if c.is_correct else ' '}] {c.text}" for c in q.choices.all()),
+            " | ".join(a.text for a in q.accepted_answers.all()),
+            q.explanation,
+            q.provenance.text if q.provenance else "",
+            total,
+            f"{correct / total:.2f}" if total else "",
+        ]

@@ -1,0 +1,384 @@
+"""Writes: every change to learners' data goes through one of these functions,
+each in one transaction."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from lessons import gift, scheduling
+from lessons.grading import QuestionData, Result, Submission, grade
+from lessons.models import (
+    AcceptedAnswer,
+    Attempt,
+    Choice,
+    Lesson,
+    Question,
+    Response,
+    Review,
+    ReviewCard,
+)
+from lessons.selectors import question_data_from
+
+ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
+# A page left open overnight says nothing about how hard a question was.
+MAX_TIME_TAKEN = timedelta(minutes=30)
+
+
+class QuizError(Exception):
+    """A request the quiz cannot honour; the message is shown to the learner."""
+
+    status = 400
+
+
+class AttemptFinished(QuizError):
+    status = 409
+
+
+class NotInAttempt(QuizError):
+    status = 404
+
+
+class NothingToAsk(QuizError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: Response
+    result: Result
+    created: bool
+
+
+def _clamp(time_taken: timedelta | None) -> timedelta | None:
+    if time_taken is None:
+        return None
+    return max(timedelta(0), min(time_taken, MAX_TIME_TAKEN))
+
+
+@transaction.atomic
+def attempt_start(*, learner: AbstractBaseUser, lesson: Lesson) -> tuple[Attempt, bool]:
+    """Resume the learner's unfinished attempt at the lesson, or start one with
+    all its published questions. Returns the attempt and whether it is new."""
+    existing = Attempt.objects.filter(learner=learner, lesson=lesson, finished_at=None).first()
+    if existing:
+        return existing, False
+    question_ids = list(lesson.questions.published().values_list("pk", flat=True))
+    return _attempt_create(learner=learner, lesson=lesson, question_ids=question_ids)
+
+
+@transaction.atomic
+def attempt_retry_missed(*, learner: AbstractBaseUser, attempt: Attempt) -> tuple[Attempt, bool]:
+    """A short attempt of just the questions missed in a finished attempt (or
+    the unfinished attempt at the same lesson, which must be finished first)."""
+    existing = Attempt.objects.filter(
+        learner=learner, lesson_id=attempt.lesson_id, finished_at=None
+    ).first()
+    if existing:
+        return existing, False
+    missed = set(
+        attempt.responses.filter(
+            is_correct=False, question__status=Question.Status.PUBLISHED
+        ).values_list("question_id", flat=True)
+    )
+    question_ids = [qid for qid in attempt.question_ids if qid in missed]
+    return _attempt_create(
+        learner=learner, lesson=attempt.lesson, question_ids=question_ids, is_retry=True
+    )
+
+
+def _attempt_create(
+    *, learner, lesson: Lesson, question_ids: list[int], is_retry: bool = False
+) -> tuple[Attempt, bool]:
+    if not question_ids:
+        raise NothingToAsk("There are no questions to ask here.")
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                learner=learner,
+                lesson=lesson,
+                question_ids=question_ids,
+                seed=random.SystemRandom().randrange(2**31),
+                is_retry=is_retry,
+            )
+    except IntegrityError:
+        # Two tabs pressed "Start quiz" at once: the other one won; resume it.
+        return Attempt.objects.get(learner=learner, lesson=lesson, finished_at=None), False
+    return attempt, True
+
+
+@transaction.atomic
+def response_record(
+    *,
+    attempt: Attempt,
+    question: QuestionData,
+    submission: Submission,
+    time_taken: timedelta | None,
+) -> Recorded:
+    """Grade and store a learner's answer, once.
+
+    A replay (double click, second tab, back button) returns the first answer
+    unchanged. Finishing the last question finishes the attempt."""
+    # Lock the attempt so that concurrent submissions for it run one at a time;
+    # the later one then finds the earlier one's response.
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    stored = Response.objects.filter(attempt=locked, question_id=question.id).first()
+    if stored:
+        answered = question.as_answered(stored.question_snapshot)
+        return Recorded(stored, grade(answered, Submission.from_json(stored.answer)), created=False)
+    if locked.is_finished:
+        raise AttemptFinished(ATTEMPT_FINISHED)
+    if question.id not in locked.question_ids:
+        raise NotInAttempt("That question is not part of this attempt.")
+
+    result = grade(question, submission)
+    now = timezone.now()
+    time_taken = _clamp(time_taken)
+    response = Response.objects.create(
+        attempt=locked,
+        question_id=question.id,
+        answer=submission.as_json(),
+        is_correct=result.is_correct,
+        time_taken=time_taken,
+        question_snapshot=question.snapshot(),
+    )
+    answered = locked.answered_count + 1
+    correct = locked.correct_count + int(result.is_correct)
+    finished = answered >= locked.question_count
+    Attempt.objects.filter(pk=locked.pk).update(
+        answered_count=F("answered_count") + 1,
+        correct_count=F("correct_count") + int(result.is_correct),
+        finished_at=now if finished else None,
+        score=(correct / locked.question_count) if finished else None,
+    )
+    attempt.answered_count, attempt.correct_count = answered, correct
+    if finished:
+        attempt.finished_at, attempt.score = now, correct / locked.question_count
+    _card_review(
+        learner_id=locked.learner_id,
+        question_id=question.id,
+        is_correct=result.is_correct,
+        time_taken=time_taken,
+        when=now,
+    )
+    return Recorded(response, result, created=True)
+
+
+def _card_review(
+    *, learner_id: int, question_id: int, is_correct: bool, time_taken: timedelta | None, when
+) -> ReviewCard:
+    card = (
+        ReviewCard.objects.select_for_update()
+        .filter(learner_id=learner_id, question_id=question_id)
+        .first()
+    )
+    # A new card cannot race: it is only made here, under the lock of the one
+    # unfinished attempt the learner can have at the question's lesson.
+    is_new = card is None
+    if is_new:
+        card = ReviewCard(learner_id=learner_id, question_id=question_id, due=when)
+    rating = scheduling.rating_for(is_correct=is_correct, time_taken=time_taken)
+    scheduling.review(card, rating=rating, when=when, is_correct=is_correct)
+    card.save(force_insert=is_new)
+    return card
+
+
+def lesson_content_changed(*, lesson_id: int) -> None:
+    """Call after any change to a lesson's questions, choices or answers: the
+    new content version retires every cached copy, on every app server."""
+    Lesson.objects.filter(pk=lesson_id).update(content_version=F("content_version") + 1)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    review: Review
+    result: Result
+    created: bool
+    card: ReviewCard
+
+
+@transaction.atomic
+def review_record(
+    *,
+    learner: AbstractBaseUser,
+    question: QuestionData,
+    submission: Submission,
+    card_review_number: int,
+    time_taken: timedelta | None,
+) -> Reviewed:
+    """Grade an answer from the review queue and reschedule the card.
+
+    `card_review_number` is the card's review count when the question was
+    shown; a replay of the same form finds the review it already made."""
+    card = (
+        ReviewCard.objects.select_for_update()
+        .filter(learner=learner, question_id=question.id)
+        .first()
+    )
+    if card is None:
+        raise NotInAttempt("This question is not in your review queue.")
+    stored = Review.objects.filter(
+        learner=learner, question_id=question.id, card_review_number=card_review_number
+    ).first()
+    if stored:
+        return Reviewed(stored, grade(question, Submission.from_json(stored.answer)), False, card)
+    if card_review_number != card.reviews:
+        raise QuizError("This review is out of date: it was answered elsewhere.")
+
+    result = grade(question, submission)
+    now = timezone.now()
+    time_taken = _clamp(time_taken)
+    rating = scheduling.rating_for(is_correct=result.is_correct, time_taken=time_taken)
+    review = Review.objects.create(
+        learner=learner,
+        question_id=question.id,
+        answer=submission.as_json(),
+        is_correct=result.is_correct,
+        rating=int(rating),
+        time_taken=time_taken,
+        card_review_number=card_review_number,
+    )
+    scheduling.review(card, rating=rating, when=now, is_correct=result.is_correct)
+    card.save()
+    return Reviewed(review, result, True, card)
+
+
+# ------------------------------------------------------------ educators' content
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    changed: list[Question]
+    refused: list[tuple[Question, str]]
+
+
+def _lessons_changed(questions) -> None:
+    for lesson_id in {q.lesson_id for q in questions}:
+        lesson_content_changed(lesson_id=lesson_id)
+
+
+@transaction.atomic
+def questions_publish(*, questions) -> BulkOutcome:
+    """Publish every question that passes validation; name the others and why."""
+    changed, refused = [], []
+    for question in questions:
+        question.status = Question.Status.PUBLISHED
+        try:
+            question.full_clean_with_answers()
+        except ValidationError as error:
+            refused.append((question, _message(error)))
+            continue
+        question.save(update_fields=["status", "updated_at"])
+        changed.append(question)
+    _lessons_changed(changed)
+    return BulkOutcome(changed, refused)
+
+
+@transaction.atomic
+def questions_unpublish(*, questions) -> BulkOutcome:
+    changed = list(questions)
+    Question.objects.filter(pk__in=[q.pk for q in changed]).update(
+        status=Question.Status.DRAFT, updated_at=timezone.now()
+    )
+    _lessons_changed(changed)
+    return BulkOutcome(changed, [])
+
+
+@transaction.atomic
+def question_duplicate(*, question: Question) -> Question:
+    """A draft copy with the same choices or accepted answers, placed last."""
+    choices = list(question.choices.all())
+    accepted = list(question.accepted_answers.all())
+    copy = Question.objects.get(pk=question.pk)
+    copy.pk = None
+    copy.status = Question.Status.DRAFT
+    copy.origin = Question.Origin.AUTHORED
+    copy.position = _next_position(question.lesson_id)
+    copy.save()
+    _answers_create(
+        copy,
+        choices=[(c.text, c.is_correct, c.feedback) for c in choices],
+        accepted=[a.text for a in accepted],
+    )
+    lesson_content_changed(lesson_id=copy.lesson_id)
+    return copy
+
+
+@transaction.atomic
+def questions_move(*, questions, lesson: Lesson) -> BulkOutcome:
+    """Move questions to another lesson, after the ones it has. A question whose
+    source sentence is from another text than the lesson's cannot follow it."""
+    changed, refused = [], []
+    position = _next_position(lesson.pk)
+    old_lessons = {q.lesson_id for q in questions}
+    for question in questions:
+        if question.provenance_id and question.provenance.source_id != lesson.source_id:
+            refused.append((question, "its source sentence is from another text than the lesson"))
+            continue
+        question.lesson = lesson
+        question.position = position
+        position += 1
+        question.save(update_fields=["lesson", "position", "updated_at"])
+        changed.append(question)
+    for lesson_id in old_lessons | {lesson.pk}:
+        lesson_content_changed(lesson_id=lesson_id)
+    return BulkOutcome(changed, refused)
+
+
+def _answers_create(question: Question, *, choices, accepted) -> None:
+    """Choices as (text, is_correct, feedback) in order, and accepted answers."""
+    Choice.objects.bulk_create(
+        Choice(question=question, text=text, is_correct=correct, feedback=feedback, position=i)
+        for i, (text, correct, feedback) in enumerate(choices)
+    )
+    AcceptedAnswer.objects.bulk_create(AcceptedAnswer(question=question, text=a) for a in accepted)
+
+
+def _next_position(lesson_id: int) -> int:
+    last = Question.objects.filter(lesson_id=lesson_id).aggregate(m=Max("position"))["m"]
+    return 0 if last is None else last + 1
+
+
+def _message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(m for messages in error.message_dict.values() for m in messages)
+    return " ".join(error.messages)
+
+
+def questions_to_gift(questions) -> str:
+    """GIFT text for questions fetched with their choices and accepted answers."""
+    return gift.export_gift([question_data_from(q) for q in questions])
+
+
+@transaction.atomic
+def gift_import(*, lesson: Lesson, text: str) -> list[Question]:
+    """Import every question of a GIFT file into the lesson as drafts, or none:
+    a file with any bad question raises GiftSyntaxError naming each line."""
+    parsed = gift.parse_gift(text)
+    position = _next_position(lesson.pk)
+    created = []
+    for offset, item in enumerate(parsed):
+        question = Question.objects.create(
+            lesson=lesson,
+            kind=item.kind,
+            prompt=item.prompt,
+            explanation=item.explanation,
+            status=Question.Status.DRAFT,
+            origin=Question.Origin.AUTHORED,
+            position=position + offset,
+        )
+        _answers_create(
+            question,
+            choices=[(c.text, c.is_correct, c.feedback) for c in item.choices],
+            accepted=item.accepted_answers,
+        )
+        created.append(question)
+    lesson_content_changed(lesson_id=lesson.pk)
+    return created

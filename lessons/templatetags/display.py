@@ -1,0 +1,58 @@
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from lessons import rich_text
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return rich_text.render_markdown(text)
+
+
+@register.filter
+def markdown_inline(text: str) -> SafeString:
+    return rich_text.render_markdown_inline(text)
+
+
+@register.filter
+def highlight(sentence: str, words: str) -> SafeString:
+    """The sentence, escaped, with the first occurrence of `words` in <mark>."""
+    if not words or words not in sentence:
+        return escape(sentence)
+    before, _, after = sentence.partition(words)
+    return format_html("{}<mark>{}</mark>{}", before, words, after)
+
+
+@register.filter
+def blank(prompt_html: str) -> SafeString:
+    """Show the ____ of a fill-in-the-blank prompt as a visible, spoken blank."""
+    return mark_safe(  # the input is already sanitised HTML
+        str(prompt_html).replace(
+            "____", '<span class="blank"><span class="visually-hidden">blank</span></span>'
+        )
+    )
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "–"
+    return f"{round(value * 100)}%"
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as people say it: "45 s", "3 min 12 s", "1 h 5 min"."""
+    if value is None:
+        return "–"
+    seconds = int(value.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {seconds} s"
+    return f"{seconds} s"

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lessons import selectors
+from lessons.forms import SignUpForm
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The published lessons; for a signed-in learner, each with its mastery."""
+    if request.user.is_authenticated:
+        rows = selectors.progress_for_learner(learner=request.user, now=timezone.now())
+    else:
+        rows = [selectors.LessonProgress(lesson) for lesson in selectors.lesson_list_published()]
+    return render(request, "lessons/home.html", {"rows": rows})
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = selectors.lesson_for_reading(slug=slug)
+    return render(request, "lessons/lesson_detail.html", {"lesson": lesson})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}! Pick a lesson to start.")
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -1,0 +1,321 @@
+"""The student's quiz, results, progress and review queue.
+
+Every form posts normally and gets redirect-after-post; with HTMX the same
+view returns just the swapped pieces (named partials of the page template).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
+
+from lessons import charts, selectors, services
+from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, grade, parse_submission
+from lessons.models import Attempt, Lesson, Question, Response, Review
+
+SHOWN_SALT = "lessons.question-shown"
+
+
+def shown_token() -> str:
+    """A signed note of when a question was shown, to measure the time taken."""
+    return signing.dumps(time.time(), salt=SHOWN_SALT)
+
+
+def time_taken_from(token: str | None) -> timedelta | None:
+    try:
+        shown = signing.loads(token or "", salt=SHOWN_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return None
+    return timedelta(seconds=max(0.0, time.time() - float(shown)))
+
+
+def _submission_from(request: HttpRequest, question: QuestionData) -> Submission:
+    return parse_submission(
+        question, choice_values=request.POST.getlist("choice"), text=request.POST.get("answer")
+    )
+
+
+def _question_context(
+    attempt: Attempt,
+    question: QuestionData,
+    *,
+    response: Response | None = None,
+    result: Result | None = None,
+    error: str = "",
+) -> dict:
+    order = attempt.choice_order(question.id, [c.id for c in question.choices])
+    by_id = {c.id: c for c in question.choices}
+    chosen = set(response.answer.get("choices", [])) if response else set()
+    return {
+        "attempt": attempt,
+        "question": question,
+        "choices": [(by_id[i], i in chosen) for i in order],
+        "number": attempt.question_ids.index(question.id) + 1,
+        "total": attempt.question_count,
+        "answered": attempt.answered_count,
+        "response": response,
+        "result": result,
+        "error": error,
+        "shown": shown_token(),
+        "answer_url": reverse("quiz_answer", args=[attempt.pk, question.id]),
+    }
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    try:
+        attempt, created = services.attempt_start(learner=request.user, lesson=lesson)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(lesson)
+    if not created:
+        messages.info(request, "Welcome back: your answers so far are kept.")
+    return redirect("attempt_detail", attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The attempt's next unanswered question, or its results once finished."""
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
+    answered = set(attempt.responses.values_list("question_id", flat=True))
+    question_id = selectors.next_unanswered(attempt, answered)
+    if attempt.is_finished or question_id is None:
+        return redirect("attempt_results", attempt.pk)
+    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    return render(request, "lessons/question.html", _question_context(attempt, question))
+
+
+@login_required
+@require_GET
+def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
+    """One question of the attempt: its feedback when answered, else the form."""
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
+    if question_id not in attempt.question_ids:
+        return render_quiz_error(request, "That question is not part of this attempt.", 404)
+    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    response = attempt.responses.filter(question_id=question_id).first()
+    if response is None and attempt.is_finished:
+        return redirect("attempt_results", attempt.pk)
+    result = None
+    if response:
+        question = question.as_answered(response.question_snapshot)
+        result = grade(question, Submission.from_json(response.answer))
+    context = _question_context(attempt, question, response=response, result=result)
+    return render(request, "lessons/question.html", context)
+
+
+@login_required
+@require_POST
+def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
+    if question_id not in attempt.question_ids:
+        return render_quiz_error(request, "That question is not part of this attempt.", 404)
+    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    question_url = reverse("attempt_question", args=[attempt.pk, question_id])
+    try:
+        try:
+            submission = _submission_from(request, question)
+        except InvalidAnswer:
+            # A replay (back button, double click) of an answered question shows
+            # the first answer, whatever this one says.
+            if attempt.responses.filter(question_id=question_id).exists():
+                return (
+                    redirect(question_url)
+                    if not request.htmx
+                    else _replay(request, attempt, question)
+                )
+            raise
+        recorded = services.response_record(
+            attempt=attempt,
+            question=question,
+            submission=submission,
+            time_taken=time_taken_from(request.POST.get("shown")),
+        )
+    except (InvalidAnswer, services.QuizError) as error:
+        status = getattr(error, "status", 400)
+        context = _question_context(attempt, question, error=str(error))
+        template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
+        return render(request, template, context, status=status)
+
+    if not request.htmx:
+        return redirect(question_url)
+    context = _question_context(
+        attempt, question, response=recorded.response, result=recorded.result
+    )
+    # The address bar follows the swap, so a reload shows this same feedback.
+    return push_url(render(request, "lessons/question.html#answered_swap", context), question_url)
+
+
+def _replay(request: HttpRequest, attempt: Attempt, question: QuestionData) -> HttpResponse:
+    response = attempt.responses.get(question_id=question.id)
+    question = question.as_answered(response.question_snapshot)
+    result = grade(question, Submission.from_json(response.answer))
+    context = _question_context(attempt, question, response=response, result=result)
+    return render(request, "lessons/question.html#answered_swap", context)
+
+
+def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "lessons/quiz_error.html", {"message": message}, status=status)
+
+
+@login_required
+@require_GET
+def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
+    if not attempt.is_finished:
+        return redirect("attempt_detail", attempt.pk)
+    rows = selectors.attempt_results(attempt)
+    missed = sum(1 for row in rows if row.response and not row.response.is_correct)
+    return render(
+        request, "lessons/results.html", {"attempt": attempt, "rows": rows, "missed": missed}
+    )
+
+
+@login_required
+@require_POST
+def attempt_retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
+    if not attempt.is_finished:
+        return redirect("attempt_detail", attempt.pk)
+    try:
+        retry, created = services.attempt_retry_missed(learner=request.user, attempt=attempt)
+    except services.NothingToAsk:
+        messages.success(request, "You missed nothing in that attempt: there is nothing to retry.")
+        return redirect("attempt_results", attempt.pk)
+    if not created:
+        messages.info(
+            request, "Finish this unfinished attempt first; your answers so far are kept."
+        )
+    return redirect("attempt_detail", retry.pk)
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = selectors.progress_for_learner(learner=request.user, now=now)
+    history = selectors.score_history(learner=request.user)
+    return render(
+        request,
+        "lessons/progress.html",
+        {
+            "rows": rows,
+            "history": history,
+            "chart": charts.score_history_svg(history),
+            "due_total": sum(row.due for row in rows),
+        },
+    )
+
+
+def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extra) -> dict:
+    card = queue.card
+    return {
+        "review": True,
+        "question": question,
+        "choices": [(choice, False) for choice in question.choices],
+        "due_count": queue.due_count,
+        "card_review_number": card.reviews,
+        "shown": shown_token(),
+        "answer_url": reverse("review_answer", args=[question.id]),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The question due first across all lessons, until nothing is due."""
+    now = timezone.now()
+    queue = selectors.review_queue(learner=request.user, now=now)
+    if queue.card is None:
+        soon = queue.next_due is not None and queue.next_due <= now + timedelta(minutes=1)
+        context = {"next_due": queue.next_due, "next_due_soon": soon}
+        return render(request, "lessons/review_done.html", context)
+    question = selectors.question_data(queue.card.question_id)
+    return render(request, "lessons/question.html", _review_context(queue, question))
+
+
+@login_required
+@require_POST
+def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = get_object_or_404_question(question_id)
+    try:
+        number = int(request.POST.get("card_review_number", ""))
+    except ValueError:
+        return render_quiz_error(
+            request, "That review form is incomplete; open the review again.", 400
+        )
+    try:
+        reviewed = services.review_record(
+            learner=request.user,
+            question=question,
+            submission=_submission_from(request, question),
+            card_review_number=number,
+            time_taken=time_taken_from(request.POST.get("shown")),
+        )
+    except services.NotInAttempt as error:
+        return render_quiz_error(request, str(error), error.status)
+    except (InvalidAnswer, services.QuizError) as error:
+        queue = selectors.review_queue(learner=request.user, now=timezone.now())
+        if queue.card is None or queue.card.question_id != question.id:
+            messages.info(request, str(error))
+            return redirect("review")
+        context = _review_context(queue, question, error=str(error))
+        template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
+        return render(request, template, context, status=getattr(error, "status", 400))
+    queue = selectors.review_queue(learner=request.user, now=timezone.now())
+    context = _review_feedback_context(queue, question, reviewed.review, reviewed.result)
+    if request.htmx:
+        return render(request, "lessons/question.html#answered_swap", context)
+    # Without JavaScript: show the feedback on a page of its own (redirect after post).
+    request.session["last_review_id"] = reviewed.review.pk
+    return redirect("review_feedback")
+
+
+@login_required
+@require_GET
+def review_feedback(request: HttpRequest) -> HttpResponse:
+    """The feedback on the last review answered without JavaScript."""
+    review_obj = selectors.review_for_learner(
+        review_id=request.session.get("last_review_id"), learner=request.user
+    )
+    if review_obj is None:
+        return redirect("review")
+    question = selectors.question_data(review_obj.question_id)
+    queue = selectors.review_queue(learner=request.user, now=timezone.now())
+    result = grade(question, Submission.from_json(review_obj.answer))
+    context = _review_feedback_context(queue, question, review_obj, result)
+    return render(request, "lessons/question.html", context)
+
+
+def _review_feedback_context(queue, question: QuestionData, answered: Review, result: Result):
+    chosen = set(answered.answer.get("choices", []))
+    return {
+        "review": True,
+        "question": question,
+        "choices": [(choice, choice.id in chosen) for choice in question.choices],
+        "due_count": queue.due_count,
+        "response": answered,
+        "result": result,
+        "answer_url": reverse("review_answer", args=[question.id]),
+    }
+
+
+def get_object_or_404_question(question_id: int) -> QuestionData:
+    try:
+        return selectors.question_data(question_id)
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None

@@ -1,0 +1,68 @@
+"""Public pages as people meet them: audited, at phone width, by keyboard."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from lessons.models import Lesson
+from tests.e2e.conftest import screenshot, serious_accessibility_violations
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def shipped_course(transactional_db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "leiomyosarcoma", verbosity=0)
+
+
+def test_home_and_lesson_pass_the_accessibility_audit_at_phone_width(
+    phone_page, live_server, shipped_course
+):
+    page = phone_page
+    page.goto(live_server.url + "/")
+    assert page.get_by_text("Educational content, not medical advice.").is_visible()
+    assert serious_accessibility_violations(page) == []
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "home-390")
+
+    lesson = Lesson.objects.published().first()
+    page.get_by_role("link", name=lesson.title).click()
+    page.wait_for_url(f"**{lesson.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+    assert serious_accessibility_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "lesson-390")
+
+
+def test_a_student_signs_up_by_keyboard_alone(page, live_server, shipped_course):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.goto(live_server.url + "/accounts/signup/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Username").focus()
+    page.keyboard.type("keyboard-kim")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert User.objects.filter(username="keyboard-kim").exists()
+    screenshot(page, "home-signed-in")
+
+
+def test_sign_in_errors_are_announced_and_accessible(page, live_server, shipped_course):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    assert "correct username and password" in alert.inner_text()
+    assert serious_accessibility_violations(page) == []

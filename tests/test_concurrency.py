@@ -1,0 +1,76 @@
+"""Identical submissions racing each other leave exactly one response.
+
+SQLite serialises all writes, so the race is only real on PostgreSQL
+(make test-postgres, and CI)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from lessons import selectors, services
+from lessons.grading import Submission
+from lessons.models import Attempt, Response, ReviewCard
+from tests.factories import LessonFactory, QuestionFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+THREADS = 8
+
+
+def race(action):
+    """Run `action` in THREADS threads released at the same moment."""
+    barrier = threading.Barrier(THREADS)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    return results
+
+
+def test_concurrent_identical_answers_store_exactly_one_response():
+    question = QuestionFactory()
+    learner = UserFactory()
+    attempt, _ = services.attempt_start(learner=learner, lesson=question.lesson)
+    data = selectors.question_data(question.pk)
+    right = next(c.id for c in data.choices if c.is_correct)
+
+    results = race(
+        lambda: services.response_record(
+            attempt=Attempt.objects.get(pk=attempt.pk),
+            question=data,
+            submission=Submission(choice_ids=frozenset({right})),
+            time_taken=timedelta(seconds=12),
+        )
+    )
+    assert sum(r.created for r in results) == 1
+    assert Response.objects.filter(attempt=attempt).count() == 1
+    attempt.refresh_from_db()
+    assert (attempt.answered_count, attempt.correct_count) == (1, 1)
+    assert attempt.is_finished and attempt.score == 1
+    assert ReviewCard.objects.get(learner=learner, question=question).reviews == 1
+
+
+def test_concurrent_starts_open_one_attempt():
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson)
+    learner = UserFactory()
+    results = race(lambda: services.attempt_start(learner=learner, lesson=lesson))
+    assert len({attempt.pk for attempt, _ in results}) == 1
+    assert Attempt.objects.filter(learner=learner).count() == 1

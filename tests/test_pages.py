@@ -1,0 +1,134 @@
+from unittest import mock
+
+from django.contrib.auth.models import User
+from django.db import OperationalError
+from django.urls import reverse
+
+from lessons.models import Lesson
+from tests.factories import PASSWORD, LessonFactory, QuestionFactory
+
+NOTICE = "Educational content, not medical advice."
+
+
+def test_home_lists_published_lessons_in_order_with_the_medical_notice(client, course):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    titles = list(Lesson.objects.published().values_list("title", flat=True))
+    assert len(titles) >= 6
+    positions = [html.index(title) for title in titles]
+    assert positions == sorted(positions)
+    assert NOTICE in html
+
+
+def test_home_hides_unpublished_lessons(client, db):
+    LessonFactory(title="Visible lesson")
+    LessonFactory(title="Hidden lesson", published=False)
+    html = client.get("/").content.decode()
+    assert "Visible lesson" in html
+    assert "Hidden lesson" not in html
+
+
+def test_lesson_page_shows_its_reading_with_passage_numbers(client, course):
+    lesson = Lesson.objects.published().first()
+    response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for item in lesson.lesson_sentences.select_related("sentence"):
+        assert (
+            item.sentence.text.replace("“", "&ldquo;")[:40] in html
+            or item.sentence.text[:40] in html
+        )
+    assert "passage" in html
+    assert lesson.source.title in html
+    assert NOTICE in html
+
+
+def test_unpublished_or_unknown_lesson_is_404(client, db):
+    hidden = LessonFactory(published=False)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get("/lessons/no-such-lesson/").status_code == 404
+
+
+def test_pages_stay_within_a_constant_query_budget(client, db, django_assert_max_num_queries):
+    def grow(lessons):
+        for _ in range(lessons):
+            lesson = LessonFactory()
+            for _ in range(3):
+                QuestionFactory(lesson=lesson)
+        return lesson
+
+    small = grow(2)
+    with django_assert_max_num_queries(3):
+        client.get("/")
+    with django_assert_max_num_queries(5):
+        client.get(small.get_absolute_url())
+    large = grow(20)
+    with django_assert_max_num_queries(3):
+        client.get("/")
+    with django_assert_max_num_queries(5):
+        client.get(large.get_absolute_url())
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_healthz_is_503_when_the_database_is_down(client, db):
+    with mock.patch("lessons.views.connection.cursor", side_effect=OperationalError("gone")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_a_student_signs_up_and_is_signed_in(client, db):
+    response = client.post(
+        reverse("signup"),
+        {"username": "newstudent", "email": "", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="newstudent")
+    assert not user.is_staff and not user.groups.exists()
+    assert client.get("/").context["user"] == user
+
+
+def test_sign_up_with_mismatched_passwords_is_a_400_with_a_message(client, db):
+    response = client.post(
+        reverse("signup"),
+        {"username": "newstudent", "password1": PASSWORD, "password2": PASSWORD + "x"},
+    )
+    assert response.status_code == 400
+    assert "password fields didn’t match" in response.content.decode()
+    assert not User.objects.filter(username="newstudent").exists()
+
+
+def test_log_in_log_out_and_change_password(client, student):
+    response = client.post(reverse("login"), {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-pass-77",
+            "new_password2": "another-long-pass-77",
+        },
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.check_password("another-long-pass-77")
+    client.post(reverse("logout"))
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_wrong_password_shows_a_clear_message(client, student):
+    response = client.post(reverse("login"), {"username": "sam", "password": "wrong"})
+    assert response.status_code == 200
+    assert "enter a correct username and password" in response.content.decode()
+
+
+def test_pages_send_a_content_security_policy(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -1,0 +1,296 @@
+"""Taking a quiz through the views, with and without HTMX."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Attempt, Question, Response, ReviewCard
+from tests.factories import LessonFactory, QuestionFactory, UserFactory, admin_question_form
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def lesson(db):
+    lesson = LessonFactory(title="Smooth muscle")
+    for position in range(3):
+        QuestionFactory(lesson=lesson, position=position)
+    QuestionFactory(lesson=lesson, status=Question.Status.DRAFT)  # never asked
+    return lesson
+
+
+def start(client, lesson) -> Attempt:
+    response = client.post(reverse("quiz_start", args=[lesson.slug]))
+    assert response.status_code == 302
+    return Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"])[1]))
+
+
+def right_choice(question_id):
+    return str(Question.objects.get(pk=question_id).choices.get(is_correct=True).pk)
+
+
+def wrong_choice(question_id):
+    return str(Question.objects.get(pk=question_id).choices.filter(is_correct=False).first().pk)
+
+
+def answer(client, attempt, question_id, *, htmx=False, **data):
+    url = reverse("quiz_answer", args=[attempt.pk, question_id])
+    return client.post(url, data, headers=HTMX if htmx else {})
+
+
+def test_start_asks_the_published_questions_and_resumes_the_unfinished_attempt(
+    student_client, lesson
+):
+    attempt = start(student_client, lesson)
+    assert attempt.question_ids == list(
+        lesson.questions.published().order_by("position").values_list("pk", flat=True)
+    )
+    answer(
+        student_client,
+        attempt,
+        attempt.question_ids[0],
+        choice=right_choice(attempt.question_ids[0]),
+    )
+    again = start(student_client, lesson)
+    assert again.pk == attempt.pk
+    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    assert "Question 2 of 3" in page.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, lesson):
+    response = client.post(reverse("quiz_start", args=[lesson.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_choices_are_shuffled_once_per_attempt_and_keep_their_order(student_client, lesson):
+    attempt = start(student_client, lesson)
+    url = reverse("attempt_detail", args=[attempt.pk])
+
+    def order():
+        return re.findall(r'name="choice" value="(\d+)"', student_client.get(url).content.decode())
+
+    first = order()
+    assert len(first) == 3
+    assert all(order() == first for _ in range(3))
+    seeds = {tuple(attempt.choice_order(attempt.question_ids[0], [1, 2, 3, 4, 5]))}
+    for seed in range(1, 30):
+        attempt.seed = seed
+        seeds.add(tuple(attempt.choice_order(attempt.question_ids[0], [1, 2, 3, 4, 5])))
+    assert len(seeds) > 1  # other attempts get other orders
+
+
+def test_htmx_answer_returns_feedback_and_an_out_of_band_progress_bar(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    response = answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html  # a fragment, not a page
+    assert 'id="question-card"' in html
+    assert "Not quite" in html
+    assert "Your answer" in html and "Right answer" in html
+    assert Question.objects.get(pk=qid).explanation in html
+    assert "<mark>" in html or "involuntary muscles" in html  # the source sentence is quoted
+    assert 'id="quiz-progress" class="quiz-progress" hx-swap-oob="true"' in html
+    assert 'value="1"' in html  # one answered
+    assert 'role="status"' in html and "Not quite." in html  # announced
+    stored = Response.objects.get(attempt=attempt, question_id=qid)
+    assert stored.is_correct is False
+
+
+def test_without_javascript_the_answer_redirects_to_the_same_feedback(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    response = answer(student_client, attempt, qid, choice=right_choice(qid))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("attempt_question", args=[attempt.pk, qid])
+    page = student_client.get(response["Location"]).content.decode()
+    assert "Correct" in page and "Next question" in page
+    assert "<html" in page
+
+
+def test_a_second_answer_changes_nothing_and_shows_the_first(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    replay = answer(student_client, attempt, qid, htmx=True, choice=right_choice(qid))
+    assert replay.status_code == 200
+    assert "Not quite" in replay.content.decode()
+    assert Response.objects.filter(attempt=attempt).count() == 1
+    attempt.refresh_from_db()
+    assert (attempt.answered_count, attempt.correct_count) == (1, 0)
+    empty_replay = answer(student_client, attempt, qid)  # back button with nothing chosen
+    assert empty_replay.status_code == 302
+    assert Response.objects.filter(attempt=attempt).count() == 1
+
+
+def test_the_last_answer_finishes_the_attempt_with_its_score(student_client, lesson):
+    attempt = start(student_client, lesson)
+    first, second, third = attempt.question_ids
+    answer(student_client, attempt, first, choice=right_choice(first))
+    answer(student_client, attempt, second, choice=wrong_choice(second))
+    last = answer(student_client, attempt, third, htmx=True, choice=right_choice(third))
+    assert "See your results" in last.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    assert attempt.score == pytest.approx(2 / 3)
+    results = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert "67%" in results and "2 of 3 right" in results
+    assert "Retry the 1 question I missed" in results
+    assert results.count('class="card result ') == 3
+
+
+def test_retry_the_missed_questions_starts_a_short_attempt(student_client, lesson):
+    attempt = start(student_client, lesson)
+    for qid in attempt.question_ids:
+        chosen = wrong_choice(qid) if qid == attempt.question_ids[1] else right_choice(qid)
+        answer(student_client, attempt, qid, choice=chosen)
+    response = student_client.post(reverse("attempt_retry", args=[attempt.pk]))
+    retry = Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"])[1]))
+    assert retry.is_retry and retry.question_ids == [attempt.question_ids[1]]
+    page = student_client.get(response["Location"]).content.decode()
+    assert "Question 1 of 1" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose an answer before checking."),
+        ({"choice": "abc"}, "That is not one of this question"),
+        ({"choice": "999999"}, "That is not one of this question"),
+    ],
+)
+def test_bad_answers_get_a_400_with_a_message_and_change_nothing(
+    student_client, lesson, data, message
+):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    for htmx in (True, False):
+        response = answer(student_client, attempt, qid, htmx=htmx, **data)
+        assert response.status_code == 400
+        assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Response.objects.exists()
+
+
+def test_a_choice_of_another_question_is_refused(student_client, lesson):
+    attempt = start(student_client, lesson)
+    first, second = attempt.question_ids[:2]
+    response = answer(student_client, attempt, first, choice=right_choice(second))
+    assert response.status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_an_oversize_text_answer_is_refused(student_client, db):
+    lesson = LessonFactory()
+    QuestionFactory(
+        lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth muscle is ____ muscle."
+    )
+    attempt = start(student_client, lesson)
+    response = answer(student_client, attempt, attempt.question_ids[0], answer="x" * 501)
+    assert response.status_code == 400
+    assert "too long" in response.content.decode()
+    ok = answer(student_client, attempt, attempt.question_ids[0], htmx=True, answer="Involuntary!")
+    assert "Correct" in ok.content.decode()
+
+
+def test_answers_to_a_finished_attempt_are_refused(student_client, lesson):
+    attempt = start(student_client, lesson)
+    for qid in attempt.question_ids:
+        answer(student_client, attempt, qid, choice=right_choice(qid))
+    Response.objects.filter(question_id=attempt.question_ids[0]).delete()  # as if unanswered
+    response = answer(
+        student_client,
+        attempt,
+        attempt.question_ids[0],
+        choice=right_choice(attempt.question_ids[0]),
+    )
+    assert response.status_code == 409
+    assert "already finished" in response.content.decode()
+
+
+def test_nobody_answers_or_sees_someone_elses_attempt(client, lesson):
+    owner, other = UserFactory(), UserFactory()
+    client.force_login(owner)
+    attempt = start(client, lesson)
+    client.force_login(other)
+    qid = attempt.question_ids[0]
+    assert answer(client, attempt, qid, choice=right_choice(qid)).status_code == 404
+    assert client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("attempt_results", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("attempt_retry", args=[attempt.pk])).status_code == 404
+    assert not Response.objects.exists()
+
+
+def test_a_question_outside_the_attempt_is_404(student_client, lesson):
+    attempt = start(student_client, lesson)
+    draft = lesson.questions.get(status=Question.Status.DRAFT)
+    response = answer(student_client, attempt, draft.pk, choice=right_choice(draft.pk))
+    assert response.status_code == 404
+    assert "not part of this attempt" in response.content.decode()
+
+
+def test_every_answer_updates_the_learners_review_card(student_client, lesson, student):
+    attempt = start(student_client, lesson)
+    first, second = attempt.question_ids[:2]
+    answer(student_client, attempt, first, choice=wrong_choice(first))
+    answer(student_client, attempt, second, choice=right_choice(second))
+    wrong = ReviewCard.objects.get(learner=student, question_id=first)
+    right = ReviewCard.objects.get(learner=student, question_id=second)
+    assert not wrong.last_correct and right.last_correct
+    assert wrong.reviews == right.reviews == 1
+    assert wrong.due < right.due  # a miss comes back sooner
+
+
+def grow_lesson(size: int):
+    lesson = LessonFactory()
+    for position in range(size):
+        QuestionFactory(lesson=lesson, position=position)
+    return lesson
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_question_page_and_answer_stay_within_a_fixed_query_budget(
+    student_client, student, size, django_assert_max_num_queries
+):
+    lesson = grow_lesson(size)
+    # Some history: earlier finished attempts make no difference.
+    for _ in range(2):
+        attempt = start(student_client, lesson)
+        for qid in attempt.question_ids:
+            answer(student_client, attempt, qid, choice=right_choice(qid))
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    choice = right_choice(qid)
+    with django_assert_max_num_queries(6):
+        assert student_client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200
+    with django_assert_max_num_queries(11):
+        assert answer(student_client, attempt, qid, htmx=True, choice=choice).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert student_client.get(reverse("progress")).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert student_client.get(reverse("home")).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert student_client.get(reverse("review")).status_code == 200
+    finished = Attempt.objects.filter(finished_at__isnull=False).first()
+    with django_assert_max_num_queries(6):
+        assert student_client.get(reverse("attempt_results", args=[finished.pk])).status_code == 200
+
+
+def test_an_educators_edit_reaches_the_next_question_page_at_once(
+    student_client, lesson, educator, client
+):
+    attempt = start(student_client, lesson)
+    url = reverse("attempt_detail", args=[attempt.pk])
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    assert question.prompt in student_client.get(url).content.decode()  # now cached
+
+    editor = type(client)()
+    editor.force_login(educator)
+    form = admin_question_form(question, prompt="Which muscle works without conscious control?")
+    saved = editor.post(reverse("admin:lessons_question_change", args=[question.pk]), form)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert (
+        "Which muscle works without conscious control?" in student_client.get(url).content.decode()
+    )
