@@ -1,0 +1,517 @@
+import csv
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from lessons import gift, selectors, services
+from lessons.grading import InvalidAnswer, grade, parse_submission
+from lessons.models import (
+    AcceptedAnswer,
+    Attempt,
+    Choice,
+    Lesson,
+    LessonSentence,
+    Passage,
+    Question,
+    Response,
+    Sentence,
+    Source,
+)
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    extra = 0
+    fields = ("position", "text")
+    readonly_fields = ("position", "text")
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "created_at")
+    search_fields = ("title", "text")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("checksum", "created_at")
+    inlines = [PassageInline]
+
+
+@admin.register(Sentence)
+class SentenceAdmin(admin.ModelAdmin):
+    list_display = ("text", "source", "position", "is_noise")
+    list_filter = ("source", "is_noise")
+    search_fields = ("text",)
+    filter_horizontal = ("passages",)
+
+
+class LessonSentenceInline(admin.TabularInline):
+    model = LessonSentence
+    extra = 0
+    autocomplete_fields = ("sentence",)
+    ordering = ("position",)
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ("position", "kind", "prompt", "status")
+    readonly_fields = ("prompt",)
+    ordering = ("position",)
+    show_change_link = True
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ("title", "position", "published", "source")
+    list_editable = ("position", "published")
+    list_filter = ("published", "source")
+    search_fields = ("title", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [LessonSentenceInline, QuestionInline]
+    actions = ["export_gift"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.lesson_content_changed(lesson_id=form.instance.pk)
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_gift_view)
+        return [
+            path("<int:lesson_id>/import-gift/", import_view, name="lessons_lesson_import_gift"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(
+        description="Export the questions of selected lessons to GIFT", permissions=["view"]
+    )
+    def export_gift(self, request, queryset):
+        questions = (
+            Question.objects.filter(lesson__in=queryset)
+            .select_related("provenance", "provenance_passage")
+            .prefetch_related("choices", "accepted_answers")
+            .order_by("lesson__position", "position")
+        )
+        return _download(services.questions_to_gift(questions), "lessons.gift.txt", "text/plain")
+
+    def import_gift_view(self, request, lesson_id: int):
+        """Upload or paste a GIFT file; every question becomes a draft in this
+        lesson, or, if any line is bad, nothing is imported and each error shown."""
+        lesson = get_object_or_404(Lesson, pk=lesson_id)
+        if not self.has_change_permission(request, lesson) or not request.user.has_perm(
+            "lessons.add_question"
+        ):
+            raise PermissionDenied
+        form = GiftImportForm(request.POST or None, request.FILES or None)
+        errors, status = [], 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = services.gift_import(lesson=lesson, text=form.gift_text())
+            except gift.GiftSyntaxError as error:
+                errors, status = error.errors, 400
+            else:
+                count = len(created)
+                self.message_user(
+                    request,
+                    f"Imported {count} question{pluralize(count)} into “{lesson}” as drafts.",
+                    messages.SUCCESS,
+                )
+                changelist = reverse("admin:lessons_question_changelist")
+                return redirect(f"{changelist}?lesson__id__exact={lesson.pk}&status__exact=draft")
+        elif request.method == "POST":
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import GIFT questions into “{lesson}”",
+            "lesson": lesson,
+            "form": form,
+            "gift_errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/lessons/lesson/import_gift.html", context, status=status
+        )
+
+
+class AnswerRowsFormSet(BaseInlineFormSet):
+    """Hands the submitted rows to the question's own rules, so the admin shows
+    the same message the model gives everywhere else."""
+
+    def live_rows(self) -> list:
+        return [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def check_rows(self, question: Question, rows: list) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        # The parent form's cleaned values are already on self.instance here.
+        if any(form.errors for form in self.forms) or not self.instance.kind:
+            return
+        self.check_rows(self.instance, self.live_rows())
+
+
+class ChoiceFormSet(AnswerRowsFormSet):
+    def check_rows(self, question: Question, rows: list) -> None:
+        question.clean_choices(rows)
+
+
+class AcceptedAnswerFormSet(AnswerRowsFormSet):
+    def check_rows(self, question: Question, rows: list) -> None:
+        question.clean_accepted_answers(rows)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+    }
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new question starts with room for four choices; blank rows are ignored.
+        return 4 if obj is None else 0
+
+    fields = ("position", "text", "is_correct", "feedback")
+    ordering = ("position",)
+
+
+class AcceptedAnswerInline(admin.TabularInline):
+    model = AcceptedAnswer
+    formset = AcceptedAnswerFormSet
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 2 if obj is None else 0
+
+
+# A question needs review once enough learners answered it and it proves too
+# easy, too hard, or does not tell stronger learners from weaker ones.
+REVIEW_MIN_RESPONSES = 20
+REVIEW_FACILITY_RANGE = (0.2, 0.95)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = (
+        "short_prompt",
+        "lesson",
+        "kind",
+        "status",
+        "origin",
+        "position",
+        "response_count",
+        "facility",
+        "needs_review",
+    )
+    list_filter = ("lesson", "kind", "status", "origin")
+    search_fields = ("prompt", "explanation")
+    ordering = ("lesson", "position")
+    autocomplete_fields = ("provenance",)
+    list_select_related = ("lesson",)
+    readonly_fields = ("responses_note",)
+    inlines = [ChoiceInline, AcceptedAnswerInline]
+    actions = [
+        "publish",
+        "unpublish",
+        "duplicate",
+        "move_to_lesson",
+        "export_gift",
+        "export_csv",
+    ]
+    fieldsets = (
+        (None, {"fields": ("lesson", "kind", "status", "position", "prompt")}),
+        ("Teaching", {"fields": ("explanation", "provenance", "provenance_passage", "highlight")}),
+        ("Where it came from", {"fields": ("origin", "responses_note")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                responses_total=Count("responses"),
+                responses_correct=Count("responses", filter=Q(responses__is_correct=True)),
+            )
+        )
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<int:question_id>/preview/", preview, name="lessons_question_preview"),
+            *super().get_urls(),
+        ]
+
+    # ---- columns
+
+    @admin.display(description="Prompt", ordering="prompt")
+    def short_prompt(self, obj):
+        return Truncator(obj.prompt).chars(90)
+
+    @admin.display(description="Responses", ordering="responses_total")
+    def response_count(self, obj):
+        return obj.responses_total
+
+    @admin.display(description="Facility")
+    def facility(self, obj):
+        if not obj.responses_total:
+            return "–"
+        return f"{obj.responses_correct / obj.responses_total:.2f}"
+
+    @admin.display(description="Needs review", boolean=True)
+    def needs_review(self, obj):
+        if obj.responses_total < REVIEW_MIN_RESPONSES:
+            return None
+        low, high = REVIEW_FACILITY_RANGE
+        share = obj.responses_correct / obj.responses_total
+        return not (low <= share <= high)
+
+    @admin.display(description="Learners' responses")
+    def responses_note(self, obj):
+        if obj is None or obj.pk is None:
+            return "None yet."
+        count = obj.responses.count()
+        preview = reverse("admin:lessons_question_preview", args=[obj.pk])
+        if not count:
+            return format_html(
+                'None yet. <a href="{}" target="_blank">Preview as a student</a>', preview
+            )
+        return format_html(
+            "{} response{}: edits keep what they answered against; to retire this question, "
+            'unpublish it (it cannot be deleted). <a href="{}" target="_blank">Preview as a '
+            "student</a>",
+            count,
+            pluralize(count),
+            preview,
+        )
+
+    # ---- safety
+
+    def has_delete_permission(self, request, obj=None):
+        # Learners' answers point at the question; history must not vanish.
+        if obj is not None and obj.responses.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A question moved to another lesson changes both lessons' content.
+        lesson_ids = {form.instance.lesson_id, form.initial.get("lesson")} - {None}
+        for lesson_id in lesson_ids:
+            services.lesson_content_changed(lesson_id=lesson_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.lesson_content_changed(lesson_id=obj.lesson_id)
+
+    def delete_queryset(self, request, queryset):
+        lesson_ids = set(queryset.values_list("lesson_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for lesson_id in lesson_ids:
+            services.lesson_content_changed(lesson_id=lesson_id)
+
+    # ---- actions
+
+    def _report(self, request, outcome: services.BulkOutcome, verb: str) -> None:
+        if outcome.changed:
+            count = len(outcome.changed)
+            self.message_user(
+                request, f"{count} question{pluralize(count)} {verb}.", messages.SUCCESS
+            )
+        for question, reason in outcome.refused:
+            self.message_user(
+                request,
+                f"Not {verb}: “{Truncator(question.prompt).chars(60)}”: {reason}",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Publish selected questions", permissions=["change"])
+    def publish(self, request, queryset):
+        questions = queryset.select_related("lesson", "provenance__source").prefetch_related(
+            "choices", "accepted_answers"
+        )
+        self._report(request, services.questions_publish(questions=list(questions)), "published")
+
+    @admin.action(description="Unpublish selected questions", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._report(request, services.questions_unpublish(questions=list(queryset)), "unpublished")
+
+    @admin.action(description="Duplicate selected questions (as drafts)", permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [services.question_duplicate(question=q) for q in queryset]
+        self._report(request, services.BulkOutcome(copies, []), "duplicated")
+
+    @admin.action(description="Move selected questions to another lesson", permissions=["change"])
+    def move_to_lesson(self, request, queryset):
+        form = MoveQuestionsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            questions = list(queryset.select_related("provenance"))
+            outcome = services.questions_move(
+                questions=questions, lesson=form.cleaned_data["lesson"]
+            )
+            self._report(request, outcome, f"moved to “{form.cleaned_data['lesson']}”")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Move questions to another lesson",
+            "form": form,
+            "questions": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/lessons/question/move.html", context)
+
+    @admin.action(description="Export selected questions to GIFT (Moodle)", permissions=["view"])
+    def export_gift(self, request, queryset):
+        questions = (
+            queryset.select_related("provenance", "provenance_passage")
+            .prefetch_related("choices", "accepted_answers")
+            .order_by("lesson__position", "position")
+        )
+        return _download(services.questions_to_gift(questions), "questions.gift.txt", "text/plain")
+
+    @admin.action(description="Export selected questions to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        questions = queryset.select_related("lesson", "provenance").prefetch_related(
+            "choices", "accepted_answers"
+        )
+        return _csv_download(selectors.question_csv_rows(questions), "questions.csv")
+
+    # ---- preview
+
+    def preview_view(self, request, question_id: int):
+        """The question exactly as a student sees it; answering it shows the
+        feedback and records nothing."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            question = selectors.question_data(question_id)
+        except Question.DoesNotExist:
+            raise Http404("No such question.") from None
+        context = {
+            "preview": True,
+            "question": question,
+            "choices": [(c, False) for c in question.choices],
+            "answer_url": reverse("admin:lessons_question_preview", args=[question_id]),
+            "change_url": reverse("admin:lessons_question_change", args=[question_id]),
+        }
+        status = 200
+        if request.method == "POST":
+            try:
+                submission = parse_submission(
+                    question,
+                    choice_values=request.POST.getlist("choice"),
+                    text=request.POST.get("answer"),
+                )
+            except InvalidAnswer as error:
+                context["error"], status = str(error), 400
+            else:
+                chosen = submission.choice_ids
+                context |= {
+                    "response": SimpleNamespace(answer=submission.as_json()),
+                    "result": grade(question, submission),
+                    "choices": [(c, c.id in chosen) for c in question.choices],
+                }
+        template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
+        return TemplateResponse(request, template, context, status=status)
+
+
+GIFT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class GiftImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="A GIFT file (.txt or .gift), UTF-8.")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 12}), help_text="Or paste GIFT here."
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text", "").strip()
+        if not upload and not text:
+            raise forms.ValidationError("Choose a GIFT file or paste GIFT text.")
+        if upload:
+            if upload.size > GIFT_MAX_BYTES:
+                raise forms.ValidationError("That file is over 2 MB; split it into smaller files.")
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "That file is not UTF-8 text. Save it as UTF-8 and try again."
+                ) from None
+        return data
+
+    def gift_text(self) -> str:
+        return self.cleaned_data["text"]
+
+
+class MoveQuestionsForm(forms.Form):
+    lesson = forms.ModelChoiceField(queryset=Lesson.objects.order_by("position", "title"))
+
+
+def _download(content: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_download(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ("learner", "lesson", "started_at", "finished_at", "score")
+    list_filter = ("lesson",)
+    search_fields = ("learner__username",)
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ("attempt", "question", "is_correct", "answered_at", "time_taken")
+    list_filter = ("is_correct",)
+    list_select_related = ("attempt__learner", "attempt__lesson", "question")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+from lessons import admin_derive  # noqa: E402, F401  (derivation pages: issue 6)

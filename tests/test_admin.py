@@ -1,0 +1,293 @@
+"""Educators curate questions in the admin: validation, bulk actions, preview,
+safe edits, performance columns, GIFT and CSV."""
+
+import pytest
+from django.urls import reverse
+
+from lessons import gift, services
+from lessons.models import Attempt, Question, Response, ReviewCard
+from tests.factories import LessonFactory, QuestionFactory, UserFactory, admin_question_form
+
+CHANGELIST = "/admin/lessons/question/"
+
+
+@pytest.fixture
+def editor(client, educator):
+    client.force_login(educator)
+    return client
+
+
+def change(client, question, **overrides):
+    url = reverse("admin:lessons_question_change", args=[question.pk])
+    return client.post(url, admin_question_form(question, **overrides))
+
+
+def test_publishing_without_an_explanation_is_refused_with_a_clear_message(editor, db):
+    question = QuestionFactory(status=Question.Status.DRAFT, explanation="")
+    response = change(editor, question, status="published")
+    assert response.status_code == 200
+    assert "A published question needs an explanation." in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == Question.Status.DRAFT
+
+
+def test_single_choice_with_two_correct_choices_is_refused(editor, db):
+    question = QuestionFactory()
+    wrong = question.choices.filter(is_correct=False).first()
+    data = admin_question_form(question)
+    index = list(question.choices.order_by("position")).index(wrong)
+    data[f"choices-{index}-is_correct"] = "on"
+    response = editor.post(reverse("admin:lessons_question_change", args=[question.pk]), data)
+    assert "needs exactly one correct choice (it has 2)" in response.content.decode()
+    assert question.choices.filter(is_correct=True).count() == 1
+
+
+def test_fill_in_the_blank_without_an_accepted_answer_is_refused(editor, db):
+    question = QuestionFactory(kind=Question.Kind.FILL_BLANK, prompt="Smooth muscle is ____.")
+    data = admin_question_form(question)
+    data["accepted_answers-0-DELETE"] = "on"
+    response = editor.post(reverse("admin:lessons_question_change", args=[question.pk]), data)
+    assert "needs at least one accepted answer" in response.content.decode()
+
+
+def test_a_provenance_sentence_must_be_in_its_source_text(editor, db):
+    question = QuestionFactory()
+    question.provenance.text = "A sentence the source never said."
+    question.provenance.save()
+    response = change(editor, question)
+    assert "not quoted exactly from its source text" in response.content.decode()
+
+
+def bulk(client, action, questions, **extra):
+    data = {"action": action, "_selected_action": [q.pk for q in questions]} | extra
+    return client.post(CHANGELIST, data, follow=True)
+
+
+def test_bulk_publish_publishes_the_valid_and_names_the_invalid(editor, db):
+    good = QuestionFactory(status=Question.Status.DRAFT)
+    bad = QuestionFactory(status=Question.Status.DRAFT, explanation="")
+    page = bulk(editor, "publish", [good, bad]).content.decode()
+    good.refresh_from_db(), bad.refresh_from_db()
+    assert good.status == Question.Status.PUBLISHED
+    assert bad.status == Question.Status.DRAFT
+    assert "1 question published" in page
+    assert "A published question needs an explanation." in page
+
+
+def test_bulk_unpublish_and_duplicate(editor, db):
+    question = QuestionFactory()
+    bulk(editor, "unpublish", [question])
+    question.refresh_from_db()
+    assert question.status == Question.Status.DRAFT
+    bulk(editor, "duplicate", [question])
+    copy = Question.objects.exclude(pk=question.pk).get()
+    assert copy.prompt == question.prompt and copy.status == Question.Status.DRAFT
+    assert sorted(copy.choices.values_list("text", "is_correct")) == sorted(
+        question.choices.values_list("text", "is_correct")
+    )
+    assert copy.position > question.position
+
+
+def test_move_to_another_lesson_of_the_same_source(editor, db):
+    question = QuestionFactory()
+    target = LessonFactory(source=question.lesson.source)
+    QuestionFactory(lesson=target, position=4)
+    page = bulk(editor, "move_to_lesson", [question])
+    assert "Move questions" in page.content.decode()  # the intermediate page
+    bulk(editor, "move_to_lesson", [question], apply="1", lesson=target.pk)
+    question.refresh_from_db()
+    assert question.lesson == target and question.position == 5
+
+
+def test_move_refuses_a_lesson_of_another_text(editor, db):
+    question = QuestionFactory()
+    elsewhere = LessonFactory()
+    page = bulk(editor, "move_to_lesson", [question], apply="1", lesson=elsewhere.pk)
+    assert "another text" in page.content.decode()
+    question.refresh_from_db()
+    assert question.lesson != elsewhere
+
+
+def test_preview_shows_the_question_as_a_student_and_records_nothing(editor, db):
+    question = QuestionFactory()
+    url = reverse("admin:lessons_question_preview", args=[question.pk])
+    page = editor.get(url).content.decode()
+    assert question.prompt in page and "Preview." in page and "Check" in page
+    right = question.choices.get(is_correct=True)
+    answered = editor.post(url, {"choice": right.pk}, headers={"HX-Request": "true"})
+    assert "Correct" in answered.content.decode()
+    assert question.explanation in answered.content.decode()
+    empty = editor.post(url, {})
+    assert empty.status_code == 400 and "Choose an answer" in empty.content.decode()
+    assert not Response.objects.exists() and not ReviewCard.objects.exists()
+    assert not Attempt.objects.exists()
+
+
+def test_students_cannot_preview(student_client, db):
+    question = QuestionFactory()
+    response = student_client.get(reverse("admin:lessons_question_preview", args=[question.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def answer_once(question, *, correct=True):
+    learner = UserFactory()
+    attempt, _ = services.attempt_start(learner=learner, lesson=question.lesson)
+    from lessons.grading import Submission
+    from lessons.selectors import question_data
+
+    data = question_data(question.pk)
+    choice = next(c.id for c in data.choices if c.is_correct == correct)
+    services.response_record(
+        attempt=attempt,
+        question=data,
+        submission=Submission(choice_ids=frozenset({choice})),
+        time_taken=None,
+    )
+    return learner, attempt
+
+
+def test_editing_an_answered_question_keeps_what_learners_answered(editor, client, db):
+    question = QuestionFactory()
+    learner, attempt = answer_once(question)
+    right = question.choices.get(is_correct=True)
+    data = admin_question_form(question)
+    index = list(question.choices.order_by("position")).index(right)
+    data[f"choices-{index}-text"] = "Rewritten choice"
+    data[f"choices-{index}-is_correct"] = ""
+    other = (index + 1) % 3
+    data[f"choices-{other}-is_correct"] = "on"
+    response = editor.post(reverse("admin:lessons_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0
+    assert Response.objects.get().is_correct
+    client.force_login(learner)
+    results = client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    assert right.text in results and "Rewritten choice" not in results
+    assert "1 of 1 right" in results
+
+
+def test_a_question_with_responses_cannot_be_deleted(editor, db):
+    question = QuestionFactory()
+    answer_once(question)
+    delete_url = reverse("admin:lessons_question_delete", args=[question.pk])
+    assert editor.get(delete_url).status_code == 403
+    page = editor.get(reverse("admin:lessons_question_change", args=[question.pk])).content.decode()
+    assert "1 response" in page and "unpublish it" in page
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_changelist_shows_responses_facility_and_flags_questions_for_review(editor, db):
+    easy = QuestionFactory(prompt="Easy question")
+    for _ in range(20):
+        answer_once(easy)
+    page = editor.get(CHANGELIST).content.decode()
+    assert "1.00" in page  # facility
+    assert 'alt="True"' in page  # needs review: everyone got it right
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_changelist_query_budget(editor, db, size, django_assert_max_num_queries):
+    lesson = LessonFactory()
+    for position in range(size):
+        QuestionFactory(lesson=lesson, position=position)
+    with django_assert_max_num_queries(12):
+        assert editor.get(CHANGELIST).status_code == 200
+
+
+def test_gift_round_trip_keeps_the_whole_shipped_course(course):
+    questions = list(
+        Question.objects.prefetch_related("choices", "accepted_answers").order_by("pk")
+    )
+    parsed = gift.parse_gift(services.questions_to_gift(questions))
+    assert len(parsed) == len(questions)
+    for original, back in zip(questions, parsed, strict=True):
+        assert back.kind == original.kind
+        assert back.prompt == original.prompt
+        assert back.explanation == original.explanation
+        assert [(c.text, c.is_correct, c.feedback) for c in back.choices] == [
+            (c.text, c.is_correct, c.feedback) for c in original.choices.all()
+        ]
+        assert back.accepted_answers == [a.text for a in original.accepted_answers.all()]
+
+
+def test_export_gift_and_csv_from_the_admin(editor, course):
+    questions = list(Question.objects.all()[:3])
+    gift_file = bulk(editor, "export_gift", questions)
+    assert gift_file["Content-Disposition"].startswith("attachment")
+    assert len(gift.parse_gift(gift_file.content.decode())) == 3
+    csv_file = bulk(editor, "export_csv", questions)
+    lines = b"".join(csv_file.streaming_content).decode().splitlines()
+    assert lines[0].startswith("id,lesson,kind,status")
+    assert len(lines) == 4
+
+
+GOOD_GIFT = """// two questions
+::Muscle:: Which muscle is involuntary? {
+=Smooth muscle #Right: the brain has no conscious control over it.
+~Voluntary muscle #No: that one is under conscious control.
+####Smooth muscles are involuntary muscles.
+}
+
+Leiomyosarcoma is a {=malignant =cancerous} smooth muscle tumor.
+"""
+
+
+def test_importing_gift_creates_drafts_in_the_lesson(editor, db):
+    lesson = LessonFactory()
+    url = reverse("admin:lessons_lesson_import_gift", args=[lesson.pk])
+    response = editor.post(url, {"text": GOOD_GIFT})
+    assert response.status_code == 302
+    imported = list(lesson.questions.order_by("position"))
+    assert [q.kind for q in imported] == [Question.Kind.SINGLE_CHOICE, Question.Kind.FILL_BLANK]
+    assert all(q.status == Question.Status.DRAFT for q in imported)
+    assert imported[0].explanation == "Smooth muscles are involuntary muscles."
+    assert imported[1].prompt == "Leiomyosarcoma is a ____ smooth muscle tumor."
+    assert list(imported[1].accepted_answers.values_list("text", flat=True)) == [
+        "malignant",
+        "cancerous",
+    ]
+
+
+def test_a_malformed_gift_file_reports_each_bad_line_and_imports_nothing(editor, db):
+    lesson = LessonFactory()
+    bad = GOOD_GIFT + "\nWhat is missing? {\n=an end brace\n\nNo answers here at all.\n"
+    url = reverse("admin:lessons_lesson_import_gift", args=[lesson.pk])
+    response = editor.post(url, {"text": bad})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "Line 10: the answer block is not closed" in page
+    assert "Line 13: no answer block" in page
+    assert not lesson.questions.exists()
+
+
+def test_a_non_utf8_gift_upload_is_refused(editor, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = LessonFactory()
+    upload = SimpleUploadedFile("q.gift", "Caf\xe9 {=x}".encode("latin-1"))
+    response = editor.post(
+        reverse("admin:lessons_lesson_import_gift", args=[lesson.pk]), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "not UTF-8" in response.content.decode()
+
+
+def test_instructors_cannot_import_or_change_questions(client, instructor, db):
+    client.force_login(instructor)
+    lesson = LessonFactory()
+    response = client.post(
+        reverse("admin:lessons_lesson_import_gift", args=[lesson.pk]), {"text": GOOD_GIFT}
+    )
+    assert response.status_code == 403
+    assert not lesson.questions.exists()
+
+
+def test_lesson_admin_lists_its_questions_in_order_with_links(editor, db):
+    question = QuestionFactory()
+    page = editor.get(reverse("admin:lessons_lesson_change", args=[question.lesson_id]))
+    html = page.content.decode()
+    assert reverse("admin:lessons_question_change", args=[question.pk]) in html
+    assert "Import GIFT questions" in html
