@@ -1,0 +1,668 @@
+"""Reading a text for questions: key terms, aliases, what is said to be what,
+lists, numbers and definitions. Pure functions over strings; no database.
+
+The text is our only knowledge, so every relation the text states (an alias, a
+hypernym, a definition, items listed together) is recorded: drafting uses them
+to keep true answers out of the wrong choices.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from wordfreq import zipf_frequency
+
+from lessons.text import normalise_answer
+
+# Function words and very common verbs and modifiers: never part of a key term.
+STOPWORDS = frozenset(
+    """
+    a an the and or but nor if then than that which who whom whose what when where why how
+    this these those it its they them their there here he she his her him we us our you your
+    i me my is are was were be been being am do does did done has have had having can could
+    may might must shall should will would of in on at by for with from to into onto over
+    under about above below between among through during before after since until while as
+    per via against within without along across behind beyond near around up down out off
+    again also very most more less least much many some any each every all both either
+    neither no not only other such same own so too just even still yet already often usually
+    sometimes always never almost nearly about essentially relatively generally mainly
+    mostly largely especially first second one ones thing things way ways type types kind
+    kinds form forms group part called known referred termed named include includes
+    including included contain contains consist consists consisting involve involves
+    involved appear appears seem seems become becomes became make makes made take takes took
+    taken give gives gave given get gets got use uses used using see seen find found show
+    shows showed shown put puts set lead leads led help helps helped keep keeps kept begin
+    begins began begun go goes went gone come comes came say says said think thought need
+    needs needed look looks work works worked live lives lived remain remains remained reach
+    reached build built open opened place placed hold held occur occurs occurred affect
+    affects affected arise arises arose cause causes caused develop develops developed
+    diagnose diagnosed spread spreads grow grows grew grown store stores stored fix fixes
+    fixed pass passes passed absorb absorbs reflect reflects release releases released
+    combine combines convert converts split surround surrounds originate originates
+    originating designated classified characterized characterised invade invades invaded
+    connect connects support supports supporting replace replaced struck strike follow
+    follows followed die died destroy destroyed shock shocked question rebuilt rebuild
+    framed design designed resist end ended gave renamed recognised recognized listed
+    decorate decorated sail sailed capture captured raise raised add adds save saves
+    concentrate concentrates depend depends speed happen happens lack lacks produce produces
+    begins ruled rule rules took set sets stand stands standing follow still later soon
+    today now new old great well like unlike whether although though because however
+    therefore thus hence indeed rather quite really fairly highly mostly typically certain
+    several various itself themselves himself herself ourselves yourself something anything
+    everything rare common different important large small big high low long short early
+    late exact whole main major minor single typical possible likely able special particular
+    general normal similar good bad best better worst true false real key little few last
+    next belong belongs recur recurs remain refer refers invade spreads lies lie
+    """.split()  # noqa: SIM905
+)
+PRONOUN_STARTS = frozenset(
+    """
+    it its they them their theirs this these those he she his her him such both
+    """.split()  # noqa: SIM905
+)
+CONNECTIVES = ("however, ", "therefore, ", "thus, ", "moreover, ", "in addition, ", "also, ")
+NEGATIONS = re.compile(r"\b(not|no|never|none|nor|neither|cannot|without)\b|n't\b", re.I)
+HEDGES = re.compile(r"\b(may|might|can|could|often|usually|about|around|some|most)\b", re.I)
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w’'\-]*[^\W_]|[^\W\d_]|\d[\w\-]*")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s?[–—-]\s?(\d+(?:\.\d+)?))?(\s?%|\s?(?:BC|BCE|AD|CE)\b)?(?![\w%])"
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH = re.compile(rf"\s+(?:{_MONTHS})\b")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\s+$")
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+_PAREN = re.compile(r"\s*\([^()]*\)")
+# "1  a lump or swelling. 2  abdominal discomfort": a numbered list run into the text.
+LIST_MARKER = re.compile(r"(?:^|[:.]\s+)\d{1,2}\s+[a-z]")
+_ALIAS = re.compile(
+    r"(?P<term>[\w][\w\- ]{1,60}?)\s*(?:\([^()]*\)\s*)?,?\s*(?:also|sometimes|often)\s+"
+    r"(?:referred to as|known as|called|termed|named)\s+(?:the\s+)?(?:an?\s+)?"
+    r"(?P<alias>[\w“\"][\w\- ”\"]{0,40}?)(?=[,.;)]|\s+(?:is|are|was|were)\b)",
+    re.I,
+)
+_ABBREVIATION = re.compile(r"(?P<term>\b[A-Z][\w\-]+(?: [\w\-]+){0,3}) \((?P<alias>[A-Z]{2,6})\)")
+_CALLED = re.compile(
+    r"\b(?:an?|the)\s+(?P<kind>(?:[\w\-]+\s+){0,2}[\w\-]+)\s+(?:called|named|known as)\s+"
+    r"(?P<term>(?:the\s+)?[\w\-]+(?: (?!and\b|or\b|which\b|that\b)[\w\-]+){0,3})",
+    re.I,
+)
+_COPULA = re.compile(
+    r"^(?:an?\s+|the\s+)?(?P<subject>[\w][\w\- ]{0,50}?)\s*(?:\([^()]*\)\s*)?"
+    r"(?:,[^,]{0,80},\s*)?\s+(?P<verb>is|are|was|were|refers to|refer to|means|"
+    r"belongs to|is classified as|are classified as|is designated as)\s+"
+    r"(?P<rest>.+)$",
+    re.I,
+)
+_CATEGORY = re.compile(
+    r"^(?:an?\s+|the\s+|one of the\s+)?(?:[\w\-]+\s+){0,3}?(?:form|type|kind|group|class|"
+    r"example|member|part|variety|examples|members)s?\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
+    r"(?P<head>[\w\-]+)",
+    re.I,
+)
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def key(text: str) -> str:
+    """How two mentions of a term are recognised as the same: normalised, with a
+    plural -s folded ("sarcomas" = "sarcoma")."""
+    folded = normalise_answer(_ARTICLE.sub("", text.strip()))
+    parts = folded.split()
+    if parts:
+        parts[-1] = singular(parts[-1])
+    return " ".join(parts)
+
+
+@cache
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if (
+        len(word) > 4
+        and word.endswith(("ses", "xes", "ches", "shes"))
+        and not word.endswith("uses")
+    ):
+        return word[:-2]
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_PLURAL
+    ):
+        return word[:-1]
+    return word
+
+
+_NOT_PLURAL = frozenset(
+    ["gas", "atlas", "canvas", "bias", "alias", "pancreas", "christmas", "thus", "always"]
+)
+# Single words with these endings are mostly adjectives ("genetic", "malignant"):
+# good inside a term ("genetic code"), poor as a term of their own.
+ADJECTIVE_ENDINGS = (
+    "ic", "al", "ous", "ive", "ary", "ful", "less", "able", "ible", "ant", "ent", "ing", "ed",
+)  # fmt: skip
+_NOUNS_WITH_ADJECTIVE_ENDINGS = frozenset(
+    """
+    animal capital hospital signal metal crystal mineral chemical agent patient plant
+    element segment cement moment parent student ant enzyme chemical nucleic organic
+    constant component environment treatment pigment king ring spring building sibling seed
+    bed speed need reed feed
+    """.split()  # noqa: SIM905
+)
+
+
+def is_plural(phrase: str) -> bool:
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    return singular(last) != last
+
+
+@cache
+def zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def specificity(term: str) -> float:
+    """How domain-specific a term is: rare words in general English score high
+    (leiomyosarcoma 4.5, tissue 1.7, body 0.6)."""
+    toks = term.lower().split()
+    if not toks:
+        return 0.0
+    return max(0.0, 6.0 - min(zipf(t) for t in toks))
+
+
+def strip_parentheticals(text: str) -> str:
+    return _PAREN.sub("", text)
+
+
+def is_name(term: str) -> bool:
+    return all(w[:1].isupper() or w in {"of", "da", "de", "the"} for w in term.split())
+
+
+# ---------------------------------------------------------------------------
+@dataclass
+class Number:
+    text: str  # as in the sentence, e.g. "5–10%", "1755", "two"
+    start: int
+    kind: str  # "year", "percent", "count", "range", "era"
+    accepted: list[str] = field(default_factory=list)
+
+
+def numbers_in(sentence: str) -> list[Number]:
+    found: list[Number] = []
+    for m in _NUMBER.finditer(sentence):
+        value, upper, suffix = m.group(1), m.group(2), (m.group(3) or "").strip()
+        is_date = _MONTH.match(sentence[m.end() :]) or _MONTH_BEFORE.search(sentence[: m.start()])
+        if is_date and not re.fullmatch(r"1\d{3}|20\d{2}", value):
+            continue  # the day of a date ("1 November") is no fact to learn
+        text = m.group(0)
+        if suffix == "%":
+            kind = "percent"
+        elif suffix:
+            kind = "era"
+        elif upper:
+            kind = "range"
+        elif re.fullmatch(r"1\d{3}|20\d{2}", value):
+            kind = "year"
+        else:
+            kind = "count"
+        accepted = [text]
+        if suffix and suffix != "%":
+            accepted.append(m.group(1) + (f"–{upper}" if upper else ""))
+        found.append(Number(text, m.start(), kind, accepted))
+    for m in _NUMBER_WORD.finditer(sentence):
+        word = m.group(1)
+        # "one of the oldest" and the like are not counts.
+        found.append(Number(word, m.start(), "count", [word, str(NUMBER_WORDS[word.lower()])]))
+    return sorted(found, key=lambda n: n.start)
+
+
+# ---------------------------------------------------------------------------
+@dataclass
+class ListSpan:
+    start: int
+    end: int
+    items: list[str]
+    open_ended: bool = False  # ended by "or other means": no question asks for the whole
+
+
+_ITEM = r"(?:the\s+|a\s+|an\s+)?[\w\-’']+(?:\s+(?!and\b|or\b)[\w\-’']+){0,3}"
+_LIST = re.compile(
+    rf"(?P<list>{_ITEM}(?:,\s+{_ITEM}){{1,}},?\s+(?:and|or)\s+{_ITEM}(?:\s+(?:and|or)\s+{_ITEM})?)"
+    r"(?=\s*(?:[.;:)]|,\s*(?:which|that|who|and|or|when|so|but)\b|$)"
+    r"|\s+(?:are|is|were|was|have|has|can|may|will|convert|make)\b)"
+)
+_TRIGGERS = re.compile(
+    r"\b(?:such as|include|includes|including|like|namely|are|is|were|was|as|affect|"
+    r"affects|contain|contains|of|between|on|in|to|from|by|with|for)\s+$",
+    re.I,
+)
+
+
+def lists_in(sentence: str) -> list[ListSpan]:
+    """Series such as "fat, muscle, nerves, tendons, and blood and lymph vessels"."""
+    spans = []
+    for m in _LIST.finditer(sentence):
+        start, end = m.span("list")
+        text = m.group("list")
+        parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=[^,]*$)", text, maxsplit=0)
+        parts = [p.strip() for p in parts if p.strip()]
+        # The first item reaches back only to the trigger word ("includes fat").
+        first = parts[0].split()
+        before = sentence[:start]
+        if not _TRIGGERS.search(before) and len(first) > 1:
+            keep = first[-2:] if first[-2].lower() in {"the", "a", "an"} else first[-1:]
+            start += len(parts[0]) - len(" ".join(keep))
+            parts[0] = " ".join(keep)
+        # "the body, such as muscle, fat": the list starts after the trigger.
+        for i in range(len(parts) - 1, -1, -1):
+            inner = re.search(r"\b(?:such as|including|includes|include|like|namely)\s+", parts[i])
+            if inner:
+                offset = text.find(parts[i]) + inner.end()
+                start += offset
+                parts = [parts[i][inner.end() :], *parts[i + 1 :]]
+                break
+        items = [_ARTICLE.sub("", p) for p in parts]
+        open_ended = False
+        # "..., or any other soft tissue in the body": a catch-all ends the series.
+        while items and re.match(r"(?:any |some |many )?other\b|etc\b", items[-1], re.I):
+            items.pop()
+            open_ended = True
+        if any(i.split()[0].lower() in _NOT_AN_ITEM for i in items if i.split()):
+            continue
+        if any(w.lower() in STOPWORDS - {"and", "of", "or"} for i in items for w in i.split()):
+            continue  # "ruled by Germanic peoples" is a clause, not an item
+        # "two carrier molecules, ATP and NADPH": the first item names the kind.
+        if (
+            is_plural(items[0])
+            and all(i[:1].isupper() for i in items[1:])
+            and not items[0][:1].isupper()
+        ):
+            start += len(parts[0]) + 2
+            items = items[1:]
+        if len(items) >= 2 and all(1 <= len(i.split()) <= 4 for i in items):
+            spans.append(ListSpan(start, end, items, open_ended))
+    if not spans:
+        spans.extend(_series(sentence))
+    return [s for s in spans if len(s.items) >= 2]
+
+
+def _series(sentence: str) -> list[ListSpan]:
+    """A bare comma series of four or more short items ending the sentence
+    ("... blood vessels, heart, liver, pancreas, uterus, skin.")."""
+    body = sentence.rstrip(" .;")
+    segments = body.split(", ")
+    items: list[str] = []
+    for segment in reversed(segments[1:]):
+        if len(strip_parentheticals(segment).split()) > 5:
+            break
+        items.insert(0, segment)
+    if len(items) < 4:
+        return []
+    start = len(", ".join(segments[: len(segments) - len(items)])) + 2
+    first_words = segments[len(segments) - len(items) - 1].split()
+    if len(first_words) <= 2:
+        items.insert(0, " ".join(first_words))
+        start -= len(items[0]) + 2
+    cleaned = [_ARTICLE.sub("", strip_parentheticals(i).strip()) for i in items]
+    return [ListSpan(start, len(body), cleaned)]
+
+
+_NOT_AN_ITEM = frozenset(
+    """
+    which that who whom whose and or but not when where while then first
+    """.split()  # noqa: SIM905
+)
+
+
+# ---------------------------------------------------------------------------
+@dataclass
+class SentenceFacts:
+    """What one sentence says, as far as patterns can tell."""
+
+    position: int
+    text: str
+    subject: str = ""  # the grammatical subject when the sentence starts with it
+    definition: str = ""  # "X is DEF": DEF, when the sentence defines its subject
+    definitions: list[tuple[str, str]] = field(default_factory=list)  # (term, DEF), all
+    categories: list[str] = field(default_factory=list)  # X is a kind of these
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    lists: list[ListSpan] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+    has_list_marker: bool = False
+    negated: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def _clean_phrase(phrase: str) -> str:
+    phrase = strip_parentheticals(phrase).strip(' ,;:“”"')
+    return re.sub(r"\s+", " ", phrase)
+
+
+def _cut_definition(rest: str) -> str:
+    rest = rest.rstrip(".!? ")
+    rest = re.split(r",\s*(?:and|but|which|who|although|while)\b|;|:", rest)[0]
+    return _clean_phrase(rest)
+
+
+def sentence_facts(position: int, text: str) -> SentenceFacts:
+    facts = SentenceFacts(position, text)
+    facts.words = words(text)
+    facts.has_list_marker = bool(LIST_MARKER.search(text)) or text.rstrip().endswith(":")
+    facts.negated = bool(NEGATIONS.search(text))
+    facts.numbers = numbers_in(text)
+    facts.lists = lists_in(text)
+    for m in _ALIAS.finditer(text):
+        term, alias = _clean_phrase(m.group("term")), _clean_phrase(m.group("alias"))
+        term = " ".join(term.split()[-4:])
+        if term and alias and len(alias.split()) <= 5:
+            facts.aliases.append((term, alias))
+    for m in _ABBREVIATION.finditer(text):
+        facts.aliases.append((_clean_phrase(m.group("term")), m.group("alias")))
+    for m in _CALLED.finditer(text):
+        kind = _clean_phrase(m.group("kind")).split()[-1]
+        term = _clean_phrase(m.group("term"))
+        facts.categories.append(f"{term}=>{kind}")
+
+    m = _COPULA.match(text)
+    if m and m.group("subject").split()[0].lower() not in PRONOUN_STARTS | {"there"}:
+        subject = _clean_phrase(m.group("subject"))
+        subject_words = subject.split()
+        if (
+            1 <= len(subject_words) <= 5
+            and not any(w.lower() in {"and", "or", "of"} for w in subject_words[:1])
+            and " and " not in subject
+            and not subject_words[0].lower().startswith(("most", "some", "many", "each"))
+        ):
+            subject = re.sub(r"^(?:the )?term\s+", "", subject, flags=re.I)
+            facts.subject = subject
+            rest = m.group("rest")
+            verb = m.group("verb").lower()
+            definition = _cut_definition(rest)
+            if verb in {"is", "are", "was", "were", "refers to", "refer to", "means"}:
+                first = definition.split()[0].lower() if definition.split() else ""
+                if (
+                    3 <= len(definition.split()) <= 25
+                    and (first in {"a", "an", "the", "one"} or first not in STOPWORDS)
+                    and not first.endswith(("ed", "en", "un"))
+                    and not NEGATIONS.search(definition)
+                    and not re.match(r"(?:thought|said|believed|found|known)\b", definition)
+                    and not re.match(r"(?:very|so|too|not|also|often|usually)\b", definition)
+                ):
+                    facts.definition = definition
+            cat = _CATEGORY.match(definition)
+            if cat:
+                facts.categories.append(f"{subject}=>{cat.group('head')}")
+            elif definition:
+                head = re.split(r"\s+(?:that|which|who|by|of|from|in|on|with)\b", definition)[0]
+                if head.split():
+                    facts.categories.append(f"{subject}=>{head.split()[-1]}")
+    if not facts.subject:
+        facts.subject = _leading_subject(text)
+    if facts.definition:
+        facts.definitions.append((facts.subject, facts.definition))
+    # "..., leiomyoma, which is a benign tumor originating from the same tissue."
+    for m in _WHICH_IS.finditer(text):
+        definition = _cut_definition(m.group("def"))
+        term = " ".join(w for w in m.group("term").split() if w.lower() not in STOPWORDS)
+        if term and 3 <= len(definition.split()) <= 25:
+            facts.definitions.append((term, definition))
+            head = re.split(
+                r"\s+(?:that|which|who|by|of|from|in|on|with|originating)\b", definition
+            )
+            facts.categories.append(f"{term}=>{head[0].split()[-1]}")
+    return facts
+
+
+_WHICH_IS = re.compile(
+    r"\b(?P<term>[\w\-]+(?: [\w\-]+)?), which (?:is|are) (?P<def>(?:an?|the) [^,;.]+)"
+)
+
+
+_PREPOSITION_START = re.compile(
+    r"^(?:in|on|at|by|for|with|from|to|after|before|during|under|since|when|while|if|as|"
+    r"although|because|between|around|about|for)\b",
+    re.I,
+)
+
+
+def _leading_subject(text: str) -> str:
+    """The noun phrase a sentence starts with, when it plainly starts with one."""
+    if _PREPOSITION_START.match(text):
+        return ""
+    head = re.split(r"[,;:]|\s+(?=(?:" + _VERBISH + r")\b)", text, maxsplit=1)[0]
+    head = _clean_phrase(head)
+    if 1 <= len(head.split()) <= 5 and head.split()[0].lower() not in PRONOUN_STARTS:
+        return head
+    return ""
+
+
+_VERBISH = (
+    "is|are|was|were|has|have|had|can|could|may|might|must|will|would|should|led|took|built|"
+    "replaced|sailed|captured|set|uses|use|takes|take|contains|contain|fixes|reflects|absorb|"
+    "absorbs|depends|spreads|belongs|develop|develops|arises|arise|consists|affects|"
+    "shocked|placed|became|ended|opened|struck|showed|combines|includes|include|accounts"
+)
+
+
+# ---------------------------------------------------------------------------
+@dataclass
+class Term:
+    text: str  # the most common surface form
+    key: str
+    count: int
+    score: float
+    is_name: bool
+    plural: bool
+
+
+@dataclass
+class TermIndex:
+    """Key terms of a text and what the text says relates them."""
+
+    terms: dict[str, Term]
+    related: dict[str, set[str]]  # term key -> keys said to be the same or its kind
+    aliases: dict[str, set[str]]  # term key -> alias surface forms
+    listed_with: dict[str, set[str]]  # term key -> keys listed beside it anywhere
+    sentences_of: dict[str, list[int]]  # term key -> sentence positions mentioning it
+    contexts: dict[str, set[str]] = field(default_factory=dict)  # words seen beside a term
+
+    def likeness(self, a: str, b: str) -> float:
+        """How alike two terms are used: shared neighbouring words (Jaccard).
+        "benign tumor" and "malignant sarcoma" share a slot; "brain" does not."""
+        ca, cb = self.contexts.get(a, set()), self.contexts.get(b, set())
+        if not ca or not cb:
+            return 0.0
+        return len(ca & cb) / len(ca | cb)
+
+    def is_related(self, a: str, b: str) -> bool:
+        return b in self.related.get(a, ()) or a in self.related.get(b, ())
+
+
+_BEFORE_VERB = frozenset(
+    """
+    can could may might must will would should to not it they which that who also often
+    never
+    """.split()  # noqa: SIM905
+)
+
+
+def _chunks(text: str) -> list[list[tuple[str, int]]]:
+    """Runs of content words (tokens with offsets), split at function words,
+    verbs, numbers and punctuation."""
+    chunks: list[list[tuple[str, int]]] = []
+    current: list[tuple[str, int]] = []
+    last_end = 0
+    previous = ""
+    for m in _WORD.finditer(text):
+        token = m.group(0)
+        between = text[last_end : m.start()]
+        lower = token.lower()
+        # After "can", "to", "it" or "which" comes a verb ("can recur", "it spreads").
+        verb = previous in _BEFORE_VERB and not token[:1].isupper()
+        skip = lower in STOPWORDS or token[0].isdigit() or lower.endswith("ly") or verb
+        if (skip or any(c in between for c in ',;:.()“”"—–/')) and current:
+            chunks.append(current)
+            current = []
+        if not skip:
+            current.append((token, m.start()))
+        last_end = m.end()
+        previous = lower
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _candidates(text: str) -> list[str]:
+    """Phrases that may be key terms: the head that ends each run of content
+    words, and every two- or three-word sequence within a run ("smooth muscle"
+    in "smooth muscle tumor"). Capitalised runs are names."""
+    found = []
+    plain = strip_parentheticals(text)
+    for chunk in _chunks(plain):
+        tokens = [t for t, _ in chunk]
+        found.append(tokens[-1])
+        for n in (2, 3):
+            for i in range(len(tokens) - n + 1):
+                found.append(" ".join(tokens[i : i + n]))
+    for m in re.finditer(r"\b[A-Z][\w\-’']+(?:\s+(?:of|da|de|the)?\s*[A-Z][\w\-’']+)+", plain):
+        name = m.group(0).split()
+        while name and name[0].lower() in STOPWORDS:
+            name = name[1:]  # "Under the Marquis of Pombal" names the Marquis of Pombal
+        if len(name) > 1:
+            found.append(" ".join(name))
+    return found
+
+
+def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> TermIndex:
+    counts: Counter[str] = Counter()
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    sentences_of: dict[str, list[int]] = defaultdict(list)
+    contexts: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        if f.has_list_marker:
+            continue  # "1  a lump or swelling. 2  ..." is no place for key terms
+        seen: set[str] = set()
+        plain = normalise_answer(strip_parentheticals(f.text)).split()
+        for phrase in _candidates(f.text):
+            k = key(phrase)
+            if not k or k in seen:
+                continue
+            _record_context(contexts[k], plain, normalise_answer(phrase).split())
+            seen.add(k)
+            counts[k] += 1
+            surfaces[k][phrase] += 1
+            sentences_of[k].append(f.position)
+        for item in (i for span in f.lists for i in span.items):
+            k = key(item)
+            if k and k not in seen:
+                seen.add(k)
+                counts[k] += 1
+                surfaces[k][item] += 1
+                sentences_of[k].append(f.position)
+
+    terms: dict[str, Term] = {}
+    for k, count in counts.items():
+        surface = max(surfaces[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
+        toks = k.split()
+        name = is_name(surface) and surface.split()[0].lower() not in first_words
+        if len(toks) > 1 and count < 2 and not name:
+            continue  # a one-off word sequence is rarely a term
+        if any(t in STOPWORDS for t in (toks[0], toks[-1])) or len(k) < 3:
+            continue
+        spec = specificity(k)
+        if spec < 1.0 and not name:
+            continue
+        if len(toks) == 1 and name and toks[0].endswith(("ese", "ic", "ian", "ish")):
+            continue  # "Portuguese", "Gothic": adjectives, however capitalised
+        if (
+            len(toks) == 1
+            and not name
+            and toks[0].endswith(ADJECTIVE_ENDINGS)
+            and toks[0] not in _NOUNS_WITH_ADJECTIVE_ENDINGS
+        ):
+            continue
+        score = spec * (1 + math.log(count)) + (1.0 if name else 0.0) + 0.3 * (len(toks) - 1)
+        terms[k] = Term(surface, k, count, score, name, is_plural(surface))
+
+    # A phrase that only ever occurs inside a longer term is not a term of its own.
+    containing: dict[str, int] = defaultdict(int)
+    for k, t in terms.items():
+        parts = k.split()
+        for n in range(1, len(parts)):
+            for i in range(len(parts) - n + 1):
+                sub = " ".join(parts[i : i + n])
+                if sub in terms:
+                    containing[sub] = max(containing[sub], t.count)
+    for sub, longer_count in containing.items():
+        if longer_count >= terms[sub].count:
+            del terms[sub]  # "tissue sarcoma" only ever stands in "soft tissue sarcoma"
+
+    related: dict[str, set[str]] = defaultdict(set)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    listed_with: dict[str, set[str]] = defaultdict(set)
+
+    def relate(a: str, b: str) -> None:
+        ka, kb = key(a), key(b)
+        if ka and kb and ka != kb:
+            related[ka].add(kb)
+            related[kb].add(ka)
+
+    for f in facts:
+        for term, alias in f.aliases:
+            relate(term, alias)
+            aliases[key(term)].add(alias.strip('“”"'))
+            aliases[key(alias)].add(term)
+        for pair in f.categories:
+            sub, _, kind = pair.partition("=>")
+            relate(sub, kind)
+            # "A uterine leiomyosarcoma is ..." also says something of leiomyosarcoma.
+            if len(sub.split()) > 1:
+                relate(sub.split()[-1], kind)
+        if f.subject and f.definition:
+            for word in _candidates(f.definition):
+                if key(word) in terms:
+                    relate(f.subject, word)
+        # "Smooth muscles are involuntary muscles": the modifiers are synonyms.
+        m = re.match(r"^([\w\- ]+?) (?:is|are) ([\w\- ]+?)[;,.]", f.text)
+        if m and len(m.group(1).split()) <= 3 and len(m.group(2).split()) <= 3:
+            a, b = m.group(1).split(), m.group(2).split()
+            if a[-1].lower() == b[-1].lower():
+                relate(" ".join(a[:-1]), " ".join(b[:-1]))
+            relate(m.group(1), m.group(2))
+        for span in f.lists:
+            ks = [key(i) for i in span.items]
+            for k in ks:
+                listed_with[k].update(x for x in ks if x != k)
+        # "the stroma, the fluid that surrounds": an appositive names the same thing.
+        for m in re.finditer(
+            r"\b(?:the\s+)?([\w\-]+), (?:the|a|an) ([\w\-]+(?: [\w\-]+)?)", f.text
+        ):
+            if key(m.group(1)) in terms:
+                relate(m.group(1), m.group(2))
+    return TermIndex(
+        terms, related, aliases, listed_with, sentences_of, {k: contexts[k] for k in terms}
+    )
+
+
+def _record_context(into: set[str], sentence: list[str], phrase: list[str]) -> None:
+    n = len(phrase)
+    for i in range(len(sentence) - n + 1):
+        if sentence[i : i + n] == phrase:
+            if i > 0:
+                into.add("<" + singular(sentence[i - 1]))
+            if i + n < len(sentence):
+                into.add(">" + singular(sentence[i + n]))
+            if len(into) > 40:
+                return

@@ -1,0 +1,790 @@
+"""Drafting questions from analysed sentences: fill in the blank, single choice,
+multiple answer and true/false, each citing its sentence, explained from it,
+and flagged for what an educator should check.
+
+Rules that keep drafts honest, checked here and again by the tests:
+- the answer stands in the provenance sentence; a cloze has one blank and does
+  not repeat its answer;
+- wrong choices are terms of the same type from the same text, never in the
+  sentence itself, never an alias, a hypernym or a term the text relates to
+  the answer, and never one that the text states in the same slot elsewhere;
+- one question per fact: the same answer in the same or a near-duplicate
+  sentence is asked once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import inflect
+from rapidfuzz import fuzz
+
+from lessons.derive.analysis import (
+    CONNECTIVES,
+    HEDGES,
+    NUMBER_WORDS,
+    PRONOUN_STARTS,
+    Number,
+    SentenceFacts,
+    TermIndex,
+    _candidates,
+    is_plural,
+    key,
+    specificity,
+    strip_parentheticals,
+)
+from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
+from lessons.text import normalise_answer
+
+BLANK = "____"
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true_false"
+FILL_BLANK = "fill_blank"
+MAX_PER_SENTENCE = 2
+WANTED_DISTRACTORS = 3
+MIN_WORDS, MAX_WORDS = 6, 60
+
+FLAG_PRONOUN = "Pronoun resolved: the sentence begins “{pronoun}”, read here as “{subject}”."
+FLAG_CONNECTIVE = "Opening connective “{word}” dropped from the prompt."
+FLAG_DISTRACTORS = "Wrong choices come from elsewhere in the text: check that none is also true."
+FLAG_DEFINITIONS = "Wrong choices are definitions of other terms: check that none also fits."
+FLAG_FEW = "Only two wrong choices could be found: consider adding one."
+FLAG_SWAP = "False statement made by putting “{wrong}” in place of “{right}”: check it is false."
+FLAG_HEDGED = "The sentence is hedged (“{word}”): check the question keeps the hedge."
+FLAG_NUMBER = "Number answer: check the accepted forms ({forms})."
+FLAG_LONG = "Long sentence ({n} words): consider shortening the prompt."
+FLAG_PARENS = "A parenthesis was left out of the prompt."
+FLAG_LIST = "Only part of the list is offered; check the choices against the whole sentence."
+
+
+@dataclass
+class Fact:
+    """Something one sentence says that a question can test."""
+
+    kind: str  # "alias", "number", "term", "definition", "list"
+    answer: str  # as in the sentence
+    accepted: list[str] = field(default_factory=list)
+    start: int = -1
+    number: Number | None = None
+    subject: str = ""
+    items: list[str] = field(default_factory=list)
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Stem:
+    text: str  # the sentence as the prompt shows it
+    offset: int  # where the sentence's text starts being copied unchanged
+    flags: list[str]
+
+
+def stable_hash(text: str) -> int:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _quote(text: str) -> str:
+    return f"“{text}”"
+
+
+# ---------------------------------------------------------------------------
+# Which sentences may be asked about, and how their prompt reads.
+
+
+def worthiness(sentence: DerivedSentence, facts: SentenceFacts | None) -> str:
+    """Why a sentence gives no question, or "" when it may."""
+    if sentence.is_noise:
+        return sentence.reason or "noise"
+    if sentence.reason:
+        return sentence.reason
+    text = sentence.text.rstrip()
+    if not text.endswith((".", "!", "?")):
+        return "no full stop"
+    if facts is None or facts.has_list_marker:
+        return "list"
+    n = len(facts.words)
+    if n < MIN_WORDS:
+        return "too short"
+    if n > MAX_WORDS:
+        return "too long"
+    if text.endswith("?"):
+        return "a question"
+    return ""
+
+
+_DUMMY_IT = re.compile(r"^It (?:is|was) (?:\w+ )?(?:\w+) (?:to|that)\b")
+
+
+def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
+    """The sentence as a self-contained statement, or None when it leans on
+    something before it that cannot be resolved."""
+    flags: list[str] = []
+    text = sentence
+    lower = text.lower()
+    for connective in CONNECTIVES:
+        if lower.startswith(connective):
+            flags.append(FLAG_CONNECTIVE.format(word=text[: len(connective) - 2]))
+            text = cap(text[len(connective) :])
+            break
+    first = text.split()[0]
+    if first.lower() in PRONOUN_STARTS:
+        if _DUMMY_IT.match(text) or first.lower() in {"this", "these", "those", "such", "both"}:
+            return None
+        antecedent = previous.subject if previous else ""
+        if not antecedent or antecedent.split()[0].lower() in PRONOUN_STARTS:
+            return None
+        plural = is_plural(antecedent)
+        if (first.lower() in {"it", "its"} and plural) or (
+            first.lower().startswith("the") and not (plural)
+        ):
+            return None
+        if first.lower() in {"he", "she", "his", "her"} and not antecedent[:1].isupper():
+            return None
+        replacement = antecedent
+        if first.lower() in {"its", "their", "his", "her"}:
+            replacement = f"{antecedent}’s" if not antecedent.endswith("s") else f"{antecedent}’"
+        replacement = cap(replacement)
+        flags.append(FLAG_PRONOUN.format(pronoun=first, subject=replacement))
+        rest = text[len(first) :]
+        # A second pronoun in the same sentence would still point nowhere.
+        if first.lower() == "it" and re.search(r"\bit\b", rest):
+            return None
+        text = replacement + rest
+    offset = len(text) - len(sentence) if text.endswith(sentence[-10:]) else 0
+    return Stem(text, offset, flags)
+
+
+def tidy_stem(stem: str) -> tuple[str, bool]:
+    """Drop etymology and long asides in parentheses from a prompt."""
+    changed = False
+    stem = re.sub(r"\s{2,}", " ", stem)
+
+    def repl(m: re.Match) -> str:
+        nonlocal changed
+        inner = m.group(0)
+        if re.search(r"\b(Gr|Lat|Latin|Greek|from)\b", inner) or len(inner.split()) > 5:
+            changed = True
+            return ""
+        return inner
+
+    tidied = re.sub(r"\s*\([^()]*\)", repl, stem)
+    tidied = re.sub(r"\s+,", ",", tidied)
+    return tidied, changed
+
+
+# ---------------------------------------------------------------------------
+@dataclass
+class Drafter:
+    sentences: dict[int, DerivedSentence]
+    facts: dict[int, SentenceFacts]
+    index: TermIndex
+    lesson_of: dict[int, int]
+    lesson_terms: dict[int, list[str]]
+    global_terms: list[str]
+    numbers_by_kind: dict[str, list[tuple[str, int]]]
+    definitions: list[tuple[str, str, int]]  # (subject, definition, sentence position)
+    normalised: dict[int, str]
+    topics: frozenset[str] = frozenset()  # terms in so many sentences that they are guessed
+    questions: list[DerivedQuestion] = field(default_factory=list)
+    _facts_seen: dict[str, list[str]] = field(default_factory=dict)
+    _defined: set[str] = field(default_factory=set)
+    _turn: int = 0
+
+    # -- selection ---------------------------------------------------------
+    def draft_sentence(self, position: int, previous: SentenceFacts | None) -> None:
+        sentence = self.sentences[position]
+        facts = self.facts.get(position)
+        if worthiness(sentence, facts):
+            return
+        stem = make_stem(sentence.text, previous)
+        if stem is None:
+            return
+        made = 0
+        stem_key = normalise_answer(stem.text)
+        for fact in self._facts_of(sentence.text, facts, stem.text):
+            if made >= MAX_PER_SENTENCE:
+                break
+            fact_key = key(fact.answer) if fact.kind != "definition" else f"def {key(fact.subject)}"
+            if self._seen(fact_key, stem_key):
+                continue
+            question = self._draft(fact, sentence, facts, stem)
+            if question is None:
+                continue
+            question.fact = f"{fact_key} @ {position}"
+            self._facts_seen.setdefault(fact_key, []).append(stem_key)
+            self.questions.append(question)
+            made += 1
+
+    def _seen(self, fact_key: str, stem_key: str) -> bool:
+        """The same answer asked from the same or a near-duplicate statement."""
+        return any(
+            fuzz.token_sort_ratio(stem_key, other) >= 75
+            for other in self._facts_seen.get(fact_key, ())
+        )
+
+    def _facts_of(self, text: str, facts: SentenceFacts, stem: str) -> list[Fact]:
+        found: list[Fact] = []
+        stem_lower = stem.lower()
+        for term, alias in facts.aliases:
+            if alias in stem and alias.lower() not in term.lower():
+                found.append(Fact("alias", alias, [alias], text.find(alias), subject=term))
+        for subject, definition in facts.definitions:
+            if key(subject) in self.index.terms and definition in text:
+                found.append(Fact("definition", definition, subject=subject))
+        for span in (s for s in facts.lists if not s.open_ended and len(s.items) >= 3):
+            found.append(
+                Fact(
+                    "list",
+                    text[span.start : span.end],
+                    items=span.items,
+                    span=(span.start, span.end),
+                )
+            )
+        list_ranges = [(s.start, s.end) for s in facts.lists]
+        paren_ranges = [m.span() for m in re.finditer(r"\([^()]*\)", text)]
+
+        def inside(start: int, ranges) -> bool:
+            return any(a <= start < b for a, b in ranges)
+
+        for number in facts.numbers:
+            if inside(number.start, list_ranges) or inside(number.start, paren_ranges):
+                continue
+            found.append(Fact("number", number.text, number.accepted, number.start, number=number))
+            break  # one number a sentence: "between 20 and 100" is one fact
+        terms: list[tuple[float, Fact]] = []
+        seen: set[str] = set()
+        taken: list[tuple[int, int]] = []
+        phrases = sorted(set(_candidates(text)), key=lambda p: (-len(p), p))
+        for phrase in phrases:
+            k = key(phrase)
+            term = self.index.terms.get(k)
+            if term is None or k in seen:
+                continue
+            seen.add(k)
+            start = _find_word(text, phrase)
+            if start < 0:
+                continue
+            end = start + len(phrase)
+            # The longest term wins: "soft tissue", never "tissue" out of it.
+            if any(a < end and start < b for a, b in taken):
+                continue
+            taken.append((start, end))
+            if start == 0 or k in self.topics:
+                continue  # the subject or the text's topic: guessed, not recalled
+            if inside(start, list_ranges) or inside(start, paren_ranges):
+                continue
+            if _find_word(stem_lower, phrase.lower(), start=0) < 0:
+                continue
+            # A term that stands twice in the sentence would give itself away.
+            if len(re.findall(rf"\b{re.escape(phrase.lower())}\b", stem_lower)) != 1:
+                continue
+            terms.append((term.score, Fact("term", phrase, [phrase], start)))
+        terms.sort(key=lambda sf: (-sf[0], sf[1].start))
+        found.extend(f for _, f in terms)
+        return found
+
+    # -- drafting one question ----------------------------------------------
+    def _draft(
+        self, fact: Fact, sentence: DerivedSentence, facts: SentenceFacts, stem: Stem
+    ) -> DerivedQuestion | None:
+        if fact.kind == "definition":
+            return self._definition(fact, sentence, stem)
+        if fact.kind == "list":
+            return self._multiple(fact, sentence, facts, stem)
+        if not _find_word(stem.text, fact.answer, start=0) >= 0:
+            return None
+        kinds = [FILL_BLANK, SINGLE, TRUE_FALSE]
+        if fact.kind == "alias":
+            kinds = [FILL_BLANK]
+        elif fact.kind == "number" or facts.negated:
+            kinds = [FILL_BLANK, SINGLE]
+        start = self._turn % len(kinds)
+        self._turn += 1
+        for kind in kinds[start:] + kinds[:start]:
+            question = {
+                FILL_BLANK: self._cloze,
+                SINGLE: self._single,
+                TRUE_FALSE: self._true_false,
+            }[kind](fact, sentence, stem)
+            if question is not None:
+                return question
+        return None
+
+    def _blanked(self, stem: Stem, answer: str, *, alias_fact: bool = False) -> str | None:
+        start = _find_word(stem.text, answer, start=0)
+        if start < 0:
+            return None
+        before, after = stem.text[:start], stem.text[start + len(answer) :]
+        before = re.sub(r"\b([Aa])n? $", r"\1(n) ", before)
+        blanked, _ = tidy_stem(f"{before}{BLANK}{after}")
+        if blanked.count(BLANK) != 1:
+            return None
+        rest = normalise_answer(blanked.replace(BLANK, " "))
+        answer_key = normalise_answer(answer)
+        if re.search(rf"\b{re.escape(answer_key)}\b", rest):
+            return None
+        if key(answer) and re.search(rf"\b{re.escape(key(answer))}s?\b", rest):
+            return None
+        # "The ____, also known as the light-independent reactions": an alias gives it away.
+        for alias in () if alias_fact else self.index.aliases.get(key(answer), ()):
+            if re.search(rf"\b{re.escape(normalise_answer(alias))}\b", rest):
+                return None
+        return blanked
+
+    def _base(self, kind: str, sentence: DerivedSentence, made: Stem, **kw) -> DerivedQuestion:
+        flags = list(made.flags)
+        n = len(sentence.text.split())
+        if n > 40:
+            flags.append(FLAG_LONG.format(n=n))
+        return DerivedQuestion(
+            kind=kind,
+            sentence=sentence.position,
+            passage=sentence.passage,
+            lesson=self.lesson_of.get(sentence.position, 0),
+            flags=flags,
+            **kw,
+        )
+
+    def _cloze(self, fact: Fact, sentence: DerivedSentence, stem: Stem) -> DerivedQuestion | None:
+        blanked = self._blanked(stem, fact.answer, alias_fact=fact.kind == "alias")
+        if blanked is None:
+            return None
+        accepted = list(dict.fromkeys(fact.accepted or [fact.answer]))
+        if fact.kind == "term":
+            for alias in sorted(self.index.aliases.get(key(fact.answer), ())):
+                if alias not in accepted and len(alias) <= 60:
+                    accepted.append(alias)
+        question = self._base(
+            FILL_BLANK,
+            sentence,
+            stem,
+            prompt=blanked,
+            stem=blanked,
+            answer=fact.answer,
+            highlight=fact.answer,
+            accepted=accepted,
+            explanation=(
+                f"The text says: {_quote(sentence.text)} The missing "
+                f"{'number' if fact.kind == 'number' else 'words are'} "
+                f"{_quote(fact.answer)}."
+            ).replace("missing number ", "missing number is "),
+        )
+        if fact.kind == "number":
+            question.flags.append(FLAG_NUMBER.format(forms=", ".join(accepted)))
+        self._hedge(question, sentence.text)
+        return question
+
+    def _single(self, fact: Fact, sentence: DerivedSentence, stem: Stem) -> DerivedQuestion | None:
+        blanked = self._blanked(stem, fact.answer)
+        if blanked is None:
+            return None
+        wrong = self.distractors(fact, sentence.position, blanked)
+        if len(wrong) < 2:
+            return None
+        choices = [
+            DerivedChoice(fact.answer, True, f"Right: the text says {_quote(fact.answer)} here.")
+        ]
+        choices += [
+            DerivedChoice(w, False, f"Not this one: the text says {_quote(fact.answer)} here.")
+            for w in wrong
+        ]
+        question = self._base(
+            SINGLE,
+            sentence,
+            stem,
+            prompt=f"Which word or phrase completes the statement? {_quote(blanked)}",
+            stem=blanked,
+            answer=fact.answer,
+            highlight=fact.answer,
+            choices=_ordered(choices, blanked),
+            explanation=(
+                f"The text says: {_quote(sentence.text)} So the statement is completed by "
+                f"{_quote(fact.answer)}; the other choices are used elsewhere in the text."
+            ),
+        )
+        question.flags.append(FLAG_DISTRACTORS)
+        if len(wrong) == 2:
+            question.flags.append(FLAG_FEW)
+        self._hedge(question, sentence.text)
+        return question
+
+    def _true_false(
+        self, fact: Fact, sentence: DerivedSentence, stem: Stem
+    ) -> DerivedQuestion | None:
+        blanked = self._blanked(stem, fact.answer)
+        if blanked is None or fact.kind != "term":
+            return None
+        is_true = stable_hash(stem.text) % 2 == 0
+        statement, _ = tidy_stem(stem.text)
+        flags: list[str] = []
+        if is_true:
+            explanation = f"True: the text says {_quote(sentence.text)}"
+        else:
+            wrong = self.distractors(fact, sentence.position, blanked, wanted=1)
+            if not wrong:
+                return None
+            swapped = blanked.replace(BLANK, wrong[0])
+            statement = _fix_articles(swapped)
+            explanation = (
+                f"False: the text says {_quote(sentence.text)} It is {_quote(fact.answer)}, "
+                f"not {_quote(wrong[0])}."
+            )
+            flags.append(FLAG_SWAP.format(wrong=wrong[0], right=fact.answer))
+        question = self._base(
+            TRUE_FALSE,
+            sentence,
+            stem,
+            prompt=statement,
+            stem=statement,
+            answer=fact.answer,
+            highlight=fact.answer,
+            choices=[
+                DerivedChoice(
+                    "True", is_true, explanation if is_true else "Not so. " + explanation
+                ),
+                DerivedChoice(
+                    "False", not is_true, "Not so. " + explanation if is_true else explanation
+                ),
+            ],
+            explanation=explanation,
+        )
+        question.flags += flags
+        self._hedge(question, sentence.text)
+        return question
+
+    def _definition(
+        self, fact: Fact, sentence: DerivedSentence, stem: Stem
+    ) -> DerivedQuestion | None:
+        subject = fact.subject
+        subject_key = key(subject)
+        if subject_key in self._defined or subject_key not in self.index.terms:
+            return None
+        wrong: list[str] = []
+        used_subjects: set[str] = set()
+        for other, definition, _ in self._definitions_spread():
+            if key(other) in used_subjects and len(self._subjects) > WANTED_DISTRACTORS:
+                continue
+            other_key = key(other)
+            if (
+                other_key == subject_key
+                or self.index.is_related(subject_key, other_key)
+                or other_key in subject_key
+                or subject_key in other_key
+                or subject_key in key(definition)
+                or other_key in key(fact.answer)
+                or fuzz.ratio(definition.lower(), fact.answer.lower()) >= 70
+                or any(fuzz.ratio(definition.lower(), w.lower()) >= 70 for w in wrong)
+                or any(
+                    self.index.is_related(subject_key, key(d)) and key(d) != subject_key
+                    for d in (other,)
+                )
+            ):
+                continue
+            wrong.append(definition)
+            used_subjects.add(other_key)
+            if len(wrong) == WANTED_DISTRACTORS:
+                break
+        if len(wrong) < 2:
+            return None
+        self._defined.add(subject_key)
+        term = self.index.terms[subject_key]
+        shown = subject if term.is_name else subject[:1].lower() + subject[1:]
+        shown = re.sub(r"^(?:[Aa]n?|[Tt]he) ", "", shown)
+        verb = "are" if is_plural(shown) else "is"
+        choices = [
+            DerivedChoice(cap(fact.answer), True, "Right: this is how the text describes it.")
+        ]
+        choices += [
+            DerivedChoice(cap(w), False, "Not this one: the text says this of something else.")
+            for w in wrong
+        ]
+        question = self._base(
+            SINGLE,
+            sentence,
+            stem,
+            prompt=f"According to the text, what {verb} {shown}?",
+            stem=f"{cap(shown)} {verb} {BLANK}.",
+            answer=fact.answer,
+            highlight=fact.answer,
+            choices=_ordered(choices, subject),
+            explanation=(
+                f"The text says: {_quote(sentence.text)} The other descriptions are what "
+                f"the text says of other things."
+            ),
+        )
+        question.flags.append(FLAG_DEFINITIONS)
+        return question
+
+    def _multiple(
+        self, fact: Fact, sentence: DerivedSentence, facts: SentenceFacts, stem: Stem
+    ) -> DerivedQuestion | None:
+        start = _find_word(stem.text, fact.answer, start=0)
+        if start < 0:
+            return None
+        items = [
+            i
+            for i in fact.items
+            if i in sentence.text and i.split()[0].lower() not in {"other", "any", "many", "some"}
+        ][:4]
+        if len(items) < 2:
+            return None
+        blanked = f"{stem.text[:start]}{BLANK}{stem.text[start + len(fact.answer) :]}"
+        blanked, _ = tidy_stem(blanked)
+        item_keys = {key(i) for i in fact.items}
+        sentence_key = normalise_answer(sentence.text)
+        wrong: list[str] = []
+        for candidate in self._pool(sentence.position):
+            term = self.index.terms[candidate]
+            # Only things the text lists elsewhere are of a listable kind.
+            if not self.index.listed_with.get(candidate) or candidate in self.topics:
+                continue
+            if (
+                candidate in item_keys
+                or re.search(rf"\b{re.escape(candidate)}", sentence_key)
+                or any(self.index.is_related(candidate, k) for k in item_keys)
+                or self.index.listed_with.get(candidate, set()) & item_keys
+                or any(candidate in k or k in candidate for k in item_keys)
+                or len(term.text.split()) > 3
+                or term.is_name != all(i[:1].isupper() for i in items)
+            ):
+                continue
+            if any(key(w) == candidate for w in wrong):
+                continue
+            wrong.append(_listed_form(candidate, self.index))
+            if len(wrong) == WANTED_DISTRACTORS:
+                break
+        if len(wrong) < 2:
+            return None
+        choices = [DerivedChoice(i, True, "Yes: the text lists this here.") for i in items]
+        choices += [DerivedChoice(w, False, "No: the text does not list this here.") for w in wrong]
+        question = self._base(
+            MULTIPLE,
+            sentence,
+            stem,
+            prompt=(
+                "According to the text, which of these belong in the gap? Select all that "
+                f"apply. {_quote(blanked)}"
+            ),
+            stem=blanked,
+            answer=fact.answer,
+            highlight=fact.answer,
+            choices=_ordered(choices, blanked),
+            explanation=(
+                f"The text says: {_quote(sentence.text)} It lists "
+                f"{', '.join(_quote(i) for i in fact.items)}."
+            ),
+        )
+        question.flags.append(FLAG_DISTRACTORS)
+        if len(items) < len(fact.items):
+            question.flags.append(FLAG_LIST)
+        return question
+
+    def _hedge(self, question: DerivedQuestion, text: str) -> None:
+        m = HEDGES.search(text)
+        if m and question.kind == TRUE_FALSE:
+            question.flags.append(FLAG_HEDGED.format(word=m.group(0)))
+
+    @property
+    def _subjects(self) -> set[str]:
+        return {key(o) for o, _, _ in self.definitions}
+
+    def _definitions_spread(self) -> list[tuple[str, str, int]]:
+        """Definitions with each subject's first one before any second one."""
+        firsts, rest, seen = [], [], set()
+        for item in self.definitions:
+            (rest if key(item[0]) in seen else firsts).append(item)
+            seen.add(key(item[0]))
+        return firsts + rest
+
+    # -- distractors -----------------------------------------------------------
+    def _pool(self, position: int) -> list[str]:
+        lesson = self.lesson_of.get(position, 0)
+        pool = list(self.lesson_terms.get(lesson, []))
+        pool += [t for t in self.global_terms if t not in set(pool)]
+        return pool
+
+    def distractors(
+        self, fact: Fact, position: int, blanked: str, *, wanted: int = WANTED_DISTRACTORS
+    ) -> list[str]:
+        if fact.kind == "number":
+            return self._number_distractors(fact, position, wanted)
+        answer_key = key(fact.answer)
+        answer_term = self.index.terms.get(answer_key)
+        if answer_term is None:
+            return []
+        stem_key = normalise_answer(blanked.replace(BLANK, " "))
+        sentence_key = self.normalised[position]
+        stem_terms = [key(p) for p in _candidates(blanked.replace(BLANK, ","))]
+        stem_words = {key(w) for w in stem_key.split()}
+        left, right = _context(blanked)
+        answer_words = len(fact.answer.split())
+        answer_spec = specificity(answer_key)
+        scored: list[tuple[float, str]] = []
+        lesson_terms = set(self.lesson_terms.get(self.lesson_of.get(position, 0), []))
+        for candidate in self._pool(position):
+            term = self.index.terms[candidate]
+            if (
+                candidate == answer_key
+                or term.is_name != answer_term.is_name
+                or (term.is_name and term.plural != is_plural(fact.answer))
+                or abs(len(term.text.split()) - answer_words) > 1
+                or candidate in answer_key
+                or answer_key in candidate
+                or re.search(rf"\b{re.escape(candidate)}", stem_key)
+                or re.search(rf"\b{re.escape(candidate)}", sentence_key)
+                or self.index.is_related(candidate, answer_key)
+            ):
+                continue
+            # Two things the text says of the same subject may both be true here.
+            if any(
+                self.index.is_related(t, answer_key) and self.index.is_related(t, candidate)
+                for t in stem_terms
+            ):
+                continue
+            if self._stated_elsewhere(candidate, term.text, left, right):
+                continue
+            # A candidate sharing its head with a word of the statement is too close
+            # to it ("soft tissue sarcomas" in a statement about sarcomas).
+            if candidate.split()[-1] in stem_words:
+                continue
+            preference = (
+                (0.0 if is_plural(term.text) == is_plural(fact.answer) else -3.0)
+                + (2.0 if candidate in lesson_terms else 0.0)
+                - abs(specificity(candidate) - answer_spec) / 2
+                + (1.0 if candidate[-3:] == answer_key[-3:] else 0.0)
+                + 4.0 * self.index.likeness(candidate, answer_key)
+                + 0.05 * term.score
+            )
+            scored.append((preference, candidate))
+            if len(scored) >= 40:
+                break
+        scored.sort(key=lambda pc: (-pc[0], pc[1]))
+        chosen: list[str] = []
+        for _, candidate in scored:
+            text = self.index.terms[candidate].text
+            if any(key(c) in candidate or candidate in key(c) for c in chosen):
+                continue
+            chosen.append(_match_case(_agree(text, fact.answer), fact.answer))
+            if len(chosen) == wanted:
+                break
+        return chosen
+
+    def _stated_elsewhere(self, candidate: str, surface: str, left: str, right: str) -> bool:
+        """Whether the text puts the candidate in this very slot somewhere: then it
+        is another true answer, not a distractor."""
+        probes = []
+        if left:
+            probes.append(f"{left} {normalise_answer(surface)}")
+        if right:
+            probes.append(f"{normalise_answer(surface)} {right}")
+        for position in self.index.sentences_of.get(candidate, [])[:50]:
+            text = self.normalised.get(position, "")
+            if any(p in text for p in probes):
+                return True
+        return False
+
+    def _number_distractors(self, fact: Fact, position: int, wanted: int) -> list[str]:
+        number = fact.number
+        assert number is not None
+        value = _value(number.text)
+        in_sentence = {normalise_answer(n.text) for n in self.facts[position].numbers}
+        pool = []
+        for text, where in self.numbers_by_kind.get(number.kind, []):
+            if normalise_answer(text) in in_sentence or where == position:
+                continue
+            if number.text[:1].isalpha() != text[:1].isalpha():
+                continue
+            other = _value(text)
+            if other is None or other == value:
+                continue
+            if value and number.kind != "year" and not 0.2 <= other / value <= 5:
+                continue  # "98" is no plausible stand-in for "30,000"
+            distance = abs(other - value) if value is not None else 0
+            pool.append((distance, text))
+        pool.sort()
+        chosen: list[str] = []
+        for _, text in pool:
+            if normalise_answer(text) not in {normalise_answer(c) for c in chosen}:
+                chosen.append(text)
+            if len(chosen) == wanted:
+                break
+        return chosen
+
+
+def _value(text: str) -> float | None:
+    lower = text.lower().strip()
+    if lower in NUMBER_WORDS:
+        return float(NUMBER_WORDS[lower])
+    m = re.match(r"\d[\d,]*(?:\.\d+)?", lower)
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def _listed_form(candidate: str, index: TermIndex) -> str:
+    return index.terms[candidate].text
+
+
+def _context(blanked: str) -> tuple[str, str]:
+    before, _, after = blanked.partition(BLANK)
+    left = normalise_answer(before).split()[-2:]
+    right = normalise_answer(after).split()[:2]
+    return " ".join(left), " ".join(right)
+
+
+def _find_word(text: str, phrase: str, start: int = 0) -> int:
+    m = re.search(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])", text[start:])
+    return start + m.start() if m else -1
+
+
+def _match_case(text: str, answer: str) -> str:
+    if answer[:1].isupper() and not text[:1].isupper():
+        return cap(text)
+    # "Sarcomas" at a sentence start is "sarcomas" in a gap.
+    if answer[:1].islower() and text[:1].isupper() and not any(c.isupper() for c in text[1:]):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+@cache
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+def _agree(term: str, answer: str) -> str:
+    """The term in the answer's grammatical number: "tumor" for "sarcomas" is "tumors"."""
+    words = term.split()
+    if not words or words[-1][:1].isupper() or words[-1].isupper():
+        return term
+    want_plural = is_plural(answer)
+    if want_plural == is_plural(term):
+        return term
+    engine = _inflect()
+    last = words[-1]
+    changed = engine.plural_noun(last) if want_plural else engine.singular_noun(last)
+    return " ".join([*words[:-1], changed or last])
+
+
+def _fix_articles(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        article, word = m.group(1), m.group(2)
+        new = _inflect().a(word).split()[0]
+        if article[:1].isupper():
+            new = new.capitalize()
+        return f"{new} {word}"
+
+    return re.sub(r"\b([Aa]n?|[Aa]\(n\)) (\w[\w\-]*)", repl, text)
+
+
+def _ordered(choices: list[DerivedChoice], seed: str) -> list[DerivedChoice]:
+    """A fixed order that does not put the right answer first every time."""
+    return sorted(choices, key=lambda c: stable_hash(f"{seed}|{c.text}"))
+
+
+def strip_parens(text: str) -> str:
+    return strip_parentheticals(text)

@@ -1,0 +1,144 @@
+"""The derivation pipeline: text in, a Derivation out. Offline, deterministic,
+no database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from lessons.derive.analysis import build_term_index, key, sentence_facts
+from lessons.derive.drafting import Drafter, worthiness
+from lessons.derive.grouping import group_lessons
+from lessons.derive.types import Derivation, DerivedSentence
+from lessons.text import normalise_answer, normalise_text, split_source
+
+MAX_BYTES = 5 * 1024 * 1024
+GLOBAL_POOL = 80
+
+Progress = Callable[[int, str], None]
+
+
+class DeriveError(ValueError):
+    """The text cannot be derived from; the message is for the educator."""
+
+
+def read_text(data: bytes, *, name: str = "The file") -> str:
+    """Decode an uploaded or named file, refusing what is not usable text."""
+    if len(data) > MAX_BYTES:
+        raise DeriveError(
+            f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller texts."
+        )
+    if not data.strip():
+        raise DeriveError(f"{name} is empty.")
+    if b"\x00" in data[:8192]:
+        raise DeriveError(f"{name} looks like a binary file, not plain text.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DeriveError(
+            f"{name} is not UTF-8 text (a byte at position {error.start} cannot be read). "
+            "Save it as UTF-8 plain text and try again."
+        ) from None
+    return text
+
+
+def check_text(text: str) -> None:
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise DeriveError(f"The text is over {MAX_BYTES // 1024 // 1024} MB.")
+    if not text.strip():
+        raise DeriveError("The text is empty.")
+
+
+def derive(text: str, *, title: str = "", progress: Progress | None = None) -> Derivation:
+    """Split, analyse and draft. Raises DeriveError for a text with nothing to teach."""
+    report = progress or (lambda percent, message: None)
+    check_text(text)
+    text = normalise_text(text)
+    report(5, "Splitting passages and sentences")
+    split = split_source(text)
+    sentences = [
+        DerivedSentence(i, s.text, list(s.passages), s.is_noise, s.reason)
+        for i, s in enumerate(split.sentences)
+    ]
+    if not any(not s.is_noise and len(s.text.split()) >= 4 for s in sentences):
+        raise DeriveError(
+            "No usable sentence was found: the text has no complete sentences "
+            "(only headings, fragments or web noise)."
+        )
+    report(20, "Finding key terms")
+    facts = {s.position: sentence_facts(s.position, s.text) for s in sentences if not s.is_noise}
+    first_words = {
+        s.text.split()[0].lower() for s in sentences if s.text.split()
+    }  # capitalised only because they start a sentence
+    lowercase_seen = {w for f in facts.values() for w in f.words if w[:1].islower()}
+    # Cut-off sentences still count as text, but lend no terms ("and recur after years").
+    index = build_term_index(
+        [f for p, f in facts.items() if not sentences[p].reason],
+        first_words=first_words & lowercase_seen,
+    )
+
+    report(35, "Grouping sentences into lessons")
+    lessons = group_lessons(sentences, index, title=title or "Lesson")
+    lesson_of = {p: i for i, lesson in enumerate(lessons) for p in lesson.sentences}
+    ranked = sorted(index.terms.values(), key=lambda t: (-t.score, t.key))
+    lesson_terms: dict[int, list[str]] = defaultdict(list)
+    for term in ranked:
+        for lesson in sorted({lesson_of.get(p, -1) for p in index.sentences_of[term.key]}):
+            if lesson >= 0 and len(lesson_terms[lesson]) < 60:
+                lesson_terms[lesson].append(term.key)
+    numbers_by_kind: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    definitions = []
+    for position, f in sorted(facts.items()):
+        if worthiness(sentences[position], f):
+            continue
+        for number in f.numbers:
+            if len(numbers_by_kind[number.kind]) < 200:
+                numbers_by_kind[number.kind].append((number.text, position))
+        for subject, definition in f.definitions:
+            if len(definitions) < 400:
+                definitions.append((subject, definition, position))
+
+    drafter = Drafter(
+        sentences={s.position: s for s in sentences},
+        facts=facts,
+        index=index,
+        lesson_of=lesson_of,
+        lesson_terms=lesson_terms,
+        global_terms=[t.key for t in ranked[:GLOBAL_POOL]],
+        numbers_by_kind=numbers_by_kind,
+        definitions=definitions,
+        normalised={p: normalise_answer(s.text) for p, s in enumerate(split.sentences)},
+    )
+    teachable_count = sum(1 for s in sentences if not s.is_noise)
+    title_key = " ".join(key(w) for w in title.split())
+    topics = frozenset(
+        t.key
+        for t in ranked[:5]
+        if len(index.sentences_of[t.key]) >= max(4, teachable_count / 6)
+        or (title_key and t.key in title_key.split())
+    )
+    drafter.topics = topics
+    report(45, "Drafting questions")
+    previous = None
+    previous_passage = None
+    teachable = [s for s in sentences if not s.is_noise]
+    step = max(1, len(teachable) // 10)
+    for n, s in enumerate(teachable):
+        if s.passage != previous_passage:
+            previous = None
+        drafter.draft_sentence(s.position, previous)
+        previous, previous_passage = facts.get(s.position), s.passage
+        if n % step == 0:
+            report(45 + int(50 * n / len(teachable)), "Drafting questions")
+    questions = sorted(drafter.questions, key=lambda q: (q.lesson, q.sentence))
+    report(95, "Drafted")
+    return Derivation(
+        title=title,
+        text=text,
+        passages=split.passages,
+        sentences=sentences,
+        lessons=lessons,
+        questions=questions,
+        key_terms=[t.text for t in ranked[:30]],
+    )

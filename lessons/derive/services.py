@@ -1,0 +1,329 @@
+"""Writes for derivation: storing a derivation's result in one transaction,
+running a requested derivation, and publishing reviewed drafts. Plus the read
+that measures derivation quality (what educators kept, edited or deleted)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from lessons import services
+from lessons.derive.pipeline import DeriveError, derive
+from lessons.derive.types import Derivation
+from lessons.models import (
+    AcceptedAnswer,
+    Choice,
+    Lesson,
+    LessonSentence,
+    Passage,
+    Question,
+    Sentence,
+    Source,
+)
+from lessons.models import Derivation as DerivationRecord
+
+BATCH = 500
+
+
+def question_fingerprint(
+    *, kind: str, prompt: str, explanation: str, choices: Iterable, accepted: Iterable[str]
+) -> str:
+    """A digest of what a learner sees of a question: equal digests mean unedited."""
+    content = {
+        "kind": kind,
+        "prompt": prompt.strip(),
+        "explanation": explanation.strip(),
+        "choices": sorted((c[0].strip(), bool(c[1])) for c in choices),
+        "accepted": sorted(a.strip() for a in accepted),
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def _fingerprint_of(question: Question) -> str:
+    return question_fingerprint(
+        kind=question.kind,
+        prompt=question.prompt,
+        explanation=question.explanation,
+        choices=[(c.text, c.is_correct) for c in question.choices.all()],
+        accepted=[a.text for a in question.accepted_answers.all()],
+    )
+
+
+def _unique_slugs(model, bases: list[str]) -> list[str]:
+    """Slugs for new rows, suffixed where a row or an earlier base has taken one."""
+    stems = {b for b in bases}
+    taken = set()
+    for stem in stems:
+        taken.update(model.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
+    result = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug = f"{base[:190]}-{n}"
+            n += 1
+        taken.add(slug)
+        result.append(slug)
+    return result
+
+
+@transaction.atomic
+def derivation_store(
+    *, derivation: Derivation, title: str, record: DerivationRecord | None = None
+) -> Source:
+    """Write a derivation: the source, its passages and sentences, unpublished
+    lessons and draft questions. All or nothing."""
+    base = slugify(title)[:150] or "text"
+    (source_slug,) = _unique_slugs(Source, [base])
+    source = Source.objects.create(title=title[:200], slug=source_slug, text=derivation.text)
+    passages = Passage.objects.bulk_create(
+        [Passage(source=source, position=i, text=t) for i, t in enumerate(derivation.passages)],
+        batch_size=BATCH,
+    )
+    sentences = Sentence.objects.bulk_create(
+        [
+            Sentence(source=source, position=s.position, text=s.text, is_noise=s.is_noise)
+            for s in derivation.sentences
+        ],
+        batch_size=BATCH,
+    )
+    Through = Sentence.passages.through
+    Through.objects.bulk_create(
+        [
+            Through(sentence_id=sentences[s.position].pk, passage_id=passages[p].pk)
+            for s in derivation.sentences
+            for p in s.passages
+        ],
+        batch_size=BATCH,
+    )
+    lesson_slugs = _unique_slugs(
+        Lesson, [f"{base}-{slugify(lesson.title)[:40]}" for lesson in derivation.lessons]
+    )
+    lessons = Lesson.objects.bulk_create(
+        [
+            Lesson(
+                source=source,
+                title=lesson.title[:200],
+                slug=slug,
+                summary=lesson.summary,
+                position=i,
+                published=False,
+            )
+            for i, (lesson, slug) in enumerate(zip(derivation.lessons, lesson_slugs, strict=True))
+        ],
+        batch_size=BATCH,
+    )
+    LessonSentence.objects.bulk_create(
+        [
+            LessonSentence(lesson=lessons[i], sentence=sentences[p], position=n)
+            for i, lesson in enumerate(derivation.lessons)
+            for n, p in enumerate(lesson.sentences)
+        ],
+        batch_size=BATCH,
+    )
+    rows = []
+    for n, q in enumerate(derivation.questions):
+        rows.append(
+            Question(
+                lesson=lessons[q.lesson],
+                kind=q.kind,
+                prompt=q.prompt,
+                explanation=q.explanation,
+                provenance=sentences[q.sentence],
+                provenance_passage=passages[q.passage],
+                highlight=q.highlight[:300],
+                status=Question.Status.DRAFT,
+                origin=Question.Origin.DERIVED,
+                flags=q.flags,
+                derivation=record,
+                derived_fingerprint=question_fingerprint(
+                    kind=q.kind,
+                    prompt=q.prompt,
+                    explanation=q.explanation,
+                    choices=[(c.text, c.correct) for c in q.choices],
+                    accepted=q.accepted,
+                ),
+                position=n,
+            )
+        )
+    questions = Question.objects.bulk_create(rows, batch_size=BATCH)
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                question=row,
+                text=c.text[:500],
+                is_correct=c.correct,
+                feedback=c.feedback,
+                position=i,
+            )
+            for row, q in zip(questions, derivation.questions, strict=True)
+            for i, c in enumerate(q.choices)
+        ],
+        batch_size=BATCH,
+    )
+    AcceptedAnswer.objects.bulk_create(
+        [
+            AcceptedAnswer(question=row, text=a[:200])
+            for row, q in zip(questions, derivation.questions, strict=True)
+            for a in q.accepted
+        ],
+        batch_size=BATCH,
+    )
+    if record is not None:
+        DerivationRecord.objects.filter(pk=record.pk).update(
+            source=source, lesson_count=len(lessons), question_count=len(questions)
+        )
+    return source
+
+
+def derivation_request(*, title: str, text: str, user: AbstractBaseUser | None) -> DerivationRecord:
+    """Record a derivation and hand it to the task queue (run at once by the
+    ImmediateBackend, by a worker with a database backend)."""
+    from lessons.tasks import derivation_run
+
+    record = DerivationRecord.objects.create(title=title[:200], text=text, created_by=user)
+    derivation_run.enqueue(derivation_id=record.pk)
+    return record
+
+
+def _progress(record_id: int) -> Callable[[int, str], None]:
+    last = [-10]
+
+    def report(percent: int, message: str) -> None:
+        if percent - last[0] >= 5 or percent >= 95:
+            last[0] = percent
+            DerivationRecord.objects.filter(pk=record_id).update(
+                progress=min(100, percent), message=message[:500]
+            )
+
+    return report
+
+
+def derivation_execute(*, derivation_id: int) -> DerivationRecord:
+    """Run a requested derivation and store its result, reporting progress on
+    the record. A failure leaves nothing half-written and says why."""
+    record = DerivationRecord.objects.get(pk=derivation_id)
+    if record.is_finished:
+        return record
+    DerivationRecord.objects.filter(pk=record.pk).update(
+        status=DerivationRecord.Status.RUNNING, progress=1, message="Starting"
+    )
+    try:
+        result = derive(record.text, title=record.title, progress=_progress(record.pk))
+        source = derivation_store(derivation=result, title=record.title, record=record)
+    except DeriveError as error:
+        DerivationRecord.objects.filter(pk=record.pk).update(
+            status=DerivationRecord.Status.FAILED,
+            message=str(error)[:500],
+            finished_at=timezone.now(),
+        )
+    else:
+        DerivationRecord.objects.filter(pk=record.pk).update(
+            status=DerivationRecord.Status.DONE,
+            progress=100,
+            message=f"Created {len(result.lessons)} lessons and {len(result.questions)} draft "
+            f"questions from “{source.title}”.",
+            finished_at=timezone.now(),
+        )
+    record.refresh_from_db()
+    return record
+
+
+@dataclass(frozen=True)
+class Published:
+    published: int
+    refused: dict[int, str]
+    lessons: int
+
+
+@transaction.atomic
+def drafts_publish(*, question_ids: Iterable[int]) -> Published:
+    """Publish reviewed drafts (and their lessons, so learners can reach them).
+    A draft that fails the question's own rules stays a draft, with the reason."""
+    questions = list(
+        Question.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(question_ids), status=Question.Status.DRAFT)
+        .select_related("provenance", "lesson")
+        .prefetch_related("choices", "accepted_answers")
+    )
+    refused: dict[int, str] = {}
+    ok: list[Question] = []
+    for question in questions:
+        question.status = Question.Status.PUBLISHED
+        try:
+            question.full_clean_with_answers()
+        except ValidationError as error:
+            refused[question.pk] = "; ".join(error.messages)
+            continue
+        ok.append(question)
+    Question.objects.filter(pk__in=[q.pk for q in ok]).update(
+        status=Question.Status.PUBLISHED, updated_at=timezone.now()
+    )
+    lesson_ids = sorted({q.lesson_id for q in ok})
+    newly = Lesson.objects.filter(pk__in=lesson_ids, published=False).update(published=True)
+    for lesson_id in lesson_ids:
+        services.lesson_content_changed(lesson_id=lesson_id)
+    return Published(len(ok), refused, newly)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """What educators did with derived drafts: the real measure of derivation."""
+
+    derived: int
+    published_unchanged: int
+    published_edited: int
+    deleted: int
+    edited_drafts: int
+    untouched_drafts: int
+
+    def share(self, count: int) -> float:
+        return count / self.derived if self.derived else 0.0
+
+    @property
+    def rows(self) -> list[tuple[str, int, float]]:
+        return [
+            ("Published unchanged", self.published_unchanged, self.share(self.published_unchanged)),
+            ("Published after editing", self.published_edited, self.share(self.published_edited)),
+            ("Deleted", self.deleted, self.share(self.deleted)),
+            ("Edited, still a draft", self.edited_drafts, self.share(self.edited_drafts)),
+            ("Not reviewed yet", self.untouched_drafts, self.share(self.untouched_drafts)),
+        ]
+
+
+def derivation_quality(*, derivation_ids: Iterable[int] | None = None) -> Quality:
+    """Compare every derived question with its fingerprint from derivation time;
+    the ones missing from a derivation's count were deleted. Three queries."""
+    records = DerivationRecord.objects.filter(status=DerivationRecord.Status.DONE)
+    questions = Question.objects.filter(derivation__isnull=False, origin=Question.Origin.DERIVED)
+    if derivation_ids is not None:
+        ids = list(derivation_ids)
+        records = records.filter(pk__in=ids)
+        questions = questions.filter(derivation_id__in=ids)
+    derived = sum(records.values_list("question_count", flat=True))
+    counts = {"pu": 0, "pe": 0, "ed": 0, "ud": 0}
+    existing = 0
+    for question in questions.only(
+        "kind", "prompt", "explanation", "status", "derived_fingerprint"
+    ).prefetch_related("choices", "accepted_answers"):
+        existing += 1
+        unchanged = _fingerprint_of(question) == question.derived_fingerprint
+        if question.status == Question.Status.PUBLISHED:
+            counts["pu" if unchanged else "pe"] += 1
+        else:
+            counts["ud" if unchanged else "ed"] += 1
+    return Quality(
+        derived=derived,
+        published_unchanged=counts["pu"],
+        published_edited=counts["pe"],
+        deleted=max(0, derived - existing),
+        edited_drafts=counts["ed"],
+        untouched_drafts=counts["ud"],
+    )

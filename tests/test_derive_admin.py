@@ -1,0 +1,104 @@
+"""The admin pages: upload or paste, progress, review with one-click publish."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lessons.models import Derivation, Question, Source
+
+SHIPPED = Path(__file__).resolve().parent.parent / "fixtures" / "leiomyosarcoma.txt"
+
+
+@pytest.fixture
+def edu_client(client, educator):
+    client.force_login(educator)
+    return client
+
+
+def upload(client, content: bytes, title="Leiomyosarcoma"):
+    return client.post(
+        reverse("admin:lessons_derivation_add"),
+        {"title": title, "file": SimpleUploadedFile("text.txt", content, "text/plain")},
+    )
+
+
+def test_an_educator_uploads_a_text_and_reviews_and_publishes(edu_client):
+    response = upload(edu_client, SHIPPED.read_bytes())
+    record = Derivation.objects.get()
+    assert response.status_code == 302
+    assert record.status == "done" and record.progress == 100
+    page = edu_client.get(response["Location"])
+    assert b"Review the" in page.content
+
+    review = edu_client.get(reverse("admin:lessons_derivation_review", args=[record.pk]))
+    assert review.status_code == 200
+    first = Question.objects.filter(derivation=record).order_by("lesson__position", "position")[0]
+    assert first.provenance.text.encode() in review.content
+    assert first.flags == [] or first.flags[0].encode() in review.content.replace(b"&#x27;", b"'")
+
+    publish = edu_client.post(
+        reverse("admin:lessons_derivation_publish", args=[record.pk]), {"question": [first.pk]}
+    )
+    assert publish.status_code == 302
+    first.refresh_from_db()
+    assert first.status == "published" and first.lesson.published
+
+
+def test_pasted_text_works_too(edu_client):
+    text = SHIPPED.read_text(encoding="utf-8")
+    response = edu_client.post(
+        reverse("admin:lessons_derivation_add"), {"title": "Pasted", "text": text}
+    )
+    assert response.status_code == 302
+    assert Question.objects.filter(status="draft").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01binary", "binary"),
+        (b"caf\xe9", "not UTF-8"),
+        (b"Overview.\nClick here for more information.\n", "No usable sentence"),
+    ],
+)
+def test_bad_uploads_get_a_form_error_and_write_nothing(edu_client, content, message):
+    response = upload(edu_client, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Derivation.objects.exists() and not Source.objects.exists()
+
+
+def test_a_failed_derivation_says_why_and_writes_no_source(db):
+    from lessons.derive.services import derivation_execute
+
+    record = Derivation.objects.create(title="Noise", text="Click here for more information.")
+    record = derivation_execute(derivation_id=record.pk)
+    assert record.status == "failed" and "No usable sentence" in record.message
+    assert not Source.objects.exists()
+
+
+def test_pages_stay_within_their_query_budgets(edu_client, django_assert_max_num_queries):
+    upload(edu_client, SHIPPED.read_bytes())
+    record = Derivation.objects.get()
+    with django_assert_max_num_queries(12):
+        assert edu_client.get(reverse("admin:lessons_derivation_add")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert (
+            edu_client.get(reverse("admin:lessons_derivation_change", args=[record.pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(14):
+        assert (
+            edu_client.get(reverse("admin:lessons_derivation_review", args=[record.pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(16):
+        assert edu_client.get(reverse("admin:lessons_derivation_changelist")).status_code == 200
+
+
+def test_students_cannot_derive(student_client):
+    response = student_client.get(reverse("admin:lessons_derivation_add"))
+    assert response.status_code == 302

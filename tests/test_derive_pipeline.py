@@ -1,0 +1,160 @@
+"""The derivation pipeline on the shipped text and two texts from other fields:
+every quality rule checked over every generated question."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lessons.derive import DeriveError, derive, read_text
+from lessons.derive.analysis import LIST_MARKER, PRONOUN_STARTS
+from lessons.text import normalise_answer
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+TEXTS = {
+    "leiomyosarcoma": FIXTURES / "leiomyosarcoma.txt",
+    "photosynthesis": FIXTURES / "samples" / "photosynthesis.txt",
+    "lisbon": FIXTURES / "samples" / "lisbon.txt",
+}
+BLANK = "____"
+
+
+@pytest.fixture(scope="module", params=sorted(TEXTS))
+def derived(request):
+    path = TEXTS[request.param]
+    return derive(path.read_text(encoding="utf-8"), title=request.param.capitalize())
+
+
+def sentence_of(derivation, question):
+    return next(s for s in derivation.sentences if s.position == question.sentence)
+
+
+def test_every_kind_is_drafted_and_all_are_cited(derived):
+    kinds = {q.kind for q in derived.questions}
+    assert {"single", "fill_blank", "true_false"} <= kinds
+    assert len(derived.questions) >= 15
+    for q in derived.questions:
+        sentence = sentence_of(derived, q)
+        assert q.highlight and q.highlight in sentence.text
+        assert q.passage in sentence.passages
+        assert sentence.text in derived.passages[q.passage]
+        assert q.explanation.strip() and sentence.text in q.explanation
+
+
+def test_multiple_answer_drafts_appear_across_the_texts():
+    kinds = set()
+    for path in TEXTS.values():
+        kinds |= {q.kind for q in derive(path.read_text(encoding="utf-8")).questions}
+    assert kinds == {"single", "multiple", "true_false", "fill_blank"}
+
+
+def test_the_answer_stands_in_its_provenance_sentence(derived):
+    for q in derived.questions:
+        text = normalise_answer(sentence_of(derived, q).text)
+        assert normalise_answer(q.answer) in text, q.prompt
+        if q.kind == "fill_blank":
+            assert normalise_answer(q.accepted[0]) in text
+        if q.kind == "multiple":
+            for choice in q.choices:
+                if choice.correct:
+                    assert normalise_answer(choice.text) in text
+
+
+def test_no_stem_starts_with_an_unresolved_pronoun(derived):
+    for q in derived.questions:
+        first = re.sub(r"^\W+", "", q.stem).split()[0].lower()
+        assert first not in PRONOUN_STARTS, q.stem
+
+
+def test_a_cloze_has_one_blank_and_does_not_give_its_answer_away(derived):
+    for q in derived.questions:
+        if q.kind != "fill_blank":
+            continue
+        assert q.prompt.count(BLANK) == 1 and "_____" not in q.prompt, q.prompt
+        rest = normalise_answer(q.prompt.replace(BLANK, " "))
+        for accepted in q.accepted:
+            assert not re.search(rf"\b{re.escape(normalise_answer(accepted))}\b", rest), q.prompt
+
+
+def test_choice_questions_have_two_distinct_distractors_not_beside_the_answer(derived):
+    for q in derived.questions:
+        if q.kind not in {"single", "multiple"}:
+            continue
+        wrong = [normalise_answer(c.text) for c in q.choices if not c.correct]
+        right = {normalise_answer(c.text) for c in q.choices if c.correct}
+        assert len(set(wrong)) == len(wrong) >= 2, q.prompt
+        assert not set(wrong) & right
+        sentence = normalise_answer(sentence_of(derived, q).text)
+        for distractor in wrong:
+            assert not re.search(rf"\b{re.escape(distractor)}\b", sentence), (q.prompt, distractor)
+
+
+def test_true_false_has_true_and_false_with_one_right(derived):
+    for q in derived.questions:
+        if q.kind == "true_false":
+            assert [c.text for c in q.choices] == ["True", "False"]
+            assert sum(c.correct for c in q.choices) == 1
+
+
+def test_no_two_questions_test_the_same_fact(derived):
+    facts = [q.fact for q in derived.questions]
+    assert len(facts) == len(set(facts))
+    by_answer = {}
+    for q in derived.questions:
+        by_answer.setdefault(normalise_answer(q.answer), set()).add(q.sentence)
+    for q in derived.questions:
+        same = [
+            o
+            for o in derived.questions
+            if o is not q and o.sentence == q.sentence and o.answer == q.answer
+        ]
+        assert not same, q.prompt
+
+
+def test_nothing_comes_from_noise_list_fragments_or_cut_sentences(derived):
+    for q in derived.questions:
+        sentence = sentence_of(derived, q)
+        assert not sentence.is_noise and not sentence.reason
+        assert not LIST_MARKER.search(sentence.text)
+        assert sentence.text.rstrip().endswith((".", "!", "?"))
+        assert "click here" not in q.prompt.lower()
+
+
+def test_lessons_cover_the_teachable_sentences_once_with_titles(derived):
+    taught = [p for lesson in derived.lessons for p in lesson.sentences]
+    teachable = [s.position for s in derived.sentences if not s.is_noise]
+    assert sorted(taught) == teachable
+    titles = [lesson.title for lesson in derived.lessons]
+    assert all(titles) and len(set(titles)) == len(titles)
+
+
+def test_the_same_text_gives_the_same_questions():
+    text = TEXTS["lisbon"].read_text(encoding="utf-8")
+    assert derive(text, title="Lisbon").as_json() == derive(text, title="Lisbon").as_json()
+
+
+def test_the_shipped_text_knows_its_alias_and_its_noise():
+    result = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="Leiomyosarcoma")
+    assert any(q.kind == "fill_blank" and q.accepted == ["LMS"] for q in result.questions)
+    noise = {s.text for s in result.sentences if s.is_noise}
+    assert "Click here for more information." in noise
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("Caf\u00e9 au lait is a drink.".encode("latin-1"), "not UTF-8"),
+        (b"x" * (5 * 1024 * 1024 + 1), "limit"),
+    ],
+)
+def test_unreadable_input_is_refused_with_a_clear_message(data, message):
+    with pytest.raises(DeriveError, match=message):
+        read_text(data)
+
+
+def test_a_text_without_a_usable_sentence_is_refused():
+    with pytest.raises(DeriveError, match="No usable sentence"):
+        derive("Overview.\nClick here for more information.\nSigns and symptoms.")
