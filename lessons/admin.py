@@ -1,28 +1,32 @@
-import csv
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from lessons import gift, selectors, services
+from lessons import gift, reports, selectors, services
+from lessons.downloads import csv_download
 from lessons.grading import InvalidAnswer, grade, parse_submission
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
+    Cohort,
     Lesson,
+    LessonScore,
     LessonSentence,
     Passage,
     Question,
@@ -201,10 +205,19 @@ class AcceptedAnswerInline(admin.TabularInline):
         return 2 if obj is None else 0
 
 
-# A question needs review once enough learners answered it and it proves too
-# easy, too hard, or does not tell stronger learners from weaker ones.
-REVIEW_MIN_RESPONSES = 20
-REVIEW_FACILITY_RANGE = (0.2, 0.95)
+class QuestionChangeList(ChangeList):
+    """Attaches each listed question's item statistics (over learners' first
+    attempts, as the instructor reports count them) in two grouped queries."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        ids = [q.pk for q in self.result_list]
+        first_attempts = LessonScore.objects.values("first_attempt")
+        stats = reports.item_statistics(
+            Response.objects.filter(question_id__in=ids, attempt__in=first_attempts)
+        )
+        for question in self.result_list:
+            question.item_stats = stats.get(question.pk)
 
 
 @admin.register(Question)
@@ -218,6 +231,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "position",
         "response_count",
         "facility",
+        "discrimination",
         "needs_review",
     )
     list_filter = ("lesson", "kind", "status", "origin")
@@ -268,19 +282,32 @@ class QuestionAdmin(admin.ModelAdmin):
     def response_count(self, obj):
         return obj.responses_total
 
-    @admin.display(description="Facility")
-    def facility(self, obj):
-        if not obj.responses_total:
-            return "–"
-        return f"{obj.responses_correct / obj.responses_total:.2f}"
+    def get_changelist(self, request, **kwargs):
+        return QuestionChangeList
 
-    @admin.display(description="Needs review", boolean=True)
+    @admin.display(description="Facility (first attempts)")
+    def facility(self, obj):
+        stats = getattr(obj, "item_stats", None)
+        return "–" if stats is None else f"{stats.facility:.2f}"
+
+    @admin.display(description="Discrimination")
+    def discrimination(self, obj):
+        stats = getattr(obj, "item_stats", None)
+        if stats is None or stats.discrimination is None:
+            return "–"
+        return f"{stats.discrimination:.0f}"
+
+    @admin.display(description="Needs review")
     def needs_review(self, obj):
-        if obj.responses_total < REVIEW_MIN_RESPONSES:
-            return None
-        low, high = REVIEW_FACILITY_RANGE
-        share = obj.responses_correct / obj.responses_total
-        return not (low <= share <= high)
+        stats = getattr(obj, "item_stats", None)
+        if stats is None or stats.responses < reports.REVIEW_MIN_RESPONSES:
+            return "–"
+        reason = reports.needs_review(stats)
+        if not reason:
+            return format_html('<img src="{}" alt="No"> no', static("admin/img/icon-no.svg"))
+        return format_html(
+            '<img src="{}" alt="Needs review"> {}', static("admin/img/icon-alert.svg"), reason
+        )
 
     @admin.display(description="Learners' responses")
     def responses_note(self, obj):
@@ -391,7 +418,7 @@ class QuestionAdmin(admin.ModelAdmin):
         questions = queryset.select_related("lesson", "provenance").prefetch_related(
             "choices", "accepted_answers"
         )
-        return _csv_download(selectors.question_csv_rows(questions), "questions.csv")
+        return csv_download(selectors.question_csv_rows(questions), "questions.csv")
 
     # ---- preview
 
@@ -471,22 +498,6 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _csv_download(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class Echo:
-    """A file-like object whose write returns the line, for streaming CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
@@ -512,6 +523,35 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    """Cohorts are learner data: superusers (or whoever is given the cohort
+    permissions) manage them; learners can also join with the code."""
+
+    list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("instructors", "learners")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(learner_total=Count("learners", distinct=True))
+            .prefetch_related("instructors")
+        )
+
+    @admin.display(description="Learners", ordering="learner_total")
+    def learner_total(self, obj):
+        return obj.learner_total
+
+    @admin.display(description="Instructors")
+    def instructor_names(self, obj):
+        return ", ".join(u.get_username() for u in obj.instructors.all()) or "–"
+
+    def view_on_site(self, obj):
+        return reverse("instructor_cohort", args=[obj.pk])
 
 
 from lessons import admin_derive  # noqa: E402, F401  (derivation pages: issue 6)

@@ -75,3 +75,73 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
         right=WIDTH - PAD_RIGHT,
         base=HEIGHT - 10,
     )
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, VALUE_WIDTH = 22, 8, 170, 56
+
+
+def bar_chart_svg(
+    bars: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    description: str,
+    chart_id: str,
+    as_percent: bool = False,
+) -> SafeString:
+    """Horizontal bars, one per (label, value), each labelled with its value
+    in text, so the chart reads without colour. Percent charts run 0 to 100%;
+    count charts to the largest count."""
+    if not bars:
+        return mark_safe("")
+    top = 1.0 if as_percent else max((v or 0 for _, v in bars), default=0) or 1
+    inner = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+
+    def shown(value: float | None) -> str:
+        if value is None:
+            return "no data"
+        return f"{round(value * 100)}%" if as_percent else str(round(value))
+
+    rows = format_html_join(
+        "",
+        '<g class="bar-row"><text class="axis" x="{}" y="{}" text-anchor="end">{}</text>'
+        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+        '<text class="value" x="{}" y="{}">{}</text></g>',
+        (
+            (
+                LABEL_WIDTH - 8,
+                y + BAR_HEIGHT * 0.7,
+                _truncate(label, 26),
+                LABEL_WIDTH,
+                y,
+                f"{inner * (value or 0) / top:.1f}",
+                BAR_HEIGHT,
+                label,
+                shown(value),
+                LABEL_WIDTH + inner * (value or 0) / top + 6,
+                y + BAR_HEIGHT * 0.7,
+                shown(value),
+            )
+            for label, value, y in (
+                (label, value, BAR_GAP + i * (BAR_HEIGHT + BAR_GAP))
+                for i, (label, value) in enumerate(bars)
+            )
+        ),
+    )
+    return format_html(
+        '<svg class="chart bar-chart" viewBox="0 0 {w} {h}" role="img" '
+        'aria-labelledby="{id}-title {id}-desc">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        '<line class="grid" x1="{left}" x2="{left}" y1="0" y2="{h}"/>{rows}</svg>',
+        w=WIDTH,
+        h=height,
+        id=chart_id,
+        title=title,
+        desc=description,
+        left=LABEL_WIDTH,
+        rows=rows,
+    )
+
+
+def _truncate(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -13,3 +13,14 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class CohortJoinForm(forms.Form):
+    code = forms.CharField(
+        label="Cohort code",
+        max_length=16,
+        help_text="The code your instructor gave you, for example K7PX3QMA.",
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()

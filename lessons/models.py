@@ -3,12 +3,15 @@
 Source ──< Passage >──< Sentence (deduplicated; keeps every passage it appears in)
 Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
 Learner ──< Attempt ──< Response >── Question
+Learner ──< LessonScore >── Lesson            (kept current by the answer service)
+Cohort >──< Learner, Cohort >──< Instructor
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -428,6 +431,9 @@ class Response(models.Model):
         help_text="The question as the learner saw it (prompt, choices, answers), so a later "
         "edit never rewrites what was answered.",
     )
+    # The choices picked, as rows, so reports count each option's share with
+    # one grouped query instead of reading every answer's JSON.
+    chosen = models.ManyToManyField(Choice, related_name="responses", blank=True)
 
     class Meta:
         ordering = ["answered_at"]
@@ -442,6 +448,15 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} · Q{self.question_id} · {'right' if self.is_correct else 'wrong'}"
+
+    @property
+    def answer_text(self) -> str:
+        """The answer as the learner saw it: the texts of the choices picked,
+        from the question as it stood then, or the text typed."""
+        if "choices" in self.answer:
+            texts = {c["id"]: c["text"] for c in self.question_snapshot.get("choices", [])}
+            return " | ".join(texts.get(i, f"choice {i}") for i in self.answer["choices"])
+        return self.answer.get("text", "")
 
 
 class ReviewCard(models.Model):
@@ -464,6 +479,12 @@ class ReviewCard(models.Model):
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
     last_correct = models.BooleanField(default=False)
+    recall_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While the last answer was right: when the expected recall falls below the "
+        "desired retention. A question counts as mastered until then.",
+    )
     reviews = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
 
@@ -475,6 +496,9 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · Q{self.question_id} · due {self.due:%Y-%m-%d %H:%M}"
+
+    def is_recalled(self, now) -> bool:
+        return self.recall_until is not None and self.recall_until >= now
 
 
 class Review(models.Model):
@@ -548,3 +572,82 @@ class Derivation(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+def cohort_code() -> str:
+    """A join code people can read out and type: no 0/O or 1/I/L."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Cohort(models.Model):
+    """A group of learners and the instructors who follow their scores."""
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(
+        max_length=16,
+        unique=True,
+        default=cohort_code,
+        help_text="Learners join the cohort by entering this code.",
+    )
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teaching_cohorts", blank=True
+    )
+    learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts", blank=True)
+    pass_mark = models.FloatField(
+        default=0.6, help_text="Scores below this share (0 to 1) stand out in the reports."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("view_cohort_reports", "Can view the scores of their cohorts' learners")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=1),
+                name="cohort_pass_mark_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Codes are typed by hand: store them as they are compared.
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class LessonScore(models.Model):
+    """One learner's standing in one lesson, kept current by the answer
+    service so score reports read one row instead of every attempt.
+
+    Scores come from full attempts only: a retry of the missed questions is
+    short, and its score would overstate the learner's standing."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_scores"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="scores")
+    attempts = models.PositiveIntegerField(default=0, help_text="Finished full attempts.")
+    best_score = models.FloatField(null=True, blank=True)
+    latest_score = models.FloatField(null=True, blank=True)
+    first_attempt = models.ForeignKey(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    best_attempt = models.ForeignKey(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    latest_attempt = models.ForeignKey(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_activity = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson"], name="lesson_score_once"),
+        ]
+        indexes = [models.Index(fields=["lesson", "best_score"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.lesson}"

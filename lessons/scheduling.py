@@ -59,6 +59,9 @@ def review(card: ReviewCard, *, rating: fsrs.Rating, when: datetime, is_correct:
     card.due = updated.due
     card.last_review = updated.last_review
     card.last_correct = is_correct
+    card.recall_until = recall_until(
+        last_correct=is_correct, stability=card.stability, last_review=card.last_review
+    )
     card.reviews += 1
     if not is_correct and card.reviews > 1:
         card.lapses += 1
@@ -74,13 +77,17 @@ def retrievability(
     return scheduler().get_card_retrievability(card, current_datetime=now)
 
 
-def is_recalled(
-    *, last_correct: bool, stability: float | None, last_review: datetime | None, now: datetime
-) -> bool:
-    """A question counts as mastered while its last answer was right and the
-    scheduler still expects recall at the desired retention."""
-    return (
-        last_correct
-        and retrievability(stability=stability, last_review=last_review, now=now)
-        >= settings.FSRS_DESIRED_RETENTION
-    )
+def recall_until(
+    *, last_correct: bool, stability: float | None, last_review: datetime | None
+) -> datetime | None:
+    """When the expected recall falls to the desired retention, or None when
+    the last answer was wrong. A question counts as mastered until then.
+
+    Stored on the card so that reports count mastery with a plain SQL filter;
+    it solves FSRS's forgetting curve R(t) = (1 + F·t/S)^-D for R = retention."""
+    if not last_correct or stability is None or last_review is None:
+        return None
+    decay = -scheduler().parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    days = stability / factor * (settings.FSRS_DESIRED_RETENTION ** (1 / decay) - 1)
+    return last_review + timedelta(days=days)

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from lessons import scheduling
 from lessons.grading import ChoiceData, QuestionData
 from lessons.models import (
     Attempt,
@@ -193,15 +192,13 @@ def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
                 stats["last"],
             )
     cards = _published_cards(learner).values_list(
-        "question__lesson_id", "last_correct", "stability", "last_review", "due"
+        "question__lesson_id", "recall_until", "last_review", "due"
     )
-    for lesson_id, last_correct, stability, last_review, due in cards:
+    for lesson_id, recall_until, last_review, due in cards:
         row = rows.get(lesson_id)
         if row is None:
             continue
-        row.recalled += scheduling.is_recalled(
-            last_correct=last_correct, stability=stability, last_review=last_review, now=now
-        )
+        row.recalled += recall_until is not None and recall_until >= now
         row.due += due <= now
         if last_review and (row.last_activity is None or last_review > row.last_activity):
             row.last_activity = last_review

@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lessons import gift, scheduling
@@ -19,7 +20,9 @@ from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
+    Cohort,
     Lesson,
+    LessonScore,
     Question,
     Response,
     Review,
@@ -111,6 +114,8 @@ def _attempt_create(
     except IntegrityError:
         # Two tabs pressed "Start quiz" at once: the other one won; resume it.
         return Attempt.objects.get(learner=learner, lesson=lesson, finished_at=None), False
+    # The row the answer service keeps current; made here so answers only update it.
+    LessonScore.objects.get_or_create(learner=learner, lesson=lesson)
     return attempt, True
 
 
@@ -149,6 +154,11 @@ def response_record(
         time_taken=time_taken,
         question_snapshot=question.snapshot(),
     )
+    if submission.choice_ids:
+        Response.chosen.through.objects.bulk_create(
+            Response.chosen.through(response_id=response.pk, choice_id=choice_id)
+            for choice_id in sorted(submission.choice_ids)
+        )
     answered = locked.answered_count + 1
     correct = locked.correct_count + int(result.is_correct)
     finished = answered >= locked.question_count
@@ -161,6 +171,11 @@ def response_record(
     attempt.answered_count, attempt.correct_count = answered, correct
     if finished:
         attempt.finished_at, attempt.score = now, correct / locked.question_count
+    _lesson_score_update(
+        attempt=locked,
+        when=now,
+        score=correct / locked.question_count if finished and not locked.is_retry else None,
+    )
     _card_review(
         learner_id=locked.learner_id,
         question_id=question.id,
@@ -169,6 +184,30 @@ def response_record(
         when=now,
     )
     return Recorded(response, result, created=True)
+
+
+def _lesson_score_update(*, attempt: Attempt, when, score: float | None) -> None:
+    """Note the activity and, when a full attempt finishes, its score: one
+    UPDATE whose right-hand sides all read the row as it was."""
+    scores = LessonScore.objects.filter(learner_id=attempt.learner_id, lesson_id=attempt.lesson_id)
+    if score is None:
+        scores.update(last_activity=when)
+        return
+    improves = Q(best_score__isnull=True) | Q(best_score__lt=score)
+    attempt_id = Value(attempt.pk, output_field=BigIntegerField())
+    scores.update(
+        last_activity=when,
+        attempts=F("attempts") + 1,
+        latest_score=score,
+        latest_attempt_id=attempt.pk,
+        first_attempt_id=Coalesce(F("first_attempt_id"), attempt_id),
+        best_attempt_id=Case(
+            When(improves, then=attempt_id),
+            default=F("best_attempt_id"),
+            output_field=BigIntegerField(),
+        ),
+        best_score=Case(When(improves, then=Value(score)), default=F("best_score")),
+    )
 
 
 def _card_review(
@@ -247,7 +286,23 @@ def review_record(
     )
     scheduling.review(card, rating=rating, when=now, is_correct=result.is_correct)
     card.save()
+    LessonScore.objects.filter(learner=learner, lesson_id=question.lesson_id).update(
+        last_activity=now
+    )
     return Reviewed(review, result, True, card)
+
+
+class UnknownCohortCode(QuizError):
+    status = 400
+
+
+def cohort_join(*, learner: AbstractBaseUser, code: str) -> Cohort:
+    """Add the learner to the cohort with this join code (again is harmless)."""
+    cohort = Cohort.objects.filter(code=code.strip().upper()).first()
+    if cohort is None:
+        raise UnknownCohortCode("No cohort has that code. Check it with your instructor.")
+    cohort.learners.add(learner)
+    return cohort
 
 
 # ------------------------------------------------------------ educators' content

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lessons import views, views_quiz
+from lessons import views, views_instructor, views_quiz
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,31 @@ urlpatterns = [
     path("review/", views_quiz.review, name="review"),
     path("review/feedback/", views_quiz.review_feedback, name="review_feedback"),
     path("review/<int:question_id>/answer", views_quiz.review_answer, name="review_answer"),
+    path("cohorts/join/", views.cohort_join, name="cohort_join"),
+    path("instructor/", views_instructor.instructor_home, name="instructor_home"),
+    path(
+        "instructor/cohorts/<int:cohort_id>/",
+        views_instructor.instructor_cohort,
+        name="instructor_cohort",
+    ),
+    path(
+        "instructor/cohorts/<int:cohort_id>/learners/<int:learner_id>/",
+        views_instructor.instructor_learner,
+        name="instructor_learner",
+    ),
+    path(
+        "instructor/cohorts/<int:cohort_id>/lessons/<slug:slug>/",
+        views_instructor.instructor_lesson,
+        name="instructor_lesson",
+    ),
+    path(
+        "instructor/cohorts/<int:cohort_id>/scores.csv",
+        views_instructor.instructor_scores_csv,
+        name="instructor_scores_csv",
+    ),
+    path(
+        "instructor/cohorts/<int:cohort_id>/responses.csv",
+        views_instructor.instructor_responses_csv,
+        name="instructor_responses_csv",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lessons import selectors
-from lessons.forms import SignUpForm
+from lessons import selectors, services
+from lessons.forms import CohortJoinForm, SignUpForm
 
 
 @require_GET
@@ -40,6 +41,25 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_join(request: HttpRequest) -> HttpResponse:
+    """A learner joins a cohort with the code their instructor gave them."""
+    form = CohortJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_join(learner=request.user, code=form.cleaned_data["code"])
+        except services.UnknownCohortCode as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(
+                request, f"You joined {cohort}. Your instructors can now see your scores."
+            )
+            return redirect("progress")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "lessons/cohort_join.html", {"form": form}, status=status)
 
 
 @never_cache

@@ -100,9 +100,23 @@ def test_rating_comes_from_correctness_and_time(is_correct, seconds, rating, set
 
 def test_recall_fades_with_time_and_needs_a_right_last_answer():
     now = timezone.now()
-    fresh = {"stability": 5.0, "last_review": now - timedelta(hours=1)}
-    assert scheduling.is_recalled(last_correct=True, now=now, **fresh)
-    assert not scheduling.is_recalled(last_correct=False, now=now, **fresh)
-    old = {"stability": 5.0, "last_review": now - timedelta(days=60)}
-    assert not scheduling.is_recalled(last_correct=True, now=now, **old)
+    reviewed = now - timedelta(hours=1)
+    until = scheduling.recall_until(last_correct=True, stability=5.0, last_review=reviewed)
+    assert reviewed < now < until < now + timedelta(days=60)
+    assert scheduling.recall_until(last_correct=False, stability=5.0, last_review=reviewed) is None
     assert scheduling.retrievability(stability=None, last_review=None, now=now) == 0
+
+
+@pytest.mark.parametrize("retention", [0.8, 0.9, 0.95])
+def test_recall_lasts_until_the_forgetting_curve_reaches_the_desired_retention(retention, settings):
+    settings.FSRS_DESIRED_RETENTION = retention
+    reviewed = timezone.now()
+    until = scheduling.recall_until(last_correct=True, stability=12.0, last_review=reviewed)
+    recall = scheduling.retrievability(
+        stability=12.0, last_review=reviewed, now=until + timedelta(days=1)
+    )
+    # fsrs counts whole days elapsed, so one day past the moment recall is just below the target.
+    before = scheduling.retrievability(
+        stability=12.0, last_review=reviewed, now=until - timedelta(days=1)
+    )
+    assert before >= retention > recall

@@ -56,3 +56,9 @@ def duration(value) -> str:
     if minutes:
         return f"{minutes} min {seconds} s"
     return f"{seconds} s"
+
+
+@register.filter
+def option_share(stats, choice_id: int) -> float | None:
+    """The share of a question's responses that picked this choice."""
+    return stats.option_share(choice_id)

@@ -1,0 +1,617 @@
+"""Reads for instructors: their cohorts, the scores table, one learner's
+record, and item analysis of a lesson's questions.
+
+Scope is enforced here, so no view can forget it: every cohort comes through
+`cohorts_for(user)`, every learner through a cohort. Each report runs a fixed
+number of queries whatever the cohort's size: scores come from the LessonScore
+rows the answer service keeps current, mastery from the stored recall of the
+review cards, item statistics from grouped aggregates over the responses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from lessons.aggregates import Median
+from lessons.models import (
+    Attempt,
+    Choice,
+    Cohort,
+    Lesson,
+    LessonScore,
+    Question,
+    Response,
+    ReviewCard,
+)
+from lessons.selectors import lesson_list_published
+
+User = get_user_model()
+PAGE_SIZE = 25
+
+
+# ---------------------------------------------------------------- scope
+
+
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """The cohorts a user may report on: their own, or all for a superuser."""
+    learners = Cohort.learners.through.objects.filter(cohort=OuterRef("pk"))
+    cohorts = Cohort.objects.annotate(
+        learner_count=Coalesce(
+            Subquery(
+                learners.values("cohort").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    )
+    if user.is_superuser:
+        return cohorts
+    return cohorts.filter(instructors=user)
+
+
+def cohort_for(user, cohort_id: int) -> Cohort:
+    """One of the user's cohorts; anyone else's is a 404, as if it did not exist."""
+    return get_object_or_404(cohorts_for(user), pk=cohort_id)
+
+
+def learner_in(cohort: Cohort, learner_id: int):
+    return get_object_or_404(cohort.learners.all(), pk=learner_id)
+
+
+def _recalled_cards(now: datetime) -> QuerySet[ReviewCard]:
+    """Cards of published questions in published lessons that are recalled now."""
+    return ReviewCard.objects.filter(
+        recall_until__gte=now,
+        question__status=Question.Status.PUBLISHED,
+        question__lesson__published=True,
+    )
+
+
+# ---------------------------------------------------------------- scores table
+
+
+@dataclass
+class Cell:
+    """One learner in one lesson (or a cohort's average of them)."""
+
+    best: float | None = None
+    latest: float | None = None
+    attempts: float = 0
+    mastery: float | None = None
+    below_pass: bool = False
+
+
+@dataclass
+class ScoreRow:
+    learner: object
+    cells: list[Cell]
+    average_best: float | None
+    last_activity: datetime | None
+    below_pass: bool
+
+
+@dataclass
+class ScoreTable:
+    cohort: Cohort
+    lessons: list[Lesson]
+    rows: list[ScoreRow]
+    page: Page
+    averages: list[Cell]
+    average_best: float | None
+    sort: str
+    query: str
+
+
+def sort_options(lessons: list[Lesson]) -> dict[str, str]:
+    """Every sort the table offers, by key: name, average, last activity, and
+    each lesson's best score, attempts and mastery."""
+    options = {"name": "Name", "average": "Average best score", "activity": "Last activity"}
+    for lesson in lessons:
+        options[f"best-{lesson.pk}"] = f"{lesson.title}: best score"
+        options[f"attempts-{lesson.pk}"] = f"{lesson.title}: attempts"
+        options[f"mastery-{lesson.pk}"] = f"{lesson.title}: mastery"
+    return options
+
+
+def _learners_sorted(learners: QuerySet, *, sort: str, now: datetime) -> QuerySet:
+    """Learners ordered by a sort key ("-" first for descending), ties by name."""
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    scores = LessonScore.objects.filter(learner=OuterRef("pk"), lesson__published=True)
+    if key == "name":
+        expression = F("username")
+    elif key == "average":
+        expression = Subquery(scores.values("learner").annotate(a=Avg("best_score")).values("a"))
+    elif key == "activity":
+        expression = Subquery(scores.values("learner").annotate(m=Max("last_activity")).values("m"))
+    else:
+        metric, _, lesson_id = key.partition("-")
+        if metric == "mastery":
+            recalled = _recalled_cards(now).filter(
+                learner=OuterRef("pk"), question__lesson_id=lesson_id
+            )
+            expression = Coalesce(
+                Subquery(
+                    recalled.values("learner").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        else:
+            column = {"best": "best_score", "attempts": "attempts"}[metric]
+            expression = Subquery(scores.filter(lesson_id=lesson_id).values(column)[:1])
+    learners = learners.annotate(sort_key=expression)
+    order = (
+        F("sort_key").desc(nulls_last=True) if descending else F("sort_key").asc(nulls_last=True)
+    )
+    return learners.order_by(order, "username", "pk")
+
+
+def _cells_for(learner_ids: list[int], lessons: list[Lesson], now: datetime, pass_mark: float):
+    """{learner id: [Cell per lesson]} in two queries."""
+    cells = {lid: {lesson.pk: Cell() for lesson in lessons} for lid in learner_ids}
+    for score in LessonScore.objects.filter(learner_id__in=learner_ids, lesson__in=lessons).only(
+        "learner_id", "lesson_id", "best_score", "latest_score", "attempts"
+    ):
+        cell = cells[score.learner_id][score.lesson_id]
+        cell.best, cell.latest, cell.attempts = score.best_score, score.latest_score, score.attempts
+        cell.below_pass = score.best_score is not None and score.best_score < pass_mark
+    recalled = (
+        _recalled_cards(now)
+        .filter(learner_id__in=learner_ids)
+        .values("learner_id", "question__lesson_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(r["learner_id"], r["question__lesson_id"]): r["n"] for r in recalled}
+    for lid, by_lesson in cells.items():
+        for lesson in lessons:
+            total = lesson.question_count
+            by_lesson[lesson.pk].mastery = (
+                counts.get((lid, lesson.pk), 0) / total if total else None
+            )
+    return cells
+
+
+def _average(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def score_table(
+    *, cohort: Cohort, now: datetime, sort: str = "name", query: str = "", page: int | str = 1
+) -> ScoreTable:
+    """One page of the cohort's learners with each lesson's best score,
+    attempts and mastery, plus the cohort's averages per lesson."""
+    lessons = list(lesson_list_published())
+    learners = cohort.learners.all()
+    if query:
+        learners = learners.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    learners = _learners_sorted(learners, sort=sort, now=now).annotate(
+        last_activity=Subquery(
+            LessonScore.objects.filter(learner=OuterRef("pk"))
+            .values("learner")
+            .annotate(m=Max("last_activity"))
+            .values("m")
+        )
+    )
+    page_obj = Paginator(learners, PAGE_SIZE).get_page(page)
+    on_page = list(page_obj.object_list)
+    cells = _cells_for([u.pk for u in on_page], lessons, now, cohort.pass_mark)
+    rows = []
+    for learner in on_page:
+        row_cells = [cells[learner.pk][lesson.pk] for lesson in lessons]
+        average = _average(c.best for c in row_cells)
+        rows.append(
+            ScoreRow(
+                learner,
+                row_cells,
+                average,
+                learner.last_activity,
+                below_pass=average is not None and average < cohort.pass_mark,
+            )
+        )
+    averages = cohort_averages(cohort=cohort, lessons=lessons, now=now)
+    return ScoreTable(
+        cohort,
+        lessons,
+        rows,
+        page_obj,
+        averages,
+        _average(c.best for c in averages),
+        sort,
+        query,
+    )
+
+
+def cohort_averages(*, cohort: Cohort, lessons: list[Lesson], now: datetime) -> list[Cell]:
+    """Per lesson: the mean best score and attempts of the learners who took it,
+    and the mean mastery over all the cohort's learners. Two grouped queries."""
+    members = cohort.learners.through.objects.filter(cohort=cohort).values("user_id")
+    scores = {
+        s["lesson_id"]: s
+        for s in LessonScore.objects.filter(learner_id__in=members, lesson__in=lessons)
+        .values("lesson_id")
+        .annotate(best=Avg("best_score"), attempts=Avg("attempts"))
+        .order_by()
+    }
+    recalled = {
+        r["question__lesson_id"]: r["n"]
+        for r in _recalled_cards(now)
+        .filter(learner_id__in=members)
+        .values("question__lesson_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    size = cohort.learner_count
+    averages = []
+    for lesson in lessons:
+        stats = scores.get(lesson.pk, {})
+        possible = size * lesson.question_count
+        best = stats.get("best")
+        averages.append(
+            Cell(
+                best=best,
+                attempts=stats.get("attempts") or 0,
+                mastery=recalled.get(lesson.pk, 0) / possible if possible else None,
+                below_pass=best is not None and best < cohort.pass_mark,
+            )
+        )
+    return averages
+
+
+def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 2000) -> Iterator[list]:
+    """The header, then one row per learner of the cohort, read a chunk of
+    learners at a time so that memory stays flat for any cohort size."""
+    lessons = list(lesson_list_published())
+    header = ["learner", "first name", "last name"]
+    for lesson in lessons:
+        header += [f"{lesson.title}: {m}" for m in ("best", "latest", "attempts", "mastery")]
+    yield [*header, "average best"]
+    learners = cohort.learners.order_by("pk").values_list(
+        "pk", "username", "first_name", "last_name"
+    )
+    batch: list[tuple] = []
+    for learner in learners.iterator(chunk_size=chunk):
+        batch.append(learner)
+        if len(batch) == chunk:
+            yield from _score_csv_batch(batch, lessons, now, cohort.pass_mark)
+            batch = []
+    if batch:
+        yield from _score_csv_batch(batch, lessons, now, cohort.pass_mark)
+
+
+def _score_csv_batch(batch, lessons, now, pass_mark) -> Iterator[list]:
+    cells = _cells_for([pk for pk, *_ in batch], lessons, now, pass_mark)
+    for pk, username, first, last in batch:
+        row = [username, first, last]
+        for lesson in lessons:
+            cell = cells[pk][lesson.pk]
+            row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
+            row.append(_fraction(cell.mastery))
+        yield [*row, _fraction(_average(cells[pk][lesson.pk].best for lesson in lessons))]
+
+
+def _fraction(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+RESPONSE_CSV_HEADER = [
+    "learner",
+    "lesson",
+    "attempt",
+    "attempt started",
+    "question",
+    "prompt",
+    "answer",
+    "correct",
+    "seconds taken",
+    "answered at",
+]
+
+
+def response_csv_rows(*, cohort: Cohort, chunk: int = 5000) -> Iterator[list]:
+    """Every response of the cohort's learners, streamed from the database."""
+    yield RESPONSE_CSV_HEADER
+    # Choice texts are few and read once; joining them into every row would not scale.
+    choice_text = dict(Choice.objects.values_list("pk", "text"))
+    prompts = dict(Question.objects.values_list("pk", "prompt"))
+    members = cohort.learners.through.objects.filter(cohort=cohort).values("user_id")
+    responses = (
+        Response.objects.filter(attempt__learner_id__in=members)
+        .order_by("attempt__learner_id", "attempt_id", "answered_at")
+        .values_list(
+            "attempt__learner__username",
+            "attempt__lesson__title",
+            "attempt_id",
+            "attempt__started_at",
+            "question_id",
+            "answer",
+            "is_correct",
+            "time_taken",
+            "answered_at",
+        )
+    )
+    for username, lesson, attempt, started, qid, answer, correct, taken, at in responses.iterator(
+        chunk_size=chunk
+    ):
+        if "choices" in answer:
+            given = " | ".join(choice_text.get(i, f"choice {i}") for i in answer["choices"])
+        else:
+            given = answer.get("text", "")
+        yield [
+            username,
+            lesson,
+            attempt,
+            started.isoformat(),
+            qid,
+            prompts.get(qid, ""),
+            given,
+            "yes" if correct else "no",
+            "" if taken is None else round(taken.total_seconds(), 1),
+            at.isoformat(),
+        ]
+
+
+# ---------------------------------------------------------------- one learner
+
+
+@dataclass
+class LearnerReport:
+    learner: object
+    attempts: Page
+    lessons: list
+
+
+def learner_report(*, cohort: Cohort, learner, now: datetime, page: int | str = 1) -> LearnerReport:
+    """A learner's attempts (newest first, a page at a time) with every
+    response, and their score and mastery per lesson."""
+    from lessons.selectors import progress_for_learner
+
+    attempts = (
+        Attempt.objects.filter(learner=learner)
+        .select_related("lesson")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.order_by("answered_at").only(
+                    "attempt_id",
+                    "question_id",
+                    "answer",
+                    "is_correct",
+                    "time_taken",
+                    "answered_at",
+                    "question_snapshot",
+                ),
+            )
+        )
+        .order_by("-started_at", "-pk")
+    )
+    return LearnerReport(
+        learner,
+        Paginator(attempts, 10).get_page(page),
+        progress_for_learner(learner=learner, now=now),
+    )
+
+
+# ---------------------------------------------------------------- item analysis
+
+
+class AttemptScope(TextChoices):
+    FIRST = "first", "First attempts"
+    ALL = "all", "All attempts"
+    BEST = "best", "Best attempts"
+    LAST = "last", "Last attempts"
+
+
+def scoped_attempts(*, lesson: Lesson, scope: str, cohort: Cohort | None) -> QuerySet[Attempt]:
+    """The finished full attempts at the lesson that a report counts: each
+    learner's first (the default, as in Moodle), best or last, or all."""
+    scores = LessonScore.objects.filter(lesson=lesson)
+    attempts = Attempt.objects.filter(lesson=lesson, finished_at__isnull=False, is_retry=False)
+    if cohort is not None:
+        members = cohort.learners.through.objects.filter(cohort=cohort).values("user_id")
+        scores = scores.filter(learner_id__in=members)
+        attempts = attempts.filter(learner_id__in=members)
+    if scope == AttemptScope.ALL:
+        return attempts
+    column = {"first": "first_attempt", "best": "best_attempt", "last": "latest_attempt"}[scope]
+    return attempts.filter(pk__in=scores.values(column))
+
+
+@dataclass
+class ItemStats:
+    """How one question performed over a set of responses."""
+
+    responses: int = 0
+    correct: int = 0
+    sum_rest: int = 0
+    sum_rest_squares: int = 0
+    sum_correct_rest: int = 0
+    median_time: timedelta | None = None
+    option_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def facility(self) -> float | None:
+        """Mean score over the maximum: the share answering right."""
+        return self.correct / self.responses if self.responses else None
+
+    @property
+    def discrimination(self) -> float | None:
+        """100 × the Pearson correlation between this question's score and the
+        rest of the attempt's score, as Moodle's quiz statistics report it."""
+        n, sx, sy = self.responses, self.correct, self.sum_rest
+        variance_x = n * sx - sx * sx  # x is 0 or 1, so Σx² = Σx
+        variance_y = n * self.sum_rest_squares - sy * sy
+        if n < 2 or variance_x <= 0 or variance_y <= 0:
+            return None
+        return 100 * (n * self.sum_correct_rest - sx * sy) / math.sqrt(variance_x * variance_y)
+
+    def option_share(self, choice_id: int) -> float | None:
+        return self.option_counts.get(choice_id, 0) / self.responses if self.responses else None
+
+
+REVIEW_MIN_RESPONSES = 20
+
+
+def needs_review(stats: ItemStats | None) -> str:
+    """Why a question with enough responses should be looked at, or ""."""
+    if stats is None or stats.responses < REVIEW_MIN_RESPONSES:
+        return ""
+    if stats.facility > 0.95:
+        return "Too easy: almost everyone answers right."
+    if stats.facility < 0.2:
+        return "Too hard: few answer right; check the key."
+    if stats.discrimination is not None and stats.discrimination < 20:
+        return "Weak discrimination: strong and weak learners do about as well."
+    return ""
+
+
+def item_statistics(responses: QuerySet[Response]) -> dict[int, ItemStats]:
+    """{question id: ItemStats} for the given responses, in two grouped queries."""
+    right = Case(When(is_correct=True, then=Value(1)), default=Value(0))
+    rest = ExpressionWrapper(F("attempt__correct_count") - right, output_field=IntegerField())
+    rows = (
+        responses.values("question_id")
+        .annotate(
+            n=Count("pk"),
+            correct=Sum(right),
+            sum_rest=Sum(rest),
+            sum_rest_squares=Sum(ExpressionWrapper(rest * rest, output_field=IntegerField())),
+            sum_correct_rest=Sum(ExpressionWrapper(right * rest, output_field=IntegerField())),
+            median_time=Median("time_taken"),
+        )
+        .order_by()
+    )
+    stats = {
+        r["question_id"]: ItemStats(
+            r["n"],
+            r["correct"] or 0,
+            r["sum_rest"] or 0,
+            r["sum_rest_squares"] or 0,
+            r["sum_correct_rest"] or 0,
+            r["median_time"],
+        )
+        for r in rows
+    }
+    chosen = (
+        Response.chosen.through.objects.filter(response__in=responses)
+        .values("response__question_id", "choice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in chosen:
+        if item := stats.get(row["response__question_id"]):
+            item.option_counts[row["choice_id"]] = row["n"]
+    return stats
+
+
+@dataclass
+class ItemRow:
+    question: Question
+    stats: ItemStats
+    flag: str
+
+
+@dataclass
+class LessonReport:
+    lesson: Lesson
+    scope: str
+    items: list[ItemRow]
+    attempts: int
+    mean_score: float | None
+    alpha: float | None
+    histogram: list[tuple[str, int]]
+
+
+def lesson_report(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> LessonReport:
+    """Item analysis of the lesson's questions over the scoped attempts."""
+    attempts = scoped_attempts(lesson=lesson, scope=scope, cohort=cohort)
+    stats = item_statistics(Response.objects.filter(attempt__in=attempts))
+    questions = (
+        Question.objects.filter(
+            Q(lesson=lesson, status=Question.Status.PUBLISHED) | Q(pk__in=list(stats))
+        )
+        .prefetch_related("choices")
+        .order_by("position", "pk")
+    )
+    items = [
+        ItemRow(q, stats.get(q.pk, ItemStats()), needs_review(stats.get(q.pk))) for q in questions
+    ]
+    distribution = list(
+        attempts.values("correct_count", "score").annotate(n=Count("pk")).order_by()
+    )
+    count = sum(d["n"] for d in distribution)
+    mean = sum(d["score"] * d["n"] for d in distribution) / count if count else None
+    return LessonReport(
+        lesson,
+        scope,
+        items,
+        count,
+        mean,
+        cronbach_alpha([s for s in stats.values() if s.responses], distribution),
+        score_histogram(distribution),
+    )
+
+
+def cronbach_alpha(items: list[ItemStats], distribution: list[dict]) -> float | None:
+    """k/(k−1) · (1 − Σ item variances / variance of the total score), with
+    population variances; None where it is undefined (under two items or
+    attempts, or every attempt scoring the same)."""
+    k = len(items)
+    n = sum(d["n"] for d in distribution)
+    if k < 2 or n < 2:
+        return None
+    mean = sum(d["correct_count"] * d["n"] for d in distribution) / n
+    variance = sum(d["n"] * (d["correct_count"] - mean) ** 2 for d in distribution) / n
+    if variance <= 0:
+        return None
+    item_variance = sum(f * (1 - f) for f in (i.facility for i in items))
+    return k / (k - 1) * (1 - item_variance / variance)
+
+
+HISTOGRAM_BANDS = 10
+
+
+def score_histogram(distribution: list[dict]) -> list[tuple[str, int]]:
+    """Attempts per score band of ten points: 0–9%, 10–19%, …, 90–100%."""
+    counts = defaultdict(int)
+    for d in distribution:
+        band = min(int((d["score"] or 0) * HISTOGRAM_BANDS + 1e-9), HISTOGRAM_BANDS - 1)
+        counts[band] += d["n"]
+    labels = [
+        f"{10 * b}–{10 * b + 9}%" if b < HISTOGRAM_BANDS - 1 else "90–100%"
+        for b in range(HISTOGRAM_BANDS)
+    ]
+    return [(labels[b], counts[b]) for b in range(HISTOGRAM_BANDS)]

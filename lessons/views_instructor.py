@@ -1,0 +1,200 @@
+"""Instructors' pages: their cohorts' scores, one learner's record, item
+analysis of a lesson, and CSV exports. Scope (which cohorts and learners a
+user may see) is enforced in lessons.reports; these views translate HTTP."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from lessons import charts, reports
+from lessons.downloads import csv_download
+from lessons.models import Lesson
+from lessons.selectors import lesson_list_published
+
+REPORT_PERMISSION = "lessons.view_cohort_reports"
+
+
+def instructor_required(view):
+    """Signed-in users with the report permission (Instructors, superusers);
+    anyone else signed in gets a 403, anonymous visitors the sign-in page."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.has_perm(REPORT_PERMISSION):
+            raise PermissionDenied("Only instructors can see learners' scores.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class ScoresQuery(forms.Form):
+    sort = forms.ChoiceField(required=False)
+    q = forms.CharField(required=False, max_length=100, strip=True)
+    page = forms.CharField(required=False, max_length=12)
+
+    def __init__(self, *args, lessons, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = reports.sort_options(lessons)
+        self.fields["sort"].choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
+
+
+class LessonReportQuery(forms.Form):
+    attempts = forms.ChoiceField(required=False, choices=reports.AttemptScope.choices)
+
+
+def _bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    errors = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
+    return render(request, "instructor/bad_request.html", {"errors": errors}, status=400)
+
+
+@require_GET
+@instructor_required
+def instructor_home(request: HttpRequest) -> HttpResponse:
+    cohorts = list(reports.cohorts_for(request.user))
+    if chosen := request.GET.get("cohort"):
+        if chosen.isdigit() and any(c.pk == int(chosen) for c in cohorts):
+            return redirect("instructor_cohort", cohort_id=int(chosen))
+        return render(
+            request,
+            "instructor/home.html",
+            {"cohorts": cohorts, "error": "Pick one of your cohorts."},
+            status=400,
+        )
+    return render(request, "instructor/home.html", {"cohorts": cohorts})
+
+
+@require_GET
+@instructor_required
+def instructor_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = reports.cohort_for(request.user, cohort_id)
+    lessons = list(lesson_list_published())
+    query = ScoresQuery(request.GET, lessons=lessons)
+    if not query.is_valid():
+        return _bad_request(request, query)
+    now = timezone.now()
+    table = reports.score_table(
+        cohort=cohort,
+        now=now,
+        sort=query.cleaned_data["sort"] or "name",
+        query=query.cleaned_data["q"],
+        page=query.cleaned_data["page"] or 1,
+    )
+    context = {
+        "table": table,
+        "cohort": cohort,
+        "headers": (headers := _sort_headers(table)),
+        "lesson_columns": [
+            {
+                "lesson": lesson,
+                "metrics": [
+                    {"label": label, **headers[f"{metric}-{lesson.pk}"]}
+                    for metric, label in (
+                        ("best", "Best"),
+                        ("attempts", "Attempts"),
+                        ("mastery", "Mastery"),
+                    )
+                ],
+            }
+            for lesson in lessons
+        ],
+        "mastery_chart": charts.bar_chart_svg(
+            [
+                (lesson.title, cell.mastery or 0)
+                for lesson, cell in zip(lessons, table.averages, strict=True)
+            ],
+            title="Mastery per lesson",
+            description=f"The share of each lesson's questions the learners of {cohort} "
+            "currently recall, on average.",
+            as_percent=True,
+            chart_id="mastery-chart",
+        ),
+    }
+    return render(request, "instructor/cohort.html", context)
+
+
+def _sort_headers(table: reports.ScoreTable) -> dict[str, dict]:
+    """Per sort key: the sort a click on its column header asks for (the other
+    direction when it is the current one) and its aria-sort state."""
+    headers = {}
+    current, descending = table.sort.removeprefix("-"), table.sort.startswith("-")
+    for key in reports.sort_options(table.lessons):
+        # Names read A to Z first; scores and dates most useful highest first.
+        first = key if key == "name" else f"-{key}"
+        if key == current:
+            state = "descending" if descending else "ascending"
+            next_sort = key if descending else f"-{key}"
+        else:
+            state, next_sort = "none", first
+        headers[key] = {"sort": next_sort, "state": state}
+    return headers
+
+
+@require_GET
+@instructor_required
+def instructor_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> HttpResponse:
+    cohort = reports.cohort_for(request.user, cohort_id)
+    learner = reports.learner_in(cohort, learner_id)
+    report = reports.learner_report(
+        cohort=cohort, learner=learner, now=timezone.now(), page=request.GET.get("page") or 1
+    )
+    return render(
+        request, "instructor/learner.html", {"cohort": cohort, "learner": learner, "report": report}
+    )
+
+
+@require_GET
+@instructor_required
+def instructor_lesson(request: HttpRequest, cohort_id: int, slug: str) -> HttpResponse:
+    cohort = reports.cohort_for(request.user, cohort_id)
+    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    query = LessonReportQuery(request.GET)
+    if not query.is_valid():
+        return _bad_request(request, query)
+    scope = query.cleaned_data["attempts"] or reports.AttemptScope.FIRST
+    report = reports.lesson_report(cohort=cohort, lesson=lesson, scope=scope)
+    answered = [item for item in report.items if item.stats.responses]
+    context = {
+        "cohort": cohort,
+        "report": report,
+        "scopes": reports.AttemptScope.choices,
+        "histogram_chart": charts.bar_chart_svg(
+            report.histogram,
+            title="Scores",
+            description=f"How many of the {report.attempts} attempts scored in each band.",
+            chart_id="histogram-chart",
+        ),
+        "facility_chart": charts.bar_chart_svg(
+            [(f"Q{n}", item.stats.facility) for n, item in enumerate(answered, start=1)],
+            title="Facility per question",
+            description="The share of learners answering each question right.",
+            as_percent=True,
+            chart_id="facility-chart",
+        ),
+    }
+    return render(request, "instructor/lesson_report.html", context)
+
+
+@require_GET
+@instructor_required
+def instructor_scores_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = reports.cohort_for(request.user, cohort_id)
+    rows = reports.score_csv_rows(cohort=cohort, now=timezone.now())
+    return csv_download(rows, f"scores-{cohort.code.lower()}.csv")
+
+
+@require_GET
+@instructor_required
+def instructor_responses_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = reports.cohort_for(request.user, cohort_id)
+    return csv_download(
+        reports.response_csv_rows(cohort=cohort), f"responses-{cohort.code.lower()}.csv"
+    )

@@ -1,0 +1,375 @@
+"""Instructors: cohorts, the scores table, a learner's record, item analysis,
+exports, and who may see what."""
+
+import csv
+import io
+import math
+import statistics
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons import reports, services
+from lessons.grading import Submission
+from lessons.models import Cohort, LessonScore, Response
+from lessons.selectors import question_data
+from tests.factories import LessonFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def take_quiz(learner, lesson, pattern, *, seconds=10):
+    """Answer the lesson's questions in order, right where pattern says True."""
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    for qid, right in zip(attempt.question_ids, pattern, strict=True):
+        data = question_data(qid)
+        choice = next(c.id for c in data.choices if c.is_correct == right)
+        services.response_record(
+            attempt=attempt,
+            question=data,
+            submission=Submission(choice_ids=frozenset({choice})),
+            time_taken=timedelta(seconds=seconds),
+        )
+    attempt.refresh_from_db()
+    return attempt
+
+
+@pytest.fixture
+def lesson():
+    lesson = LessonFactory(title="Muscles", slug="muscles")
+    for position in range(3):
+        QuestionFactory(lesson=lesson, position=position)
+    return lesson
+
+
+@pytest.fixture
+def cohort(instructor):
+    cohort = Cohort.objects.create(name="Spring group", pass_mark=0.6)
+    cohort.instructors.add(instructor)
+    return cohort
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
+
+
+def member(cohort, username, **names):
+    learner = UserFactory(username=username, **names)
+    cohort.learners.add(learner)
+    return learner
+
+
+# ------------------------------------------------------------ lesson scores
+
+
+def test_lesson_scores_follow_full_attempts_and_ignore_retries(lesson):
+    learner = UserFactory()
+    first = take_quiz(learner, lesson, [True, False, False])
+    best = take_quiz(learner, lesson, [True, True, True])
+    latest = take_quiz(learner, lesson, [True, True, False])
+    retry, _ = services.attempt_retry_missed(learner=learner, attempt=latest)
+    data = question_data(retry.question_ids[0])
+    services.response_record(
+        attempt=retry,
+        question=data,
+        submission=Submission(choice_ids=frozenset({data.choices[1].id})),
+        time_taken=None,
+    )
+
+    score = LessonScore.objects.get(learner=learner, lesson=lesson)
+    assert score.attempts == 3
+    assert score.first_attempt_id == first.pk
+    assert (score.best_attempt_id, score.best_score) == (best.pk, 1.0)
+    assert score.latest_attempt_id == latest.pk
+    assert score.latest_score == pytest.approx(2 / 3)
+    assert score.last_activity >= latest.finished_at  # the retry's answer counts as activity
+
+
+# ------------------------------------------------------------ item analysis
+
+PATTERNS = [
+    [True, True, True],
+    [True, True, False],
+    [True, False, False],
+    [False, True, False],
+    [True, False, True],
+    [False, False, False],
+]
+
+
+def test_item_statistics_match_a_direct_computation(lesson, cohort):
+    for n, pattern in enumerate(PATTERNS):
+        take_quiz(member(cohort, f"l{n}"), lesson, pattern, seconds=5 + n)
+    report = reports.lesson_report(cohort=cohort, lesson=lesson, scope="first")
+
+    totals = [sum(p) for p in PATTERNS]
+    assert report.attempts == len(PATTERNS)
+    assert report.mean_score == pytest.approx(statistics.mean(totals) / 3)
+    for index, item in enumerate(report.items):
+        scores = [int(p[index]) for p in PATTERNS]
+        rest = [t - s for t, s in zip(totals, scores, strict=True)]
+        assert item.stats.responses == len(PATTERNS)
+        assert item.stats.facility == pytest.approx(statistics.mean(scores))
+        assert item.stats.discrimination == pytest.approx(
+            100 * statistics.correlation(scores, rest)
+        )
+        assert item.stats.median_time == timedelta(seconds=statistics.median(range(5, 11)))
+        right = next(c for c in item.question.choices.all() if c.is_correct)
+        assert item.stats.option_share(right.pk) == pytest.approx(statistics.mean(scores))
+    item_variance = sum(statistics.pvariance([int(p[i]) for p in PATTERNS]) for i in range(3))
+    alpha = 3 / 2 * (1 - item_variance / statistics.pvariance(totals))
+    assert report.alpha == pytest.approx(alpha)
+    assert sum(count for _, count in report.histogram) == len(PATTERNS)
+    assert dict(report.histogram)["90–100%"] == 1  # the one perfect score
+
+
+def test_the_attempt_switch_counts_first_best_last_or_all(lesson, cohort):
+    learner = member(cohort, "repeat")
+    take_quiz(learner, lesson, [False, False, False])
+    take_quiz(learner, lesson, [True, True, True])
+    take_quiz(learner, lesson, [True, False, False])
+
+    def facility_of_first_question(scope):
+        report = reports.lesson_report(cohort=cohort, lesson=lesson, scope=scope)
+        return report.attempts, report.mean_score
+
+    assert facility_of_first_question("first") == (1, 0)
+    assert facility_of_first_question("best") == (1, 1)
+    assert facility_of_first_question("last") == (1, pytest.approx(1 / 3))
+    assert facility_of_first_question("all") == (3, pytest.approx(4 / 9))
+
+
+def test_a_lesson_report_counts_only_the_cohorts_learners(lesson, cohort):
+    take_quiz(member(cohort, "inside"), lesson, [True, True, True])
+    take_quiz(UserFactory(username="outside"), lesson, [False, False, False])
+    report = reports.lesson_report(cohort=cohort, lesson=lesson, scope="first")
+    assert report.attempts == 1
+    assert report.mean_score == 1
+
+
+def test_questions_that_need_review_are_flagged():
+    easy = reports.ItemStats(responses=30, correct=30)
+    hard = reports.ItemStats(responses=30, correct=3)
+    few = reports.ItemStats(responses=5, correct=5)
+    assert "Too easy" in reports.needs_review(easy)
+    assert "Too hard" in reports.needs_review(hard)
+    assert reports.needs_review(few) == ""
+
+
+# ------------------------------------------------------------ the scores table
+
+
+def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
+    lesson, cohort, instructor_client
+):
+    take_quiz(member(cohort, "alice", first_name="Alice"), lesson, [True, True, True])
+    take_quiz(member(cohort, "bob"), lesson, [True, False, False])
+    member(cohort, "carol")  # has not started
+    url = reverse("instructor_cohort", args=[cohort.pk])
+
+    now = timezone.now()
+    cohort = reports.cohort_for(cohort.instructors.get(), cohort.pk)  # with its learner count
+    by_best = reports.score_table(cohort=cohort, now=now, sort=f"-best-{lesson.pk}")
+    assert [r.learner.username for r in by_best.rows] == ["alice", "bob", "carol"]
+    by_best_ascending = reports.score_table(cohort=cohort, now=now, sort=f"best-{lesson.pk}")
+    assert [r.learner.username for r in by_best_ascending.rows] == ["bob", "alice", "carol"]
+    assert [r.below_pass for r in by_best.rows] == [False, True, False]
+    assert by_best.rows[0].cells[0].mastery == 1  # three right answers, just now
+    assert by_best.averages[0].best == pytest.approx((1 + 1 / 3) / 2)
+    assert by_best.averages[0].mastery == pytest.approx(4 / 9)  # 4 of 3×3 recalled
+
+    page = instructor_client.get(url, {"sort": f"-best-{lesson.pk}"}).content.decode()
+    assert page.index("alice") < page.index("bob") < page.index("carol")
+    assert "below pass" in page
+    assert 'aria-sort="descending"' in page
+    found = instructor_client.get(url, {"q": "ALI"}).content.decode()
+    assert "alice" in found and "bob" not in found
+
+
+def test_the_scores_table_pages_through_a_big_cohort(lesson, cohort, instructor_client):
+    learners = [UserFactory(username=f"learner{n:03}") for n in range(reports.PAGE_SIZE + 3)]
+    cohort.learners.add(*learners)
+    url = reverse("instructor_cohort", args=[cohort.pk])
+    second = instructor_client.get(url, {"page": 2}).content.decode()
+    assert "learner025" in second and "learner000" not in second
+    assert "Page 2 of 2" in second
+    # A page number that is not one gives the nearest page, not an error.
+    assert instructor_client.get(url, {"page": "abc"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("instructor_cohort", {"sort": "shoe-size"}), ("instructor_lesson", {"attempts": "most"})],
+)
+def test_a_report_asked_for_something_it_does_not_offer_says_so(
+    lesson, cohort, instructor_client, name, params
+):
+    args = [cohort.pk] if name == "instructor_cohort" else [cohort.pk, lesson.slug]
+    response = instructor_client.get(reverse(name, args=args), params)
+    assert response.status_code == 400
+    assert "does not offer" in response.content.decode()
+
+
+def test_the_learner_page_lists_every_attempt_and_answer(lesson, cohort, instructor_client):
+    learner = member(cohort, "dana")
+    take_quiz(learner, lesson, [True, False, True], seconds=12)
+    page = instructor_client.get(
+        reverse("instructor_learner", args=[cohort.pk, learner.pk])
+    ).content.decode()
+    assert "67%" in page  # the score
+    assert page.count("✓ right") == 2 and page.count("✗ wrong") == 1
+    assert "Voluntary" in page  # the wrong answer given
+    assert "12 s" in page  # time taken
+
+
+# ------------------------------------------------------------ exports
+
+
+def test_the_scores_csv_has_a_row_per_learner_and_quotes_formulas(
+    lesson, cohort, instructor_client
+):
+    take_quiz(member(cohort, "erin"), lesson, [True, True, False])
+    member(cohort, "=cmd", first_name="+sum(A1)")
+    response = instructor_client.get(reverse("instructor_scores_csv", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, *body = rows
+    assert header[:3] == ["learner", "first name", "last name"]
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    assert by_name["erin"]["Muscles: best"] == "0.667"
+    assert by_name["erin"]["Muscles: attempts"] == "1"
+    assert "'=cmd" in by_name and by_name["'=cmd"]["first name"] == "'+sum(A1)"
+
+
+def test_the_scores_csv_reads_learners_in_chunks(lesson, cohort):
+    cohort.learners.add(*[UserFactory() for _ in range(5)])
+    cohort = reports.cohorts_for(UserFactory(is_superuser=True)).get(pk=cohort.pk)
+    rows = list(reports.score_csv_rows(cohort=cohort, now=timezone.now(), chunk=2))
+    assert len(rows) == 1 + 5
+
+
+def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client):
+    take_quiz(member(cohort, "finn"), lesson, [True, False, True])
+    response = instructor_client.get(reverse("instructor_responses_csv", args=[cohort.pk]))
+    header, *body = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert header == reports.RESPONSE_CSV_HEADER
+    assert [row[7] for row in body] == ["yes", "no", "yes"]
+    assert body[1][6] == "Voluntary"
+
+
+# ------------------------------------------------------------ access
+
+
+def instructor_urls(cohort, learner, lesson):
+    return [
+        reverse("instructor_home"),
+        reverse("instructor_cohort", args=[cohort.pk]),
+        reverse("instructor_learner", args=[cohort.pk, learner.pk]),
+        reverse("instructor_lesson", args=[cohort.pk, lesson.slug]),
+        reverse("instructor_scores_csv", args=[cohort.pk]),
+        reverse("instructor_responses_csv", args=[cohort.pk]),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_students_are_refused(
+    lesson, cohort, client, student
+):
+    learner = member(cohort, "gail")
+    for url in instructor_urls(cohort, learner, lesson):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    client.force_login(student)
+    for url in instructor_urls(cohort, learner, lesson):
+        assert client.get(url).status_code == 403, url
+
+
+def test_an_instructor_sees_only_their_own_cohorts_and_learners(lesson, cohort, client):
+    other = UserFactory(username="olga", is_staff=True)
+    other.groups.add(Group.objects.get(name="Instructors"))
+    theirs = Cohort.objects.create(name="Olga's group")
+    theirs.instructors.add(other)
+    learner = member(cohort, "hana")
+    client.force_login(other)
+
+    for url in instructor_urls(cohort, learner, lesson)[1:]:
+        assert client.get(url).status_code == 404, url
+    # Their own cohort, but a learner who is not in it.
+    url = reverse("instructor_learner", args=[theirs.pk, learner.pk])
+    assert client.get(url).status_code == 404
+    home = client.get(reverse("instructor_home")).content.decode()
+    assert "Olga" in home and "Spring group" not in home
+    assert client.get(reverse("instructor_home"), {"cohort": cohort.pk}).status_code == 400
+
+
+def test_a_superuser_sees_every_cohort(lesson, cohort, client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    learner = member(cohort, "ivy")
+    for url in instructor_urls(cohort, learner, lesson):
+        assert client.get(url).status_code == 200, url
+
+
+# ------------------------------------------------------------ joining
+
+
+def test_a_learner_joins_a_cohort_with_its_code(cohort, student_client, student):
+    response = student_client.post(reverse("cohort_join"), {"code": f" {cohort.code.lower()} "})
+    assert response.status_code == 302
+    assert cohort.learners.filter(pk=student.pk).exists()
+
+
+def test_a_wrong_code_says_so_and_joins_nothing(cohort, student_client, student):
+    response = student_client.post(reverse("cohort_join"), {"code": "NOPE1234"})
+    assert response.status_code == 400
+    assert "No cohort has that code" in response.content.decode()
+    assert not student.cohorts.exists()
+
+
+# ------------------------------------------------------------ query budgets
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_report_pages_stay_within_a_fixed_query_budget(
+    lesson, cohort, instructor_client, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        learner = member(cohort, f"q{n:02}")
+        take_quiz(learner, lesson, [n % 2 == 0, n % 3 == 0, True])
+    extra = LessonFactory(source=lesson.source)
+    for position in range(size):
+        QuestionFactory(lesson=extra, position=position)
+    learner = cohort.learners.first()
+    budgets = [
+        (reverse("instructor_home"), 6),
+        (reverse("instructor_cohort", args=[cohort.pk]), 12),
+        (reverse("instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}", 12),
+        (reverse("instructor_learner", args=[cohort.pk, learner.pk]), 12),
+        (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]), 12),
+        (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]) + "?attempts=all", 12),
+    ]
+    for url, budget in budgets:
+        with django_assert_max_num_queries(budget):
+            assert instructor_client.get(url).status_code == 200, url
+
+
+def test_discrimination_is_undefined_when_everyone_scores_alike():
+    same = reports.ItemStats(responses=10, correct=10, sum_rest=20, sum_rest_squares=40)
+    assert same.discrimination is None
+    assert not math.isnan(reports.ItemStats().facility or 0)
+
+
+def test_the_admin_changelist_shows_discrimination(lesson, cohort, client):
+    for n, pattern in enumerate(PATTERNS):
+        take_quiz(member(cohort, f"a{n}"), lesson, pattern)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:lessons_question_changelist")).content.decode()
+    first = [int(p[0]) for p in PATTERNS]
+    rest = [sum(p) - p[0] for p in PATTERNS]
+    expected = round(100 * statistics.correlation(first, rest))
+    assert f">{expected}<" in page
+    assert Response.objects.count() == 3 * len(PATTERNS)
