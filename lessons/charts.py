@@ -77,7 +77,7 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
     )
 
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, VALUE_WIDTH = 22, 8, 170, 56
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, VALUE_WIDTH = 22, 8, 200, 56
 
 
 def bar_chart_svg(
