@@ -1,5 +1,7 @@
 """Load the shipped course and demo accounts, for a local run of the app."""
 
+from io import StringIO
+
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -7,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 DEMO_PASSWORD = "demo-pass-2026"
+DEMO_COHORT = "Demo cohort"
 DEMO_ACCOUNTS = [
     # username, role group (None: student), is_staff, is_superuser
     ("student", None, False, False),
@@ -36,5 +39,19 @@ class Command(BaseCommand):
                     user.save()
                 if group_name:
                     user.groups.add(Group.objects.get(name=group_name))
+            self.demo_cohort()
         names = ", ".join(name for name, *_ in DEMO_ACCOUNTS)
         self.stdout.write(f"Demo course loaded. Accounts {names}; password {DEMO_PASSWORD}")
+
+    def demo_cohort(self) -> None:
+        """A cohort of simulated learners for the instructor's reports to show,
+        with the demo student in it and the demo instructor following it."""
+        from lessons.models import Cohort
+
+        if not Cohort.objects.filter(name=DEMO_COHORT).exists():
+            call_command(
+                "make_cohort", learners=40, responses=2500, name=DEMO_COHORT, stdout=StringIO()
+            )
+        cohort = Cohort.objects.get(name=DEMO_COHORT)
+        cohort.instructors.add(User.objects.get(username="instructor"))
+        cohort.learners.add(User.objects.get(username="student"))
