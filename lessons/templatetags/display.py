@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from lessons import rich_text
 
