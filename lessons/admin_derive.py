@@ -152,7 +152,7 @@ class DerivationAdmin(admin.ModelAdmin):
         record = get_object_or_404(Derivation, pk=pk)
         if not request.user.has_perm("lessons.change_question"):
             raise PermissionDenied
-        ids = [int(v) for v in request.POST.getlist("question") if v.isdigit()]
+        ids = [int(v) for v in request.POST.getlist("question") if v.isdecimal()]
         ids = list(
             Question.objects.filter(derivation=record, pk__in=ids).values_list("pk", flat=True)
         )

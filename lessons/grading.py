@@ -117,6 +117,9 @@ def parse_submission(
             raise InvalidAnswer(
                 f"That answer is too long: keep it under {MAX_TEXT_ANSWER} characters."
             )
+        if "\x00" in text:
+            # PostgreSQL cannot store a NUL character; no real answer has one.
+            raise InvalidAnswer("That answer has a character that cannot be stored.")
         return Submission(text=text)
 
     if not choice_values:

@@ -61,7 +61,7 @@ def _bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
 def instructor_home(request: HttpRequest) -> HttpResponse:
     cohorts = list(reports.cohorts_for(request.user))
     if chosen := request.GET.get("cohort"):
-        if chosen.isdigit() and any(c.pk == int(chosen) for c in cohorts):
+        if chosen.isdecimal() and any(c.pk == int(chosen) for c in cohorts):
             return redirect("instructor_cohort", cohort_id=int(chosen))
         return render(
             request,

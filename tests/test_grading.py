@@ -69,6 +69,7 @@ def test_fill_in_the_blank_refuses_a_different_answer():
         (SINGLE, ["10", "11"], None, "exactly one"),
         (BLANK, [], "   ", "Type an answer"),
         (BLANK, [], "x" * 501, "too long"),
+        (BLANK, [], "LMS\x00", "cannot be stored"),
     ],
 )
 def test_submissions_that_cannot_be_answers_are_refused(question, values, text, message):

@@ -305,6 +305,7 @@ def test_an_instructor_sees_only_their_own_cohorts_and_learners(lesson, cohort, 
     home = client.get(reverse("instructor_home")).content.decode()
     assert "Olga" in home and "Spring group" not in home
     assert client.get(reverse("instructor_home"), {"cohort": cohort.pk}).status_code == 400
+    assert client.get(reverse("instructor_home"), {"cohort": "²"}).status_code == 400
 
 
 def test_a_superuser_sees_every_cohort(lesson, cohort, client):
