@@ -198,14 +198,18 @@ REVIEW_EASY_SECONDS = float(os.environ.get("REVIEW_EASY_SECONDS", "8"))
 REVIEW_HARD_SECONDS = float(os.environ.get("REVIEW_HARD_SECONDS", "30"))
 
 # Background tasks (Django's tasks framework): long derivations from the admin.
-# The immediate backend runs a task in the request that enqueues it (tests, a
-# laptop). Production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and
-# runs `manage.py db_worker` beside the app servers: the queue lives in the
-# database, so any worker picks up what any app server enqueued.
+# In production the queue lives in the database and `manage.py db_worker` runs
+# beside the app servers, so any worker picks up what any app server enqueued
+# and no request waits for a derivation. With DEBUG or under tests the
+# immediate backend runs a task in the request that enqueues it, so a laptop
+# needs no worker.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG or TESTING
+            else "django_tasks_db.DatabaseBackend",
         )
     }
 }

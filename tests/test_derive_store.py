@@ -121,6 +121,21 @@ def test_publish_and_the_quality_shares(result):
     assert Lesson.objects.filter(published=True).exists()
 
 
+def test_a_derivation_that_crashes_is_marked_failed_not_left_running():
+    from lessons.derive.services import derivation_execute
+
+    record = Derivation.objects.create(title="Crash", text="Smooth muscle is involuntary.")
+    with (
+        mock.patch("lessons.derive.services.derive", side_effect=RuntimeError("bug")),
+        pytest.raises(RuntimeError),
+    ):
+        derivation_execute(derivation_id=record.pk)
+    record.refresh_from_db()
+    assert record.status == Derivation.Status.FAILED
+    assert "unexpectedly" in record.message
+    assert not Source.objects.filter(title="Crash").exists()
+
+
 # The worker closes connections that are inside a transaction, as a test's
 # wrapping transaction is; on PostgreSQL that would drop the test's connection.
 @pytest.mark.django_db(transaction=True)

@@ -67,3 +67,29 @@ def test_the_database_is_chosen_by_database_url(url, engine):
         timeout=60,
     )
     assert result.stdout.strip() == engine, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend"),
+    [
+        ("", "django_tasks_db.DatabaseBackend"),
+        ("1", "django.tasks.backends.immediate.ImmediateBackend"),
+    ],
+)
+def test_production_derives_in_a_background_worker_and_a_laptop_in_the_request(debug, backend):
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "TASKS_BACKEND", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
+            "DEBUG": debug,
+            "SECRET_KEY": "k" * 50,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == backend, result.stderr

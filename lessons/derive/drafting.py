@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import inflect
 from rapidfuzz import fuzz
 
 from lessons.derive.analysis import (
@@ -752,7 +751,11 @@ def _match_case(text: str, answer: str) -> str:
 
 
 @cache
-def _inflect() -> inflect.engine:
+def _inflect():
+    # Imported on first use: inflect takes seconds to import, and every
+    # process that loads the admin would pay for it otherwise.
+    import inflect
+
     return inflect.engine()
 
 

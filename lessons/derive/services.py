@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from lessons.models import (
 )
 from lessons.models import Derivation as DerivationRecord
 
+logger = logging.getLogger(__name__)
 BATCH = 500
 
 
@@ -219,11 +221,12 @@ def derivation_execute(*, derivation_id: int) -> DerivationRecord:
         result = derive(record.text, title=record.title, progress=_progress(record.pk))
         source = derivation_store(derivation=result, title=record.title, record=record)
     except DeriveError as error:
-        DerivationRecord.objects.filter(pk=record.pk).update(
-            status=DerivationRecord.Status.FAILED,
-            message=str(error)[:500],
-            finished_at=timezone.now(),
-        )
+        _derivation_failed(record.pk, str(error))
+    except Exception:
+        # A bug must not leave the record "running" for ever: say so, keep the trace.
+        logger.exception("Derivation %s failed unexpectedly", record.pk)
+        _derivation_failed(record.pk, "The derivation failed unexpectedly; the error is logged.")
+        raise
     else:
         DerivationRecord.objects.filter(pk=record.pk).update(
             status=DerivationRecord.Status.DONE,
@@ -234,6 +237,12 @@ def derivation_execute(*, derivation_id: int) -> DerivationRecord:
         )
     record.refresh_from_db()
     return record
+
+
+def _derivation_failed(derivation_id: int, message: str) -> None:
+    DerivationRecord.objects.filter(pk=derivation_id).update(
+        status=DerivationRecord.Status.FAILED, message=message[:500], finished_at=timezone.now()
+    )
 
 
 @dataclass(frozen=True)
