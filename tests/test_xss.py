@@ -45,7 +45,8 @@ class ExecutableFinder(HTMLParser):
             src = dict(attrs).get("src") or ""
             if not src.startswith(OWN_SCRIPTS):
                 self.found.append(f"<script src={src!r}>")
-        if self.inside_body and tag in EXECUTABLE_TAGS - {"form"}:
+        own_chart = tag == "svg" and "chart" in (dict(attrs).get("class") or "").split()
+        if self.inside_body and tag in EXECUTABLE_TAGS - {"form"} and not own_chart:
             self.found.append(f"<{tag}>")
         if tag == "form" and any(k == "action" and "evil" in (v or "") for k, v in attrs):
             self.found.append("<form action=evil>")
@@ -133,3 +134,32 @@ def test_markdown_still_renders_emphasis_lists_links_and_code(student_client, db
     )
     assert "<code>smooth</code>" in answered
     assert Question.objects.count() == 1
+
+
+def test_instructor_pages_never_carry_executable_markup(
+    client, student_client, student, instructor, hostile_question
+):
+    from lessons.models import Cohort
+
+    lesson = hostile_question.lesson
+    student_client.post(reverse("quiz_start", args=[lesson.slug]))
+    attempt = Attempt.objects.get()
+    choice = hostile_question.choices.filter(is_correct=False).first()
+    student_client.post(
+        reverse("quiz_answer", args=[attempt.pk, hostile_question.pk]), {"choice": choice.pk}
+    )
+    # A learner's name is theirs to choose; it reaches the instructor's pages too.
+    student.first_name = PAYLOADS[0]
+    student.save()
+    cohort = Cohort.objects.create(name="Group")
+    cohort.instructors.add(instructor)
+    cohort.learners.add(student)
+    client.force_login(instructor)
+    for url in (
+        reverse("instructor_cohort", args=[cohort.pk]),
+        reverse("instructor_learner", args=[cohort.pk, student.pk]),
+        reverse("instructor_lesson", args=[cohort.pk, lesson.slug]),
+    ):
+        html = client.get(url).content.decode()
+        assert "Which is right?" in html or "Group" in html
+        assert executable_bits(html) == [], url
