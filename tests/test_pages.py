@@ -4,8 +4,14 @@ from django.contrib.auth.models import User
 from django.db import OperationalError
 from django.urls import reverse
 
-from lessons.models import Lesson
-from tests.factories import PASSWORD, LessonFactory, QuestionFactory
+from lessons.models import Lesson, LessonSentence
+from tests.factories import (
+    PASSWORD,
+    LessonFactory,
+    PassageFactory,
+    QuestionFactory,
+    SentenceFactory,
+)
 
 NOTICE = "Educational content, not medical advice."
 
@@ -51,23 +57,24 @@ def test_unpublished_or_unknown_lesson_is_404(client, db):
 
 
 def test_pages_stay_within_a_constant_query_budget(client, db, django_assert_max_num_queries):
-    def grow(lessons):
+    def grow(lessons, sentences):
         for _ in range(lessons):
             lesson = LessonFactory()
+            for position in range(sentences):
+                sentence = SentenceFactory(source=lesson.source, text=f"Sentence {position}.")
+                sentence.passages.add(PassageFactory(source=lesson.source))
+                LessonSentence.objects.create(lesson=lesson, sentence=sentence, position=position)
             for _ in range(3):
                 QuestionFactory(lesson=lesson)
         return lesson
 
-    small = grow(2)
-    with django_assert_max_num_queries(3):
-        client.get("/")
-    with django_assert_max_num_queries(5):
-        client.get(small.get_absolute_url())
-    large = grow(20)
-    with django_assert_max_num_queries(3):
-        client.get("/")
-    with django_assert_max_num_queries(5):
-        client.get(large.get_absolute_url())
+    for lesson in (grow(2, sentences=2), grow(20, sentences=30)):
+        with django_assert_max_num_queries(3):
+            assert client.get("/").status_code == 200
+        with django_assert_max_num_queries(5):
+            page = client.get(lesson.get_absolute_url())
+        assert page.status_code == 200
+        assert page.content.decode().count("Sentence ") >= lesson.lesson_sentences.count()
 
 
 def test_healthz_reports_the_database(client, db):

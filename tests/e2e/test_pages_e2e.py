@@ -57,6 +57,19 @@ def test_a_student_signs_up_by_keyboard_alone(page, live_server, shipped_course)
     assert User.objects.filter(username="keyboard-kim").exists()
     screenshot(page, "home-signed-in")
 
+    # Then opens the first lesson and reads it, with where each sentence came from.
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.published().order_by("position").first()
+    page.get_by_role("link", name=lesson.title).first.click()
+    page.wait_for_url(live_server.url + lesson.get_absolute_url())
+    assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+    first = lesson.lesson_sentences.order_by("position").first().sentence
+    reading = page.locator("article.reading")
+    assert first.text in reading.inner_text()
+    assert "passage" in reading.locator(".cite").first.inner_text()
+    assert page.get_by_role("button", name="Start quiz").is_visible()
+
 
 def test_sign_in_errors_are_announced_and_accessible(page, live_server, shipped_course):
     page.goto(live_server.url + "/accounts/login/")
