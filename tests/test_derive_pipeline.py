@@ -96,6 +96,31 @@ def test_true_false_has_true_and_false_with_one_right(derived):
             assert sum(c.correct for c in q.choices) == 1
 
 
+def test_a_false_statement_never_says_what_the_text_calls_its_subject():
+    """The text calls leiomyosarcoma each of these, in some words; a statement
+    saying so, whatever its verb, is true and must not be keyed False."""
+    derivation = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="LMS")
+    true_of_it = ["malignant tumor", "cancer", "sarcoma", "cancerous tumor", "tumor"]
+    for q in derivation.questions:
+        if q.kind != "true_false" or not q.choices[1].correct:
+            continue
+        statement = normalise_answer(q.prompt)
+        if statement.startswith("leiomyosarcoma is"):
+            said = statement.removeprefix("leiomyosarcoma is")
+            assert not any(said.strip().endswith(t) for t in true_of_it), q.prompt
+
+
+def test_no_stand_in_breaks_a_shared_head():
+    """In "smooth or involuntary muscle" no other term can replace the answer."""
+    for name, path in TEXTS.items():
+        derivation = derive(path.read_text(encoding="utf-8"), title=name)
+        for q in derivation.questions:
+            if q.kind in {"single", "true_false", "multiple"}:
+                assert "smooth or uterus" not in q.prompt
+                for wrong in q.distractors:
+                    assert f"or {wrong.lower()}" not in q.stem.lower(), q.prompt
+
+
 def test_no_two_questions_test_the_same_fact(derived):
     facts = [q.fact for q in derived.questions]
     assert len(facts) == len(set(facts))

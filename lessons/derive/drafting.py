@@ -618,6 +618,11 @@ class Drafter:
         answer_term = self.index.terms.get(answer_key)
         if answer_term is None:
             return []
+        before = blanked.split(BLANK)[0]
+        if len(fact.answer.split()) > 1 and re.search(r"\b(?:or|and)\s*$", before):
+            # "smooth or involuntary muscle": the word before "or" shares the
+            # answer's head, so any stand-in reads as nonsense ("smooth or uterus").
+            return []
         stem_key = normalise_answer(blanked.replace(BLANK, " "))
         sentence_key = self.normalised[position]
         stem_terms = [key(p) for p in _candidates(blanked.replace(BLANK, ","))]
@@ -627,6 +632,9 @@ class Drafter:
         answer_spec = specificity(answer_key)
         scored: list[tuple[float, str]] = []
         lesson_terms = set(self.lesson_terms.get(self.lesson_of.get(position, 0), []))
+        # What the text calls the subject is true of it; what it calls the answer
+        # is a broader term for it ("chloroplasts are organelles"): neither is wrong.
+        described = self._what_the_text_calls([*stem_terms, answer_key])
         for candidate in self._pool(position):
             term = self.index.terms[candidate]
             if (
@@ -648,6 +656,11 @@ class Drafter:
             ):
                 continue
             if self._stated_elsewhere(candidate, term.text, left, right):
+                continue
+            # Compared as bags of words, whatever the verb or the words between:
+            # "a malignant smooth muscle tumor" makes "malignant tumor" true of
+            # leiomyosarcoma, so it cannot be the wrong one.
+            if any(_words(candidate) <= d for d in described):
                 continue
             # A candidate sharing its head with a word of the statement is too close
             # to it ("soft tissue sarcomas" in a statement about sarcomas).
@@ -674,6 +687,11 @@ class Drafter:
             if len(chosen) == wanted:
                 break
         return chosen
+
+    def _what_the_text_calls(self, terms: list[str]) -> list[set[str]]:
+        """The words of each definition the text gives of any of these terms."""
+        wanted = set(terms)
+        return [_words(d) for s, d, _ in self.definitions if key(s) in wanted]
 
     def _stated_elsewhere(self, candidate: str, surface: str, left: str, right: str) -> bool:
         """Whether the text puts the candidate in this very slot somewhere: then it
@@ -715,6 +733,11 @@ class Drafter:
             if len(chosen) == wanted:
                 break
         return chosen
+
+
+def _words(text: str) -> set[str]:
+    """The words of a phrase, singular, for comparing phrases as bags of words."""
+    return {w.removesuffix("s") for w in normalise_answer(text).split()}
 
 
 def _value(text: str) -> float | None:
