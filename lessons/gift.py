@@ -236,7 +236,13 @@ def _parse_block(line: int, block: str) -> ParsedQuestion:
             ],
         )
 
+    if not stripped:
+        raise ValueError("essay questions ({} with no answers) are not supported")
+    if stripped.startswith("#"):
+        raise ValueError("numerical questions ({#...}) are not supported")
     options = _split_unescaped(stripped, "=~")
+    if options and all(mark == "=" for mark, _ in options) and "->" in stripped:
+        raise ValueError("matching questions (=a -> b) are not supported")
     if not options or any(mark == "" for mark, _ in options):
         raise ValueError("answers must start with = (right) or ~ (wrong)")
     if all(mark == "=" for mark, _ in options):
@@ -278,8 +284,12 @@ def _parse_block(line: int, block: str) -> ParsedQuestion:
         raise ValueError("a single-choice question has exactly one = answer")
     if len(choices) < 2:
         raise ValueError("a choice question needs at least two options")
-    prompt = unescape(before + after)
-    if not prompt:
+    if after.strip():
+        # Moodle's "missing word": the braces stand in the sentence, so keep a gap there.
+        prompt = _tidy_blank(f"{unescape(before)} {Question.BLANK} {unescape(after)}")
+    else:
+        prompt = unescape(before).strip()
+    if not prompt.replace(Question.BLANK, "").strip():
         raise ValueError("the question text is empty")
     return ParsedQuestion(line, title, kind, prompt, explanation, choices)
 
