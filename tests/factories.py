@@ -1,5 +1,7 @@
 """Factories for test data that the shipped fixtures do not cover."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth.models import User
 
@@ -144,3 +146,24 @@ def admin_question_form(question, **overrides):
             f"accepted_answers-{i}-text": answer.text,
         }
     return data | overrides
+
+
+def take_quiz(learner, lesson, pattern, *, seconds=10):
+    """Answer the lesson's questions in order, right where pattern says True,
+    through the same services the quiz uses."""
+    from lessons import services
+    from lessons.grading import Submission
+    from lessons.selectors import question_data
+
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    for qid, right in zip(attempt.question_ids, pattern, strict=True):
+        data = question_data(qid)
+        choice = next(c.id for c in data.choices if c.is_correct == right)
+        services.response_record(
+            attempt=attempt,
+            question=data,
+            submission=Submission(choice_ids=frozenset({choice})),
+            time_taken=timedelta(seconds=seconds),
+        )
+    attempt.refresh_from_db()
+    return attempt

@@ -16,25 +16,9 @@ from lessons import reports, services
 from lessons.grading import Submission
 from lessons.models import Cohort, LessonScore, Response
 from lessons.selectors import question_data
-from tests.factories import LessonFactory, QuestionFactory, UserFactory
+from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 pytestmark = pytest.mark.django_db
-
-
-def take_quiz(learner, lesson, pattern, *, seconds=10):
-    """Answer the lesson's questions in order, right where pattern says True."""
-    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
-    for qid, right in zip(attempt.question_ids, pattern, strict=True):
-        data = question_data(qid)
-        choice = next(c.id for c in data.choices if c.is_correct == right)
-        services.response_record(
-            attempt=attempt,
-            question=data,
-            submission=Submission(choice_ids=frozenset({choice})),
-            time_taken=timedelta(seconds=seconds),
-        )
-    attempt.refresh_from_db()
-    return attempt
 
 
 @pytest.fixture

@@ -5,15 +5,11 @@ downloads the scores; by keyboard too. A student is kept out."""
 import csv
 import re
 import statistics
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from lessons import services
-from lessons.grading import Submission
 from lessons.models import Cohort
-from lessons.selectors import question_data
 from tests.e2e.conftest import (
     PHONE,
     new_page,
@@ -21,7 +17,7 @@ from tests.e2e.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
-from tests.factories import PASSWORD, LessonFactory, QuestionFactory, UserFactory
+from tests.factories import PASSWORD, LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,22 +37,6 @@ ATTEMPTS = {
 BEST = {"ana": "67%", "ben": "100%", "cleo": "33%", "dev": "67%", "eli": "–"}
 BEST_IN_CSV = {"ana": "0.667", "ben": "1.000", "cleo": "0.333", "dev": "0.667", "eli": ""}
 FIRST_ATTEMPTS = [runs[0] for runs in ATTEMPTS.values() if runs]
-
-
-def take_quiz(learner, lesson, pattern, *, seconds=10):
-    """Answer the lesson's questions in order, right where pattern says True."""
-    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
-    for qid, right in zip(attempt.question_ids, pattern, strict=True):
-        data = question_data(qid)
-        choice = next(c.id for c in data.choices if c.is_correct == right)
-        services.response_record(
-            attempt=attempt,
-            question=data,
-            submission=Submission(choice_ids=frozenset({choice})),
-            time_taken=timedelta(seconds=seconds),
-        )
-    attempt.refresh_from_db()
-    return attempt
 
 
 @pytest.fixture
