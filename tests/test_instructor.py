@@ -358,3 +358,31 @@ def test_the_admin_changelist_shows_discrimination(lesson, cohort, client):
     expected = round(100 * statistics.correlation(first, rest))
     assert f">{expected}<" in page
     assert Response.objects.count() == 3 * len(PATTERNS)
+
+
+def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db.models import Count, Max
+
+    from lessons.models import Attempt
+
+    call_command("make_cohort", learners=12, responses=600, name="Synthetic", stdout=StringIO())
+    cohort = Cohort.objects.get(name="Synthetic")
+    assert cohort.learners.count() == 12
+    assert 500 <= Response.objects.count() <= 700
+    finished = Attempt.objects.filter(finished_at__isnull=False, is_retry=False)
+    expected = {
+        (row["learner_id"], row["lesson_id"]): (row["best"], row["n"])
+        for row in finished.values("learner_id", "lesson_id").annotate(
+            best=Max("score"), n=Count("pk")
+        )
+    }
+    stored = {
+        (s.learner_id, s.lesson_id): (s.best_score, s.attempts)
+        for s in LessonScore.objects.filter(attempts__gt=0)
+    }
+    assert stored == expected
+    for response in Response.objects.prefetch_related("chosen")[:200]:
+        assert sorted(c.pk for c in response.chosen.all()) == response.answer.get("choices", [])

@@ -13,9 +13,11 @@ peak, and the process's resident memory is sampled while it streams.
 Notes: timings include the test client and middleware but no network. With
 DEBUG on, Django keeps each query's SQL, which costs a little. A streamed
 export's query runs through a server-side cursor on PostgreSQL: it is one
-statement however many chunks it fetches, and its time in the table is only
-the DECLARE. --explain N prints EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL for
-the N slowest distinct statements seen.
+statement however many chunks it fetches. Outside a transaction Django
+declares it WITH HOLD, which PostgreSQL runs to the end and stores at the
+DECLARE, so that statement's time is the whole query's. --explain N prints
+EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL for the N slowest distinct
+statements seen.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from lessons.models import Attempt, Cohort, Response
 from lessons.selectors import lesson_list_published
 
 FIRST_BYTES = 100 * 1024
+DECLARE = re.compile(r"^DECLARE\s.*?\sFOR\s", re.S | re.I)
+# The reports put "now" in their SQL: statements that differ only by it are one.
+TIMESTAMP = re.compile(r"'\d{4}-\d\d-\d\d[ T][\d:.]+(?:[+-]\d\d(?::\d\d)?)?'")
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Measure:
     size: int = 0
     status: int = 0
     note: str = ""
+    top: dict[str, float] = field(default_factory=dict)  # SQL -> slowest ms
 
     def cells(self) -> list[str]:
         ordered = sorted(self.samples)
@@ -96,6 +102,11 @@ class Command(BaseCommand):
             "--csv-repeat", type=int, default=2, help="Timed full downloads per CSV export."
         )
         parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated words: time only the pages whose label contains one.",
+        )
+        parser.add_argument(
             "--explain",
             type=int,
             default=0,
@@ -103,7 +114,9 @@ class Command(BaseCommand):
             help="EXPLAIN ANALYZE the N slowest distinct statements (PostgreSQL).",
         )
 
-    def handle(self, *args, cohort: str | None, repeat: int, csv_repeat: int, explain: int, **_):
+    def handle(
+        self, *args, cohort: str | None, repeat: int, csv_repeat: int, explain: int, **options
+    ):
         if repeat < 1 or csv_repeat < 1:
             raise CommandError("--repeat and --csv-repeat must be at least 1.")
         chosen = self.cohort(cohort)
@@ -129,7 +142,7 @@ class Command(BaseCommand):
             f"most); lesson {lesson.slug} (id {lesson.pk}); {repeat} timed runs per page"
         )
 
-        self.seen: dict[str, float] = {}  # SQL -> slowest time, for --explain
+        self.seen: dict[str, tuple[float, str]] = {}  # for --explain: slowest time, SQL
         client = Client(SERVER_NAME="localhost")
         client.force_login(instructor)
         cid = chosen.pk
@@ -147,19 +160,30 @@ class Command(BaseCommand):
             ("lesson ?attempts=first", self.lesson_url(cid, lesson, "first")),
             ("lesson ?attempts=all", self.lesson_url(cid, lesson, "all")),
         ]
+        wanted = [word.strip() for word in options["only"].split(",") if word.strip()]
+
+        def picked(label: str) -> bool:
+            return not wanted or any(word in label for word in wanted)
+
         results = []
         hosts = [*settings.ALLOWED_HOSTS, "localhost"]
         with override_settings(ALLOWED_HOSTS=hosts):
             for label, url in pages:
+                if not picked(label):
+                    continue
                 results.append(self.page(client, label, url, repeat))
                 self.stdout.write(
                     f"  {label}: median {statistics.median(results[-1].samples):.0f} ms"
                 )
             for name in ("instructor_scores_csv", "instructor_responses_csv"):
+                if not picked(name.removeprefix("instructor_").replace("_csv", ".csv")):
+                    continue
                 url = reverse(name, args=[cid])
                 results.extend(self.download(client, name, url, repeat, csv_repeat))
                 self.stdout.write(f"  {name}: done")
         self.table(results, learner_count, responses)
+        if options["verbosity"] >= 2:
+            self.slowest(results)
         if explain:
             self.explain(explain)
 
@@ -184,8 +208,12 @@ class Command(BaseCommand):
         for query in captured:
             ms = float(query["time"]) * 1000
             measure.slowest_ms = max(measure.slowest_ms, ms)
-            sql = query["sql"]
-            self.seen[sql] = max(self.seen.get(sql, 0.0), ms)
+            # A streamed export's query is declared as a (uniquely named) server-side cursor.
+            sql = DECLARE.sub("", query["sql"], count=1)
+            key = TIMESTAMP.sub("'<now>'", sql)
+            if ms > self.seen.get(key, (0.0, ""))[0]:
+                self.seen[key] = (ms, sql)
+            measure.top[key] = max(measure.top.get(key, 0.0), ms)
 
     def get(self, client: Client, url: str):
         response = client.get(url, secure=True)
@@ -278,15 +306,24 @@ class Command(BaseCommand):
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
 
+    def slowest(self, results: list[Measure], per_page: int = 3) -> None:
+        """Each page's slowest statements (-v 2), abridged."""
+        self.stdout.write("\nSlowest statements per page (ms, SQL abridged):")
+        for measure in results:
+            self.stdout.write(f"  {measure.label}")
+            top = sorted(measure.top.items(), key=lambda kv: kv[1], reverse=True)[:per_page]
+            for sql, ms in top:
+                abridged = re.sub(r"\s+", " ", sql)
+                abridged = abridged if len(abridged) <= 160 else abridged[:157] + "..."
+                self.stdout.write(f"    {ms:7.0f}  {abridged}")
+
     def explain(self, count: int) -> None:
         if connection.vendor != "postgresql":
             self.stdout.write("\n--explain needs PostgreSQL; skipped.")
             return
-        slowest = sorted(self.seen.items(), key=lambda kv: kv[1], reverse=True)
+        slowest = sorted(self.seen.values(), reverse=True)
         shown = 0
-        for sql, ms in slowest:
-            # A streamed export's query is declared as a server-side cursor.
-            query = re.sub(r"^DECLARE\s.*?\sFOR\s", "", sql, count=1, flags=re.S | re.I)
+        for ms, query in slowest:
             if not re.match(r"\s*(SELECT|WITH)\b", query, re.I):
                 continue
             shown += 1

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from lessons.models import Cohort, Source
+
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_COHORT = "Demo cohort"
 DEMO_ACCOUNTS = [
@@ -27,8 +29,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "load_demo creates accounts with a known password: run it with DEBUG=1."
             )
+        made = []
         with transaction.atomic():
-            call_command("loaddata", "leiomyosarcoma", verbosity=0)
+            # Once only: loading again would undo what educators have edited since.
+            if not Source.objects.filter(slug="leiomyosarcoma").exists():
+                call_command("loaddata", "leiomyosarcoma", verbosity=0)
             for username, group_name, is_staff, is_superuser in DEMO_ACCOUNTS:
                 user, created = User.objects.get_or_create(
                     username=username,
@@ -37,17 +42,18 @@ class Command(BaseCommand):
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
+                    made.append(username)
                 if group_name:
                     user.groups.add(Group.objects.get(name=group_name))
             self.demo_cohort()
-        names = ", ".join(name for name, *_ in DEMO_ACCOUNTS)
-        self.stdout.write(f"Demo course loaded. Accounts {names}; password {DEMO_PASSWORD}")
+        self.stdout.write("Demo course and cohort ready.")
+        if made:
+            # Said once, when the accounts are made; the README has it too.
+            self.stdout.write(f"Demo accounts {', '.join(made)}: password {DEMO_PASSWORD}")
 
     def demo_cohort(self) -> None:
         """A cohort of simulated learners for the instructor's reports to show,
         with the demo student in it and the demo instructor following it."""
-        from lessons.models import Cohort
-
         if not Cohort.objects.filter(name=DEMO_COHORT).exists():
             call_command(
                 "make_cohort", learners=40, responses=2500, name=DEMO_COHORT, stdout=StringIO()

@@ -21,11 +21,14 @@ which bulk_create would overwrite with "now", so this command switches
 auto_now_add off on those two fields for its own inserts (in memory, for the
 duration of the command) instead of rewriting a million rows afterwards.
 
-Rows are written with bulk_create in batches. On PostgreSQL the three big
-tables (responses, chosen choices, review cards) go through COPY instead, with
-response ids drawn from the table's identity sequence first: bulk_create's
-UNNEST insert of a million JSON snapshots spends ~200 µs a row quoting and
-parsing array literals, COPY ~30 µs. `--no-copy` forces bulk_create there too.
+Rows are written with bulk_create in batches. On PostgreSQL the big tables
+(attempts, responses, chosen choices, review cards, lesson scores) go through
+COPY instead, with ids drawn from the tables' identity sequences first:
+bulk_create's UNNEST insert of a million JSON snapshots spends ~200 µs a row
+quoting and parsing array literals, COPY ~30 µs. `--no-copy` forces
+bulk_create there too. A writer thread does all the writing while the main
+thread simulates the next learners (the FSRS scheduling is most of that), and
+foreign keys are checked per statement rather than all at COMMIT.
 
 Everything is written in one transaction: a failed run leaves nothing behind.
 """
@@ -36,11 +39,13 @@ import bisect
 import itertools
 import json
 import math
+import queue
 import random
 import secrets
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -53,7 +58,17 @@ from django.utils.text import slugify
 
 from lessons import scheduling
 from lessons.grading import Submission, grade
-from lessons.models import Attempt, Cohort, LessonScore, Question, Response, ReviewCard
+from lessons.models import (
+    AcceptedAnswer,
+    Attempt,
+    Choice,
+    Cohort,
+    Lesson,
+    LessonScore,
+    Question,
+    Response,
+    ReviewCard,
+)
 from lessons.selectors import lesson_list_published, question_data
 from lessons.services import MAX_TIME_TAKEN
 
@@ -174,6 +189,10 @@ class LessonPlan:
     id: int
     question_ids: list[int]
     items: list[Item]
+
+    @property
+    def question_ids_json(self) -> str:
+        return json.dumps(self.question_ids)
 
 
 def _misspellings(text: str) -> list[str]:
@@ -324,7 +343,7 @@ class PlannedAttempt:
     immediate: bool  # a retake straight after a poor score
     seed: int
     started_at: datetime | None = None
-    obj: Attempt | None = None
+    pk: int | None = None
 
     @property
     def finished_at(self) -> datetime:
@@ -465,10 +484,9 @@ def review_cards(learner: Learner) -> None:
 def lesson_scores(learner: Learner) -> list[LessonScore]:
     """The rows services._lesson_score_update leaves after these attempts."""
     rows: dict[int, LessonScore] = {}
-    for planned in learner.attempts:  # in time order
-        attempt = planned.obj
+    for attempt in learner.attempts:  # in time order
         row = rows.setdefault(
-            planned.lesson.id, LessonScore(learner_id=learner.pk, lesson_id=planned.lesson.id)
+            attempt.lesson.id, LessonScore(learner_id=learner.pk, lesson_id=attempt.lesson.id)
         )
         row.attempts += 1
         row.latest_score, row.latest_attempt_id = attempt.score, attempt.pk
@@ -482,6 +500,19 @@ def lesson_scores(learner: Learner) -> list[LessonScore]:
 
 # ---------------------------------------------------------------- writing
 
+ATTEMPT_COLUMNS = (
+    "id",
+    "learner_id",
+    "lesson_id",
+    "started_at",
+    "finished_at",
+    "score",
+    "question_ids",
+    "seed",
+    "is_retry",
+    "answered_count",
+    "correct_count",
+)
 RESPONSE_COLUMNS = (
     "id",
     "attempt_id",
@@ -506,6 +537,17 @@ CARD_COLUMNS = (
     "reviews",
     "lapses",
 )
+SCORE_COLUMNS = (
+    "learner_id",
+    "lesson_id",
+    "attempts",
+    "best_score",
+    "latest_score",
+    "first_attempt_id",
+    "best_attempt_id",
+    "latest_attempt_id",
+    "last_activity",
+)
 
 
 def next_ids(model, count: int) -> list[int]:
@@ -529,9 +571,6 @@ def copy_rows(model, columns, rows) -> None:
             copy.write_row(row)
 
 
-# ---------------------------------------------------------------- the command
-
-
 @contextmanager
 def given_times(*fields) -> Iterator[None]:
     """Let bulk_create store the times we give instead of auto_now_add's 'now'."""
@@ -545,169 +584,140 @@ def given_times(*fields) -> Iterator[None]:
             f.auto_now_add = value
 
 
-def targets(count: int, total: int, cap: float, rng: random.Random) -> list[tuple[float, float]]:
-    """(ability, responses to give) per learner: engagement is log-normal and
-    a little higher for abler learners; shares above the cap are spread over
-    the others so the total stays on target."""
-    abilities = [rng.gauss(0, 1) for _ in range(count)]
-    weights = [math.exp(rng.gauss(0, 0.8) + 0.3 * a) for a in abilities]
-    shares = [total * w / sum(weights) for w in weights]
-    for _ in range(20):
-        over = [s >= cap for s in shares]
-        fixed = cap * sum(over)
-        free = sum(s for s, o in zip(shares, over, strict=True) if not o)
-        if not any(s > cap for s in shares) or free <= 0:
-            break
-        scale = max(0.0, total - fixed) / free
-        shares = [cap if o else s * scale for s, o in zip(shares, over, strict=True)]
-    return list(zip(abilities, shares, strict=True))
+class Writer(threading.Thread):
+    """Does every write, on its own connection and in one transaction, while
+    the main thread simulates the next learners: the database and Python then
+    work at the same time instead of taking turns.
 
+    The main thread hands over lists of simulated learners through `inbox`
+    (None ends it); the learners' user ids come back through `user_ids`."""
 
-class Command(BaseCommand):
-    help = "Create a large synthetic cohort with realistic attempts, for report benchmarks."
+    def __init__(self, command: Command, *, name: str, prefix: str, people, joined, rng):
+        super().__init__(name="make_cohort-writer", daemon=True)
+        self.command = command
+        self.args = (name, prefix, people, joined, rng)
+        self.copy = command.copy
+        self.inbox: queue.Queue = queue.Queue(maxsize=2)
+        self.user_ids: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.cohort: Cohort | None = None
+        self.totals = dict.fromkeys(("attempts", "responses", "chosen", "cards", "scores"), 0)
+        self.stages: dict[str, float] = {}
 
-    def add_arguments(self, parser):
-        parser.add_argument("--learners", type=int, default=10_000)
-        parser.add_argument("--responses", type=int, default=1_000_000)
-        parser.add_argument("--name", default="Synthetic cohort")
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--days", type=int, default=60, help="Spread attempts over these.")
-        parser.add_argument(
-            "--no-copy",
-            action="store_true",
-            help="On PostgreSQL too, write every table with bulk_create (slower).",
-        )
-
-    def handle(
-        self, *args, learners: int, responses: int, name: str, seed: int, days: int, **options
-    ):
-        self.copy = connection.vendor == "postgresql" and not options["no_copy"]
-        if learners < 1 or responses < 0 or days < 1:
-            raise CommandError("--learners and --days must be positive, --responses not negative.")
-        if not connection.features.can_return_rows_from_bulk_insert:
-            raise CommandError(f"{connection.vendor} cannot return ids from bulk inserts.")
-        if Cohort.objects.filter(name=name).exists():
-            raise CommandError(f"A cohort named {name!r} exists already: pick another --name.")
-        prefix = f"{slugify(name) or 'cohort'}-learner"
-        if User.objects.filter(username__startswith=prefix).exists():
-            raise CommandError(f"Usernames starting {prefix!r} are taken: pick another --name.")
-
-        rng = random.Random(seed)
-        began = time.perf_counter()
-        now = timezone.now()
-        plan = course(rng)
-        per_pass = sum(len(lesson.items) for lesson in plan)
-        self.stdout.write(
-            f"{connection.vendor}: {len(plan)} lessons, {per_pass} questions; "
-            f"{learners:,} learners, ~{responses:,} responses over {days} days (seed {seed}); "
-            f"writing with {'COPY and bulk_create' if self.copy else 'bulk_create'}"
-        )
-        people = [
-            Learner(i, ability, target)
-            for i, (ability, target) in enumerate(
-                targets(learners, responses, per_pass * MAX_ATTEMPTS_PER_LESSON * 0.9, rng),
-                start=1,
-            )
-        ]
-        window_start = now - timedelta(days=days)
-        end = now - timedelta(minutes=30)
-        totals = dict.fromkeys(("attempts", "responses", "chosen", "cards", "scores"), 0)
+    def begin(self) -> list[int]:
+        """Open the one transaction and create the cohort and its learners;
+        returns the learners' user ids."""
         fields = (Attempt._meta.get_field("started_at"), Response._meta.get_field("answered_at"))
-        with transaction.atomic(), given_times(*fields):
-            cohort = self.cohort(name, prefix, people, window_start, rng)
-            chunk: list[Learner] = []
-            planned_responses = 0
-            for person in people:
-                planned_responses += simulate(person, plan, rng)
-                # Most join early; everyone's last answer is before `end`.
-                joined = window_start + (end - window_start) * (rng.random() ** 2) * 0.95
-                schedule(person, start=joined, end=end, rng=rng)
-                chunk.append(person)
-                if planned_responses >= CHUNK_RESPONSES:
-                    self.write_chunk(chunk, totals)
-                    self.progress(person.index, learners, totals, began)
-                    chunk, planned_responses = [], 0
-            if chunk:
-                self.write_chunk(chunk, totals)
-                self.progress(people[-1].index, learners, totals, began)
-        if connection.vendor == "postgresql":
-            # Fresh planner statistics, as autovacuum would soon give a real database.
-            tables = (
-                User,
-                Attempt,
-                Response,
-                Response.chosen.through,
-                ReviewCard,
-                LessonScore,
-                Cohort.learners.through,
-            )
+        self._stack = ExitStack()
+        try:
+            self._stack.enter_context(transaction.atomic())
+            self._stack.enter_context(given_times(*fields))
+            if connection.vendor == "postgresql":
+                # Check each statement's foreign keys as it runs, overlapping the
+                # simulation, rather than millions of them at once in COMMIT.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.cohort = self.command.cohort(*self.args)
+        except BaseException as error:
+            self.abort(error)
+            raise
+        return [person.pk for person in self.args[2]]
+
+    def abort(self, error: BaseException) -> None:
+        """Roll the transaction back: a failed run leaves nothing behind."""
+        self._stack.__exit__(type(error), error, error.__traceback__)
+
+    def finish(self) -> None:
+        started = time.perf_counter()
+        self._stack.close()
+        self.stages["commit"] = time.perf_counter() - started
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            started = time.perf_counter()
+            # What autovacuum soon does to a real database (and does not do where it
+            # is off): planner statistics, and the visibility map that index-only
+            # scans need. The course tables the reports join are analyzed too.
+            written = (User, Attempt, Response, Response.chosen.through, ReviewCard)
+            written += (LessonScore, Cohort.learners.through)
             with connection.cursor() as cursor:
-                for model in tables:
+                for model in written:
+                    cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+                for model in (Lesson, Question, Choice, AcceptedAnswer):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-        elapsed = time.perf_counter() - began
-        self.report(cohort, totals, elapsed, now)
+            self.stages["vacuum analyze"] = time.perf_counter() - started
 
-    def cohort(self, name, prefix, people, joined, rng) -> Cohort:
-        users = [
-            User(
-                username=f"{prefix}{p.index}",
-                first_name=rng.choice(FIRST_NAMES),
-                last_name=rng.choice(LAST_NAMES),
-                email=f"{prefix}{p.index}@example.invalid",
-                # Unusable, as set_unusable_password() makes it, without hashing 10,000 times.
-                password="!" + secrets.token_urlsafe(30),
-                date_joined=joined,
+    def run(self) -> None:
+        began = False
+        try:
+            self.user_ids.put(self.begin())
+            began = True
+            while (chunk := self.inbox.get()) is not None:
+                self.write(chunk)
+                self.command.progress(chunk[-1].index, len(self.args[2]), self.totals)
+            self.finish()
+        except BaseException as error:  # handed to the main thread, which raises it
+            self.error = error
+            if began:
+                self.abort(error)
+            else:
+                self.user_ids.put(None)
+        finally:
+            connection.close()
+
+    def send(self, chunk: list[Learner] | None) -> None:
+        while True:
+            try:
+                self.inbox.put(chunk, timeout=0.5)
+                return
+            except queue.Full:
+                if not self.is_alive():
+                    raise CommandError(f"The writer stopped: {self.error!r}") from self.error
+
+    def write(self, chunk: list[Learner]) -> None:
+        planned = [(person, a) for person in chunk for a in person.attempts]
+        if self.copy:
+            ids = next_ids(Attempt, len(planned))
+            for pk, (_, attempt) in zip(ids, planned, strict=True):
+                attempt.pk = pk
+            copy_rows(
+                Attempt,
+                ATTEMPT_COLUMNS,
+                (
+                    (
+                        a.pk,
+                        person.pk,
+                        a.lesson.id,
+                        a.started_at,
+                        a.finished_at,
+                        a.score,
+                        a.lesson.question_ids_json,
+                        a.seed,
+                        False,
+                        len(a.answers),
+                        a.correct,
+                    )
+                    for person, a in planned
+                ),
             )
-            for p in people
-        ]
-        User.objects.bulk_create(users, batch_size=BATCH)
-        for person, user in zip(people, users, strict=True):
-            person.pk = user.pk
-        cohort = Cohort.objects.create(name=name)
-        Cohort.objects.filter(pk=cohort.pk).update(created_at=joined)
-        Member = Cohort.learners.through
-        Member.objects.bulk_create(
-            (Member(cohort_id=cohort.pk, user_id=p.pk) for p in people), batch_size=BATCH
-        )
-        instructor, created = User.objects.get_or_create(
-            username=INSTRUCTOR, defaults={"is_staff": True, "first_name": "Bench"}
-        )
-        if created:
-            instructor.set_unusable_password()
-            instructor.save(update_fields=["password"])
-        group = Group.objects.filter(name="Instructors").first()
-        if group:
-            instructor.groups.add(group)
         else:
-            instructor.user_permissions.add(
-                Permission.objects.get(
-                    content_type__app_label="lessons", codename="view_cohort_reports"
-                )
-            )
-        cohort.instructors.add(instructor)
-        self.stdout.write(
-            f"cohort {cohort.pk} {name!r}: {len(users):,} learners, instructor {INSTRUCTOR}"
-        )
-        return cohort
-
-    def write_chunk(self, chunk: list[Learner], totals: dict) -> None:
-        planned = [a for person in chunk for a in person.attempts]
-        for person in chunk:
-            for attempt in person.attempts:
-                attempt.obj = Attempt(
+            objs = [
+                Attempt(
                     learner_id=person.pk,
-                    lesson_id=attempt.lesson.id,
-                    started_at=attempt.started_at,
-                    finished_at=attempt.finished_at,
-                    score=attempt.score,
-                    question_ids=attempt.lesson.question_ids,
-                    seed=attempt.seed,
+                    lesson_id=a.lesson.id,
+                    started_at=a.started_at,
+                    finished_at=a.finished_at,
+                    score=a.score,
+                    question_ids=a.lesson.question_ids,
+                    seed=a.seed,
                     is_retry=False,
-                    answered_count=len(attempt.answers),
-                    correct_count=attempt.correct,
+                    answered_count=len(a.answers),
+                    correct_count=a.correct,
                 )
-        Attempt.objects.bulk_create([a.obj for a in planned], batch_size=BATCH)
-        answers = [(a.obj.pk, answer) for a in planned for answer in a.answers]
+                for person, a in planned
+            ]
+            Attempt.objects.bulk_create(objs, batch_size=BATCH)
+            for obj, (_, attempt) in zip(objs, planned, strict=True):
+                attempt.pk = obj.pk
+        answers = [(a.pk, answer) for _, a in planned for answer in a.answers]
         if self.copy:
             ids = next_ids(Response, len(answers))
             copy_rows(
@@ -749,35 +759,204 @@ class Command(BaseCommand):
             for choice_id in answer.pool.choices[answer.pick]
         ]
         Chosen = Response.chosen.through
+        cards = [card for person in chunk for card in person.cards.values()]
+        scores = [row for person in chunk for row in lesson_scores(person)]
         if self.copy:
             copy_rows(Chosen, ("response_id", "choice_id"), links)
-        else:
-            Chosen.objects.bulk_create(
-                (Chosen(response_id=r, choice_id=c) for r, c in links), batch_size=BATCH * 2
-            )
-        cards, scores = [], []
-        for person in chunk:
-            review_cards(person)
-            cards.extend(person.cards.values())
-            scores.extend(lesson_scores(person))
-            person.attempts, person.cards = [], {}  # done with: free the memory
-        if self.copy:
             copy_rows(
                 ReviewCard,
                 CARD_COLUMNS,
                 ([getattr(card, column) for column in CARD_COLUMNS] for card in cards),
             )
+            copy_rows(
+                LessonScore,
+                SCORE_COLUMNS,
+                ([getattr(row, column) for column in SCORE_COLUMNS] for row in scores),
+            )
         else:
+            Chosen.objects.bulk_create(
+                (Chosen(response_id=r, choice_id=c) for r, c in links), batch_size=BATCH * 2
+            )
             ReviewCard.objects.bulk_create(cards, batch_size=BATCH)
-        LessonScore.objects.bulk_create(scores, batch_size=BATCH)
+            LessonScore.objects.bulk_create(scores, batch_size=BATCH)
+        for person in chunk:
+            person.attempts, person.cards = [], {}  # written: free the memory
+        totals = self.totals
         totals["attempts"] += len(planned)
         totals["responses"] += len(answers)
         totals["chosen"] += len(links)
         totals["cards"] += len(cards)
         totals["scores"] += len(scores)
 
-    def progress(self, done: int, learners: int, totals: dict, began: float) -> None:
-        elapsed = time.perf_counter() - began
+
+# ---------------------------------------------------------------- the command
+
+
+def targets(count: int, total: int, cap: float, rng: random.Random) -> list[tuple[float, float]]:
+    """(ability, responses to give) per learner: engagement is log-normal and
+    a little higher for abler learners; shares above the cap are spread over
+    the others so the total stays on target."""
+    abilities = [rng.gauss(0, 1) for _ in range(count)]
+    weights = [math.exp(rng.gauss(0, 0.8) + 0.3 * a) for a in abilities]
+    scale = total / sum(weights)
+    shares = [w * scale for w in weights]
+    for _ in range(20):
+        over = [s >= cap for s in shares]
+        fixed = cap * sum(over)
+        free = sum(s for s, o in zip(shares, over, strict=True) if not o)
+        if not any(s > cap for s in shares) or free <= 0:
+            break
+        scale = max(0.0, total - fixed) / free
+        shares = [cap if o else s * scale for s, o in zip(shares, over, strict=True)]
+    return list(zip(abilities, shares, strict=True))
+
+
+class Command(BaseCommand):
+    help = "Create a large synthetic cohort with realistic attempts, for report benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--learners", type=int, default=10_000)
+        parser.add_argument("--responses", type=int, default=1_000_000)
+        parser.add_argument("--name", default="Synthetic cohort")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--days", type=int, default=60, help="Spread attempts over these.")
+        parser.add_argument(
+            "--no-copy",
+            action="store_true",
+            help="On PostgreSQL too, write every table with bulk_create (slower).",
+        )
+
+    def handle(
+        self, *args, learners: int, responses: int, name: str, seed: int, days: int, **options
+    ):
+        if learners < 1 or responses < 0 or days < 1:
+            raise CommandError("--learners and --days must be positive, --responses not negative.")
+        if not connection.features.can_return_rows_from_bulk_insert:
+            raise CommandError(f"{connection.vendor} cannot return ids from bulk inserts.")
+        if Cohort.objects.filter(name=name).exists():
+            raise CommandError(f"A cohort named {name!r} exists already: pick another --name.")
+        prefix = f"{slugify(name) or 'cohort'}-learner"
+        if User.objects.filter(username__startswith=prefix).exists():
+            raise CommandError(f"Usernames starting {prefix!r} are taken: pick another --name.")
+        self.copy = connection.vendor == "postgresql" and not options["no_copy"]
+
+        rng = random.Random(seed)
+        self.began = time.perf_counter()
+        now = timezone.now()
+        plan = course(rng)
+        per_pass = sum(len(lesson.items) for lesson in plan)
+        self.stdout.write(
+            f"{connection.vendor}: {len(plan)} lessons, {per_pass} questions; "
+            f"{learners:,} learners, ~{responses:,} responses over {days} days (seed {seed}); "
+            f"writing with {'COPY' if self.copy else 'bulk_create'}"
+        )
+        cap = per_pass * MAX_ATTEMPTS_PER_LESSON * 0.9
+        people = [
+            Learner(i, ability, target)
+            for i, (ability, target) in enumerate(targets(learners, responses, cap, rng), start=1)
+        ]
+        window_start = now - timedelta(days=days)
+        end = now - timedelta(minutes=30)
+        writer = Writer(self, name=name, prefix=prefix, people=people, joined=window_start, rng=rng)
+        # Inside a caller's transaction (load_demo, tests) another connection would
+        # not see its rows, and SQLite allows one writer: write in this thread then.
+        inline = connection.in_atomic_block or connection.vendor != "postgresql"
+        if inline:
+            ids = writer.begin()
+        else:
+            writer.start()
+            ids = writer.user_ids.get()
+            if ids is None:
+                writer.join()
+                raise writer.error
+        for person, pk in zip(people, ids, strict=True):
+            person.pk = pk
+        try:
+            self.simulate_and_write(writer, people, plan, window_start, end, rng, inline)
+        except BaseException as error:
+            if inline:
+                writer.abort(error)
+            raise
+        simulated = time.perf_counter() - self.began
+        if inline:
+            writer.finish()
+        else:
+            writer.send(None)
+            writer.join()
+            if writer.error is not None:
+                raise writer.error
+        elapsed = time.perf_counter() - self.began
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in writer.stages.items())
+        self.stdout.write(f"simulated by {simulated:.1f} s; {stages}")
+        self.report(writer.cohort, writer.totals, elapsed, now)
+
+    def simulate_and_write(self, writer, people, plan, window_start, end, rng, inline) -> None:
+        def send(chunk):
+            if inline:
+                writer.write(chunk)
+                self.progress(chunk[-1].index, len(people), writer.totals)
+            else:
+                writer.send(chunk)
+
+        chunk: list[Learner] = []
+        planned = 0
+        for person in people:
+            planned += simulate(person, plan, rng)
+            # Most join early; everyone's last answer is before `end`.
+            joined = window_start + (end - window_start) * (rng.random() ** 2) * 0.95
+            schedule(person, start=joined, end=end, rng=rng)
+            review_cards(person)
+            chunk.append(person)
+            if planned >= CHUNK_RESPONSES:
+                send(chunk)
+                chunk, planned = [], 0
+        if chunk:
+            send(chunk)
+
+    def cohort(self, name, prefix, people, joined, rng) -> Cohort:
+        users = [
+            User(
+                username=f"{prefix}{p.index}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"{prefix}{p.index}@example.invalid",
+                # Unusable, as set_unusable_password() makes it, without hashing 10,000 times.
+                password="!" + secrets.token_urlsafe(30),
+                date_joined=joined,
+            )
+            for p in people
+        ]
+        User.objects.bulk_create(users, batch_size=BATCH)
+        for person, user in zip(people, users, strict=True):
+            person.pk = user.pk
+        cohort = Cohort.objects.create(name=name)
+        Cohort.objects.filter(pk=cohort.pk).update(created_at=joined)
+        Member = Cohort.learners.through
+        Member.objects.bulk_create(
+            (Member(cohort_id=cohort.pk, user_id=p.pk) for p in people), batch_size=BATCH
+        )
+        instructor, created = User.objects.get_or_create(
+            username=INSTRUCTOR, defaults={"is_staff": True, "first_name": "Bench"}
+        )
+        if created:
+            instructor.set_unusable_password()
+            instructor.save(update_fields=["password"])
+        group = Group.objects.filter(name="Instructors").first()
+        if group:
+            instructor.groups.add(group)
+        else:
+            permission = Permission.objects.get(
+                content_type__app_label="lessons", codename="view_cohort_reports"
+            )
+            instructor.user_permissions.add(permission)
+        cohort.instructors.add(instructor)
+        self.stdout.write(
+            f"cohort {cohort.pk} {name!r}: {len(users):,} learners, instructor {INSTRUCTOR}"
+        )
+        return cohort
+
+    def progress(self, done: int, learners: int, totals: dict) -> None:
+        elapsed = time.perf_counter() - self.began
         self.stdout.write(
             f"  {done:>7,}/{learners:,} learners  {totals['responses']:>10,} responses  "
             f"{totals['attempts']:>8,} attempts  {elapsed:7.1f} s  "
@@ -811,5 +990,6 @@ class Command(BaseCommand):
                 f"  learners without an attempt: {idle:,}; review cards recalled now: "
                 f"{recalled / counted['cards']:.1%}"
             )
-        if any(totals[k] != counted[k] for k in totals):
-            raise CommandError(f"Counts differ from what was written: {totals} vs {counted}")
+        written = {"learners": counted["learners"], **totals}
+        if written != counted:
+            raise CommandError(f"Counts differ from what was written: {written} vs {counted}")
