@@ -212,10 +212,8 @@ class QuestionChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         ids = [q.pk for q in self.result_list]
-        first_attempts = LessonScore.objects.values("first_attempt")
-        stats = reports.item_statistics(
-            Response.objects.filter(question_id__in=ids, attempt__in=first_attempts)
-        )
+        first_attempts = Attempt.objects.filter(pk__in=LessonScore.objects.values("first_attempt"))
+        stats = reports.item_statistics(attempts=first_attempts, question_ids=ids)
         for question in self.result_list:
             question.item_stats = stats.get(question.pk)
 

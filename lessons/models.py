@@ -431,9 +431,9 @@ class Response(models.Model):
         help_text="The question as the learner saw it (prompt, choices, answers), so a later "
         "edit never rewrites what was answered.",
     )
-    # The choices picked, as rows, so reports count each option's share with
-    # one grouped query instead of reading every answer's JSON.
-    chosen = models.ManyToManyField(Choice, related_name="responses", blank=True)
+    chosen = models.ManyToManyField(
+        Choice, through="ResponseChoice", related_name="responses", blank=True
+    )
 
     class Meta:
         ordering = ["answered_at"]
@@ -444,7 +444,16 @@ class Response(models.Model):
                 violation_error_message="This question has already been answered in this attempt.",
             ),
         ]
-        indexes = [models.Index(fields=["question", "answered_at"])]
+        indexes = [
+            models.Index(fields=["question", "answered_at"]),
+            # Item statistics read these columns of an attempt's responses; with
+            # them in the index PostgreSQL never touches the wide rows.
+            models.Index(
+                fields=["attempt"],
+                include=["question", "is_correct", "time_taken"],
+                name="response_item_stats",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt} · Q{self.question_id} · {'right' if self.is_correct else 'wrong'}"
@@ -457,6 +466,25 @@ class Response(models.Model):
             texts = {c["id"]: c["text"] for c in self.question_snapshot.get("choices", [])}
             return " | ".join(texts.get(i, f"choice {i}") for i in self.answer["choices"])
         return self.answer.get("text", "")
+
+
+class ResponseChoice(models.Model):
+    """A choice picked in a response, as a row, so reports count each option's
+    share with one grouped query instead of reading every answer's JSON. The
+    attempt is repeated here so that query never joins the (large) responses."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "choice"], name="response_choice_once"),
+        ]
+        indexes = [models.Index(fields=["attempt", "choice"])]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.choice_id}"
 
 
 class ReviewCard(models.Model):

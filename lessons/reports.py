@@ -48,6 +48,7 @@ from lessons.models import (
     LessonScore,
     Question,
     Response,
+    ResponseChoice,
     ReviewCard,
 )
 from lessons.selectors import lesson_list_published
@@ -153,25 +154,37 @@ def _learners_sorted(learners: QuerySet, *, sort: str, now: datetime) -> QuerySe
         expression = Subquery(scores.values("learner").annotate(m=Max("last_activity")).values("m"))
     else:
         metric, _, lesson_id = key.partition("-")
-        if metric == "mastery":
-            recalled = _recalled_cards(now).filter(
-                learner=OuterRef("pk"), question__lesson_id=lesson_id
-            )
-            expression = Coalesce(
-                Subquery(
-                    recalled.values("learner").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        else:
-            column = {"best": "best_score", "attempts": "attempts"}[metric]
-            expression = Subquery(scores.filter(lesson_id=lesson_id).values(column)[:1])
+        column = {"best": "best_score", "attempts": "attempts"}[metric]
+        expression = Subquery(scores.filter(lesson_id=lesson_id).values(column)[:1])
     learners = learners.annotate(sort_key=expression)
     order = (
         F("sort_key").desc(nulls_last=True) if descending else F("sort_key").asc(nulls_last=True)
     )
     return learners.order_by(order, "username", "pk")
+
+
+def _page_by_mastery(learners: QuerySet, *, sort: str, now: datetime, page) -> tuple:
+    """A page of learners by their mastery of one lesson. One grouped count over
+    the cohort's cards, sorted here: a count per learner inside the ORDER BY
+    would run once for each of thousands of learners."""
+    descending = sort.startswith("-")
+    lesson_id = int(sort.removeprefix("-").partition("-")[2])
+    recalled = dict(
+        _recalled_cards(now)
+        .filter(learner_id__in=learners.values("pk"), question__lesson_id=lesson_id)
+        .values_list("learner_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    people = sorted(learners.values_list("pk", "username"), key=lambda p: (p[1], p[0]))
+    people.sort(key=lambda p: recalled.get(p[0], 0), reverse=descending)
+    page_obj = Paginator([pk for pk, _ in people], PAGE_SIZE).get_page(page)
+    return page_obj, list(page_obj.object_list)
+
+
+def _with_last_activity(learners: QuerySet, ids: list[int], last_activity) -> list:
+    by_pk = {u.pk: u for u in learners.filter(pk__in=ids).annotate(last_activity=last_activity)}
+    return [by_pk[pk] for pk in ids]
 
 
 def _cells_for(learner_ids: list[int], lessons: list[Lesson], now: datetime, pass_mark: float):
@@ -218,16 +231,21 @@ def score_table(
             | Q(first_name__icontains=query)
             | Q(last_name__icontains=query)
         )
-    learners = _learners_sorted(learners, sort=sort, now=now).annotate(
-        last_activity=Subquery(
-            LessonScore.objects.filter(learner=OuterRef("pk"))
-            .values("learner")
-            .annotate(m=Max("last_activity"))
-            .values("m")
-        )
+    last_activity = Subquery(
+        LessonScore.objects.filter(learner=OuterRef("pk"))
+        .values("learner")
+        .annotate(m=Max("last_activity"))
+        .values("m")
     )
-    page_obj = Paginator(learners, PAGE_SIZE).get_page(page)
-    on_page = list(page_obj.object_list)
+    if sort.removeprefix("-").startswith("mastery-"):
+        page_obj, on_page = _page_by_mastery(learners, sort=sort, now=now, page=page)
+        on_page = _with_last_activity(learners, on_page, last_activity)
+    else:
+        learners = _learners_sorted(learners, sort=sort, now=now)
+        page_obj = Paginator(learners.annotate(last_activity=last_activity), PAGE_SIZE).get_page(
+            page
+        )
+        on_page = list(page_obj.object_list)
     cells = _cells_for([u.pk for u in on_page], lessons, now, cohort.pass_mark)
     rows = []
     for learner in on_page:
@@ -291,7 +309,7 @@ def cohort_averages(*, cohort: Cohort, lessons: list[Lesson], now: datetime) -> 
     return averages
 
 
-def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 2000) -> Iterator[list]:
+def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterator[list]:
     """The header, then one row per learner of the cohort, read a chunk of
     learners at a time so that memory stays flat for any cohort size."""
     lessons = list(lesson_list_published())
@@ -341,47 +359,52 @@ RESPONSE_CSV_HEADER = [
 ]
 
 
-def response_csv_rows(*, cohort: Cohort, chunk: int = 5000) -> Iterator[list]:
-    """Every response of the cohort's learners, streamed from the database."""
+def response_csv_rows(*, cohort: Cohort, chunk: int = 200) -> Iterator[list]:
+    """Every response of the cohort's learners, a few hundred learners at a
+    time: the first rows leave at once, and neither the database nor this
+    process ever sorts or holds the whole export."""
     yield RESPONSE_CSV_HEADER
     # Choice texts are few and read once; joining them into every row would not scale.
     choice_text = dict(Choice.objects.values_list("pk", "text"))
     prompts = dict(Question.objects.values_list("pk", "prompt"))
-    members = cohort.learners.through.objects.filter(cohort=cohort).values("user_id")
-    responses = (
-        Response.objects.filter(attempt__learner_id__in=members)
-        .order_by("attempt__learner_id", "attempt_id", "answered_at")
-        .values_list(
-            "attempt__learner__username",
-            "attempt__lesson__title",
-            "attempt_id",
-            "attempt__started_at",
-            "question_id",
-            "answer",
-            "is_correct",
-            "time_taken",
-            "answered_at",
-        )
+    members = list(
+        cohort.learners.through.objects.filter(cohort=cohort)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
     )
-    for username, lesson, attempt, started, qid, answer, correct, taken, at in responses.iterator(
-        chunk_size=chunk
-    ):
-        if "choices" in answer:
-            given = " | ".join(choice_text.get(i, f"choice {i}") for i in answer["choices"])
-        else:
-            given = answer.get("text", "")
-        yield [
-            username,
-            lesson,
-            attempt,
-            started.isoformat(),
-            qid,
-            prompts.get(qid, ""),
-            given,
-            "yes" if correct else "no",
-            "" if taken is None else round(taken.total_seconds(), 1),
-            at.isoformat(),
-        ]
+    for start in range(0, len(members), chunk):
+        responses = (
+            Response.objects.filter(attempt__learner_id__in=members[start : start + chunk])
+            .order_by("attempt__learner_id", "attempt_id", "answered_at")
+            .values_list(
+                "attempt__learner__username",
+                "attempt__lesson__title",
+                "attempt_id",
+                "attempt__started_at",
+                "question_id",
+                "answer",
+                "is_correct",
+                "time_taken",
+                "answered_at",
+            )
+        )
+        for username, lesson, attempt, started, qid, answer, correct, taken, at in responses:
+            if "choices" in answer:
+                given = " | ".join(choice_text.get(i, f"choice {i}") for i in answer["choices"])
+            else:
+                given = answer.get("text", "")
+            yield [
+                username,
+                lesson,
+                attempt,
+                started.isoformat(),
+                qid,
+                prompts.get(qid, ""),
+                given,
+                "yes" if correct else "no",
+                "" if taken is None else round(taken.total_seconds(), 1),
+                at.isoformat(),
+            ]
 
 
 # ---------------------------------------------------------------- one learner
@@ -498,14 +521,23 @@ def needs_review(stats: ItemStats | None) -> str:
     return ""
 
 
-def item_statistics(responses: QuerySet[Response]) -> dict[int, ItemStats]:
-    """{question id: ItemStats} for the given responses, in two grouped queries."""
+def item_statistics(
+    *, attempts: QuerySet[Attempt], question_ids: list[int] | None = None
+) -> dict[int, ItemStats]:
+    """{question id: ItemStats} over the responses of these attempts (to these
+    questions, if given), in two grouped queries."""
+    responses = Response.objects.filter(attempt__in=attempts)
+    chosen = ResponseChoice.objects.filter(attempt__in=attempts)
+    if question_ids is not None:
+        responses = responses.filter(question_id__in=question_ids)
+        chosen = chosen.filter(choice__question_id__in=question_ids)
     right = Case(When(is_correct=True, then=Value(1)), default=Value(0))
     rest = ExpressionWrapper(F("attempt__correct_count") - right, output_field=IntegerField())
     rows = (
         responses.values("question_id")
         .annotate(
-            n=Count("pk"),
+            # Count("*") lets PostgreSQL answer from the covering index on attempt.
+            n=Count("*"),
             correct=Sum(right),
             sum_rest=Sum(rest),
             sum_rest_squares=Sum(ExpressionWrapper(rest * rest, output_field=IntegerField())),
@@ -525,14 +557,11 @@ def item_statistics(responses: QuerySet[Response]) -> dict[int, ItemStats]:
         )
         for r in rows
     }
-    chosen = (
-        Response.chosen.through.objects.filter(response__in=responses)
-        .values("response__question_id", "choice_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in chosen:
-        if item := stats.get(row["response__question_id"]):
+    # Grouped by choice, whose question comes from the small choice table: joining
+    # the responses would read every row of a table of millions.
+    counts = chosen.values("choice__question_id", "choice_id").annotate(n=Count("*")).order_by()
+    for row in counts:
+        if item := stats.get(row["choice__question_id"]):
             item.option_counts[row["choice_id"]] = row["n"]
     return stats
 
@@ -558,7 +587,7 @@ class LessonReport:
 def lesson_report(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> LessonReport:
     """Item analysis of the lesson's questions over the scoped attempts."""
     attempts = scoped_attempts(lesson=lesson, scope=scope, cohort=cohort)
-    stats = item_statistics(Response.objects.filter(attempt__in=attempts))
+    stats = item_statistics(attempts=attempts)
     questions = (
         Question.objects.filter(
             Q(lesson=lesson, status=Question.Status.PUBLISHED) | Q(pk__in=list(stats))

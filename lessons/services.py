@@ -25,6 +25,7 @@ from lessons.models import (
     LessonScore,
     Question,
     Response,
+    ResponseChoice,
     Review,
     ReviewCard,
 )
@@ -155,8 +156,8 @@ def response_record(
         question_snapshot=question.snapshot(),
     )
     if submission.choice_ids:
-        Response.chosen.through.objects.bulk_create(
-            Response.chosen.through(response_id=response.pk, choice_id=choice_id)
+        ResponseChoice.objects.bulk_create(
+            ResponseChoice(response=response, choice_id=choice_id, attempt_id=locked.pk)
             for choice_id in sorted(submission.choice_ids)
         )
     answered = locked.answered_count + 1

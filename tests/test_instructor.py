@@ -163,6 +163,11 @@ def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
     by_best_ascending = reports.score_table(cohort=cohort, now=now, sort=f"best-{lesson.pk}")
     assert [r.learner.username for r in by_best_ascending.rows] == ["bob", "alice", "carol"]
     assert [r.below_pass for r in by_best.rows] == [False, True, False]
+    by_mastery = reports.score_table(cohort=cohort, now=now, sort=f"mastery-{lesson.pk}")
+    assert [r.learner.username for r in by_mastery.rows] == ["carol", "bob", "alice"]
+    by_mastery = reports.score_table(cohort=cohort, now=now, sort=f"-mastery-{lesson.pk}")
+    assert [r.learner.username for r in by_mastery.rows] == ["alice", "bob", "carol"]
+    assert by_mastery.rows[0].last_activity is not None
     assert by_best.rows[0].cells[0].mastery == 1  # three right answers, just now
     assert by_best.averages[0].best == pytest.approx((1 + 1 / 3) / 2)
     assert by_best.averages[0].mastery == pytest.approx(4 / 9)  # 4 of 3×3 recalled
@@ -245,6 +250,16 @@ def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client)
     assert header == reports.RESPONSE_CSV_HEADER
     assert [row[7] for row in body] == ["yes", "no", "yes"]
     assert body[1][6] == "Voluntary"
+    take_quiz(member(cohort, "gus"), lesson, [False, False, True])
+    rows = list(reports.response_csv_rows(cohort=cohort, chunk=1))  # a learner at a time
+    assert [(r[0], r[7]) for r in rows[1:]] == [
+        ("finn", "yes"),
+        ("finn", "no"),
+        ("finn", "yes"),
+        ("gus", "no"),
+        ("gus", "no"),
+        ("gus", "yes"),
+    ]
 
 
 # ------------------------------------------------------------ access
@@ -332,7 +347,8 @@ def test_report_pages_stay_within_a_fixed_query_budget(
     budgets = [
         (reverse("instructor_home"), 6),
         (reverse("instructor_cohort", args=[cohort.pk]), 12),
-        (reverse("instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}", 12),
+        # By mastery: one grouped count, the cohort sorted by it, then the page's learners.
+        (reverse("instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}", 13),
         (reverse("instructor_learner", args=[cohort.pk, learner.pk]), 12),
         (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]), 12),
         (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]) + "?attempts=all", 12),

@@ -33,13 +33,15 @@ def forwards(apps, schema_editor):
             card.save(update_fields=["recall_until"])
 
     Response = apps.get_model("lessons", "Response")
-    Chosen = Response.chosen.through
+    Chosen = apps.get_model("lessons", "ResponseChoice")
     Choice = apps.get_model("lessons", "Choice")
     known = set(Choice.objects.values_list("pk", flat=True))
     for response in Response.objects.iterator():
         ids = [i for i in response.answer.get("choices", []) if i in known]
         Chosen.objects.bulk_create(
-            [Chosen(response_id=response.pk, choice_id=i) for i in ids], ignore_conflicts=True
+            [Chosen(response_id=response.pk, choice_id=i, attempt_id=response.attempt_id)
+             for i in ids],
+            ignore_conflicts=True,
         )
 
     Attempt = apps.get_model("lessons", "Attempt")

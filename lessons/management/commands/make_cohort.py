@@ -754,15 +754,15 @@ class Writer(threading.Thread):
             ids = [row.pk for row in rows]
         # As response_record stores them: one row per choice, in id order.
         links = [
-            (pk, choice_id)
-            for pk, (_, answer) in zip(ids, answers, strict=True)
+            (pk, choice_id, attempt_pk)
+            for pk, (attempt_pk, answer) in zip(ids, answers, strict=True)
             for choice_id in answer.pool.choices[answer.pick]
         ]
         Chosen = Response.chosen.through
         cards = [card for person in chunk for card in person.cards.values()]
         scores = [row for person in chunk for row in lesson_scores(person)]
         if self.copy:
-            copy_rows(Chosen, ("response_id", "choice_id"), links)
+            copy_rows(Chosen, ("response_id", "choice_id", "attempt_id"), links)
             copy_rows(
                 ReviewCard,
                 CARD_COLUMNS,
@@ -775,7 +775,8 @@ class Writer(threading.Thread):
             )
         else:
             Chosen.objects.bulk_create(
-                (Chosen(response_id=r, choice_id=c) for r, c in links), batch_size=BATCH * 2
+                (Chosen(response_id=r, choice_id=c, attempt_id=a) for r, c, a in links),
+                batch_size=BATCH * 2,
             )
             ReviewCard.objects.bulk_create(cards, batch_size=BATCH)
             LessonScore.objects.bulk_create(scores, batch_size=BATCH)
