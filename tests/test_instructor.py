@@ -402,3 +402,10 @@ def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
     assert stored == expected
     for response in Response.objects.prefetch_related("chosen")[:200]:
         assert sorted(c.pk for c in response.chosen.all()) == response.answer.get("choices", [])
+
+    # The benchmark runs over it and prints a figure for every report page.
+    out = StringIO()
+    call_command("benchmark_reports", cohort="Synthetic", repeat=1, csv_repeat=1, stdout=out)
+    printed = out.getvalue()
+    for page in ("cohort", "learner", "lesson", "scores.csv", "responses.csv"):
+        assert page in printed, page
