@@ -160,7 +160,7 @@ def instructor_lesson(request: HttpRequest, cohort_id: int, slug: str) -> HttpRe
     if not query.is_valid():
         return _bad_request(request, query)
     scope = query.cleaned_data["attempts"] or reports.AttemptScope.FIRST
-    report = reports.lesson_report(cohort=cohort, lesson=lesson, scope=scope)
+    report = reports.lesson_report_recent(cohort=cohort, lesson=lesson, scope=scope)
     answered = [item for item in report.items if item.stats.responses]
     context = {
         "cohort": cohort,

@@ -409,3 +409,17 @@ def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
     printed = out.getvalue()
     for page in ("cohort", "learner", "lesson", "scores.csv", "responses.csv"):
         assert page in printed, page
+
+
+def test_the_item_analysis_is_reused_for_a_few_minutes_and_redone_after_an_edit(
+    lesson, cohort, instructor_client, django_assert_max_num_queries
+):
+    take_quiz(member(cohort, "kai"), lesson, [True, True, True])
+    url = reverse("instructor_lesson", args=[cohort.pk, lesson.slug])
+    first = instructor_client.get(url).content.decode()
+    assert "1</strong> attempt" in first
+    take_quiz(member(cohort, "lia"), lesson, [False, False, False])
+    with django_assert_max_num_queries(6):  # no statistics read again
+        assert "1</strong> attempt" in instructor_client.get(url).content.decode()
+    services.lesson_content_changed(lesson_id=lesson.pk)
+    assert "2</strong> attempts" in instructor_client.get(url).content.decode()
