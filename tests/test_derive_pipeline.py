@@ -153,6 +153,27 @@ def test_lessons_cover_the_teachable_sentences_once_with_titles(derived):
     assert all(titles) and len(set(titles)) == len(titles)
 
 
+def test_lessons_take_the_authors_headings_as_titles():
+    lisbon = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
+    titles = [lesson.title for lesson in lisbon.lessons]
+    assert titles == [
+        "History of Lisbon",
+        "The Age of Discovery",
+        "Rebuilding the city",
+        "Modern Lisbon",
+    ]
+    # "Photosynthesis." heads the text of that name: it says nothing of the first lesson.
+    photo = derive(TEXTS["photosynthesis"].read_text(encoding="utf-8"), title="Photosynthesis")
+    assert photo.lessons[0].title == "How plants capture light"
+
+
+def test_lessons_without_headings_are_told_apart_by_their_terms(derived):
+    titles = [lesson.title for lesson in derived.lessons]
+    assert not any(re.search(r"\(\d+\)$", t) for t in titles), titles
+    generic = {"overview", "general discussion"}
+    assert not generic & {t.lower() for t in titles}
+
+
 def test_the_same_text_gives_the_same_questions():
     text = TEXTS["lisbon"].read_text(encoding="utf-8")
     assert derive(text, title="Lisbon").as_json() == derive(text, title="Lisbon").as_json()

@@ -12,6 +12,13 @@ MIN_SENTENCES = 4
 MAX_SENTENCES = 12
 # Below this share of shared key terms, the next passage starts a new topic.
 TOPIC_OVERLAP = 0.2
+# Headings that say where a passage stands, not what it teaches.
+GENERIC_HEADINGS = frozenset(
+    """
+    overview introduction summary background general discussion conclusion contents
+    abstract notes more information
+    """.split()  # noqa: SIM905
+)
 
 
 def _terms_of(position: int, index: TermIndex, mentions: dict[int, set[str]]) -> set[str]:
@@ -69,11 +76,23 @@ def group_lessons(
             lesson_count[t] += 1
 
     by_position = {s.position: s for s in sentences}
+    headings = _headings(sentences, title)
     lessons: list[DerivedLesson] = []
     used_titles: Counter[str] = Counter()
+    used_terms: set[str] = set()
     for group in groups:
         counts = Counter(t for p in group for t in mentions.get(p, set()))
-        lesson_title = _title(counts, lesson_count, len(groups), index) or title
+        passages = dict.fromkeys(by_position[p].passage for p in group)
+        # The author's own heading names the topic best; key terms stand in
+        # where the text has none, each lesson named by terms not used before.
+        lesson_title = next(
+            (headings[p] for p in passages if p in headings and headings[p] not in used_titles),
+            "",
+        )
+        if not lesson_title:
+            terms = _title_terms(counts, lesson_count, len(groups), index, avoid=used_terms)
+            used_terms.update(terms)
+            lesson_title = _title(terms, index) or title
         used_titles[lesson_title] += 1
         if used_titles[lesson_title] > 1:
             lesson_title = f"{lesson_title} ({used_titles[lesson_title]})"
@@ -83,7 +102,27 @@ def group_lessons(
     return lessons
 
 
-def _title(counts: Counter, lesson_count: Counter, lessons: int, index: TermIndex) -> str:
+def _headings(sentences: list[DerivedSentence], title: str) -> dict[int, str]:
+    """Each passage's heading, where it has one that says what it is about."""
+    found: dict[int, str] = {}
+    title_key = key(title)
+    for s in sentences:
+        if s.reason != "heading":
+            continue
+        text = s.text.strip().rstrip(".:")
+        words = key(text)
+        if not words or words == title_key or words in GENERIC_HEADINGS:
+            continue
+        if set(words.split()) <= GENERIC_HEADINGS:
+            continue
+        for passage in s.passages:
+            found.setdefault(passage, text)
+    return found
+
+
+def _title_terms(
+    counts: Counter, lesson_count: Counter, lessons: int, index: TermIndex, *, avoid: set[str]
+) -> list[str]:
     """The lesson's most characteristic key terms: frequent here, rare elsewhere."""
 
     def weight(k: str) -> float:
@@ -92,7 +131,13 @@ def _title(counts: Counter, lesson_count: Counter, lessons: int, index: TermInde
 
     # A term in every lesson (the text's topic) tells lessons apart by nothing.
     distinctive = [k for k in counts if lessons < 2 or lesson_count[k] < lessons]
-    ranked = sorted(distinctive or counts, key=lambda k: (-weight(k), k))
+    # Words already in an earlier title do not tell this lesson apart either.
+    used_words = {w for k in avoid for w in k.split()}
+    fresh = [k for k in distinctive if not used_words & set(k.split())]
+    # "blood vessel" says more than "vessel" standing alone.
+    pool = fresh or distinctive or list(counts)
+    pool = [k for k in pool if not any(k != o and f" {k} " in f" {o} " for o in pool)] or pool
+    ranked = sorted(pool, key=lambda k: (-weight(k), k))
     picked: list[str] = []
     for k in ranked:
         if any(k in p or p in k for p in picked):
@@ -100,6 +145,10 @@ def _title(counts: Counter, lesson_count: Counter, lessons: int, index: TermInde
         picked.append(k)
         if len(picked) == 2:
             break
+    return picked
+
+
+def _title(picked: list[str], index: TermIndex) -> str:
     if not picked:
         return ""
     names = [index.terms[k].text for k in picked]
