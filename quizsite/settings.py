@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware: its process_exception turns a
+    # view's "database unavailable" into the 503 page (quizsite/resilience.py).
+    "quizsite.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs 50-130 ms on the reports' grouped queries and pays
     # off only for much longer analytics; this app runs short queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A down or restarting server must fail a request in seconds, not hang a
+    # worker thread for the kernel's TCP timeout.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up reports on PostgreSQL; SQLite, the
@@ -115,14 +121,23 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # with a cache in front (cached_db), so no app server holds state another needs
 # and a Redis restart loses no session.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_caches(url: str) -> dict:
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # Django's RedisCache, answering misses while Redis is unreachable
+            # (quizsite/resilience.py): the site runs on the database alone.
+            "BACKEND": "quizsite.resilience.DegradingRedisCache",
+            "LOCATION": url,
             "KEY_PREFIX": "quizsite",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

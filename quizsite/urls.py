@@ -15,3 +15,6 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", lesson_views.favicon),
 ]
+
+# A database outage met outside a view (the session, say) gets the 503 page too.
+handler500 = "quizsite.resilience.server_error"

@@ -8,3 +8,27 @@ document.addEventListener("htmx:afterSettle", function () {
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
   target.focus();
 });
+
+// A server that is restarting (503) or unreachable leaves the form in place
+// (htmx swaps nothing on 5xx): say so beside the form, so the student sends the
+// answer again; the answer service records it once however often it arrives.
+function quizSendFailed(event) {
+  var card = document.getElementById("question-card");
+  if (!card || !card.contains(event.target)) return;
+  var note = card.querySelector("#answer-error");
+  if (!note) {
+    note = document.createElement("p");
+    note.id = "answer-error";
+    note.className = "form-error";
+    note.setAttribute("role", "alert");
+    card.insertBefore(note, card.firstChild);
+  }
+  note.textContent = "The site did not answer just then. Your answer is not lost: send it again in a few seconds.";
+  note.setAttribute("tabindex", "-1");
+  note.focus();
+}
+document.addEventListener("htmx:responseError", function (event) {
+  // 4xx answers carry their own message in the swapped card.
+  if (event.detail.xhr && event.detail.xhr.status >= 500) quizSendFailed(event);
+});
+document.addEventListener("htmx:sendError", quizSendFailed);
