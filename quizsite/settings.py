@@ -6,6 +6,7 @@ DEBUG off, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "lessons",
 ]
 
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "quizsite.urls"
@@ -97,6 +101,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DB_POOL = env_bool("DB_POOL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the development server and a test browser share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -111,6 +116,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A down or restarting server must fail a request in seconds, not hang a
     # worker thread for the kernel's TCP timeout.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    if DB_POOL:
+        # Persistent connections (CONN_MAX_AGE, one per gunicorn thread) are the
+        # default; see README "Production and scale-out" for the measurement.
+        # A pool (psycopg_pool, per worker process) is the choice when the
+        # threads outnumber what PostgreSQL should hold open.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "4")),
+            "timeout": 5,
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up reports on PostgreSQL; SQLite, the
@@ -141,6 +158,25 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is locked out for
+# AXES_COOLOFF_TIME; a classroom behind one address is not locked out by one
+# student's typos, and a guesser cannot lock out a victim from elsewhere.
+# Failures are kept in the database, so every app server sees the same count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy the address is the proxy's unless the proxy's header is read:
+# set AXES_IPWARE_PROXY_COUNT (and install django-ipware) there.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
