@@ -96,6 +96,49 @@ def test_true_false_has_true_and_false_with_one_right(derived):
             assert sum(c.correct for c in q.choices) == 1
 
 
+def test_true_and_false_statements_are_balanced(derived):
+    """Learners soon notice when most statements are true."""
+    keyed = [q.choices[0].correct for q in derived.questions if q.kind == "true_false"]
+    true, false = keyed.count(True), keyed.count(False)
+    assert false >= 3, keyed
+    assert abs(true - false) <= 1, (true, false)
+
+
+def test_a_sentence_gives_at_most_one_true_false(derived):
+    """Its true and its false version side by side would answer each other."""
+    sentences = [q.sentence for q in derived.questions if q.kind == "true_false"]
+    assert len(sentences) == len(set(sentences))
+
+
+def test_an_opposite_makes_a_clean_false_statement():
+    derivation = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="LMS")
+    benign = [q for q in derivation.questions if q.kind == "true_false" and "benign" in q.prompt]
+    assert benign and all(q.choices[1].correct for q in benign)
+    assert all(q.highlight == "malignant" for q in benign)
+    # The gloss on the swapped word would contradict it.
+    assert not any("benign (cancerous)" in q.prompt for q in benign)
+
+
+SEEN_BROKEN = [
+    "All Brazil",  # a stand-in for "Saints' Day", the tail of "All Saints' Day"
+    "C4 pineapples",  # "plants" swapped out of "C4 plants"
+    "ATP and Earth",
+    "releases algae",
+    "led the gaiola",
+    "arise from the soft tissue",  # true of sarcomas: the text says "soft tissue sarcoma"
+]
+
+
+def test_false_statements_and_choices_seen_broken_stay_fixed():
+    for name, path in TEXTS.items():
+        derivation = derive(path.read_text(encoding="utf-8"), title=name)
+        for q in derivation.questions:
+            for broken in SEEN_BROKEN:
+                assert broken not in q.prompt, q.prompt
+            texts = {c.text for c in q.choices} | {q.answer}
+            assert not texts & {"Saints' Day", "Saints Day", "De Abril Bridge"}, q.prompt
+
+
 def test_a_false_statement_never_says_what_the_text_calls_its_subject():
     """The text calls leiomyosarcoma each of these, in some words; a statement
     saying so, whatever its verb, is true and must not be keyed False."""

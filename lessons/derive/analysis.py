@@ -67,6 +67,25 @@ PRONOUN_STARTS = frozenset(
 CONNECTIVES = ("however, ", "therefore, ", "thus, ", "moreover, ", "in addition, ", "also, ")
 NEGATIONS = re.compile(r"\b(not|no|never|none|nor|neither|cannot|without)\b|n't\b", re.I)
 HEDGES = re.compile(r"\b(may|might|can|could|often|usually|about|around|some|most)\b", re.I)
+# Opposites whose swap turns a statement false whatever the subject, for true/false
+# drafts ("a benign tumor" for "a malignant tumor"). Only words that keep the
+# grammar when swapped, and are not hedges ("most") or negations ("never").
+_OPPOSITE_PAIRS = """
+    benign:malignant voluntary:involuntary rare:common largest:smallest
+    oldest:newest older:younger early:late first:last increase:decrease
+    increases:decreases increased:decreased fastest:slowest faster:slower
+    larger:smaller large:small higher:lower highest:lowest wide:narrow
+    hot:cold dry:wet inside:outside absorbs:reflects absorb:reflect before:after
+    above:below peaceful:violent powerful:weak uncontrolled:controlled
+    abnormal:normal internal:external upper:lower strongly:weakly longer:shorter
+    positive:negative maximum:minimum
+"""
+OPPOSITES = {
+    word: other
+    for pair in _OPPOSITE_PAIRS.split()
+    for a, b in [pair.split(":")]
+    for word, other in ((a, b), (b, a))
+}
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
@@ -550,15 +569,24 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     sentences_of: dict[str, list[int]] = defaultdict(list)
     contexts: dict[str, set[str]] = defaultdict(set)
+    fragment_counts: Counter[str] = Counter()
     for f in facts:
         if f.has_list_marker:
             continue  # "1  a lump or swelling. 2  ..." is no place for key terms
         seen: set[str] = set()
         plain = normalise_answer(strip_parentheticals(f.text)).split()
-        for phrase in _candidates(f.text):
+        phrases = _candidates(f.text)
+        inside_names = {
+            key(p)
+            for p in phrases
+            if any(w[:1].isupper() for w in p.split()) and _inside_a_name(f.text, p)
+        }
+        for phrase in phrases:
             k = key(phrase)
             if not k or k in seen:
                 continue
+            if k in inside_names:
+                fragment_counts[k] += 1
             _record_context(contexts[k], plain, normalise_answer(phrase).split())
             seen.add(k)
             counts[k] += 1
@@ -573,6 +601,8 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
                 sentences_of[k].append(f.position)
 
     terms: dict[str, Term] = {}
+    for k in [k for k, n in fragment_counts.items() if n >= counts[k]]:
+        del counts[k]  # "Saints' Day" only ever stands in "All Saints' Day"
     for k, count in counts.items():
         surface = max(surfaces[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
         toks = k.split()
@@ -654,6 +684,22 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
     return TermIndex(
         terms, related, aliases, listed_with, sentences_of, {k: contexts[k] for k in terms}
     )
+
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "saint", "st"})
+
+
+def _inside_a_name(sentence: str, phrase: str) -> bool:
+    """Whether the phrase is the tail of a longer name here: a capitalised word
+    that does not start the sentence, or a number, stands right before it
+    ("All Saints' Day", "25 de Abril Bridge"); a title ("Dr.") does not count."""
+    m = re.search(rf"(\S+)\s+{re.escape(phrase)}(?![\w\-])", sentence)
+    if not m or m.start(1) == 0:
+        return False
+    word = m.group(1)
+    if word.rstrip(".").lower() in _TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
+        return False
+    return word[:1].isdigit() or word[:1].isupper()
 
 
 def _record_context(into: set[str], sentence: list[str], phrase: list[str]) -> None:

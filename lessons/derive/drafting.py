@@ -25,7 +25,9 @@ from lessons.derive.analysis import (
     CONNECTIVES,
     HEDGES,
     NUMBER_WORDS,
+    OPPOSITES,
     PRONOUN_STARTS,
+    STOPWORDS,
     Number,
     SentenceFacts,
     TermIndex,
@@ -195,6 +197,10 @@ class Drafter:
     _facts_seen: dict[str, list[str]] = field(default_factory=dict)
     _defined: set[str] = field(default_factory=set)
     _turn: int = 0
+    _contrasted: set[str] = field(default_factory=set)
+    _longer: dict[str, list[str]] | None = None
+    _true_statements: int = 0
+    _false_statements: int = 0
 
     # -- selection ---------------------------------------------------------
     def draft_sentence(self, position: int, previous: SentenceFacts | None) -> None:
@@ -206,6 +212,7 @@ class Drafter:
         if stem is None:
             return
         made = 0
+        asked_true_false = False
         stem_key = normalise_answer(stem.text)
         for fact in self._facts_of(sentence.text, facts, stem.text):
             if made >= MAX_PER_SENTENCE:
@@ -213,9 +220,12 @@ class Drafter:
             fact_key = key(fact.answer) if fact.kind != "definition" else f"def {key(fact.subject)}"
             if self._seen(fact_key, stem_key):
                 continue
-            question = self._draft(fact, sentence, facts, stem)
+            # One true/false a sentence: its true and its false version side by
+            # side would answer each other.
+            question = self._draft(fact, sentence, facts, stem, true_false=not asked_true_false)
             if question is None:
                 continue
+            asked_true_false |= question.kind == TRUE_FALSE
             question.fact = f"{fact_key} @ {position}"
             self._facts_seen.setdefault(fact_key, []).append(stem_key)
             self.questions.append(question)
@@ -257,6 +267,17 @@ class Drafter:
                 continue
             found.append(Fact("number", number.text, number.accepted, number.start, number=number))
             break  # one number a sentence: "between 20 and 100" is one fact
+        contrasts: list[Fact] = []
+        if not facts.negated:
+            for m in re.finditer(r"(?<![\w\-])[A-Za-z]+(?![\w\-])", stem):
+                opposite = OPPOSITES.get(m.group(0).lower())
+                if not opposite or re.search(rf"\b{opposite}\b", stem_lower):
+                    continue  # "voluntary and involuntary": swapping says nothing new
+                start = text.find(m.group(0))
+                if start < 0 or inside(start, paren_ranges) or inside(start, list_ranges):
+                    continue
+                contrasts.append(Fact("contrast", m.group(0), start=start, subject=opposite))
+                break
         terms: list[tuple[float, Fact]] = []
         seen: set[str] = set()
         taken: list[tuple[int, int]] = []
@@ -286,12 +307,20 @@ class Drafter:
                 continue
             terms.append((term.score, Fact("term", phrase, [phrase], start)))
         terms.sort(key=lambda sf: (-sf[0], sf[1].start))
-        found.extend(f for _, f in terms)
+        # A sentence's best term first, then its opposite for a false statement.
+        ranked = [f for _, f in terms]
+        found.extend(ranked[:1] + contrasts + ranked[1:])
         return found
 
     # -- drafting one question ----------------------------------------------
     def _draft(
-        self, fact: Fact, sentence: DerivedSentence, facts: SentenceFacts, stem: Stem
+        self,
+        fact: Fact,
+        sentence: DerivedSentence,
+        facts: SentenceFacts,
+        stem: Stem,
+        *,
+        true_false: bool = True,
     ) -> DerivedQuestion | None:
         if fact.kind == "definition":
             return self._definition(fact, sentence, stem)
@@ -300,10 +329,22 @@ class Drafter:
         if not _find_word(stem.text, fact.answer, start=0) >= 0:
             return None
         kinds = [FILL_BLANK, SINGLE, TRUE_FALSE]
+        if fact.kind == "contrast":
+            # "common" for "rare" once is a question; in every sentence, a pattern.
+            if not true_false or fact.answer.lower() in self._contrasted:
+                return None
+            question = self._true_false(fact, sentence, stem)
+            if question is not None:
+                self._contrasted.add(fact.answer.lower())
+            return question
         if fact.kind == "alias":
             kinds = [FILL_BLANK]
-        elif fact.kind == "number" or facts.negated:
+        elif facts.negated or (fact.kind == "number" and len(facts.numbers) > 1):
+            # "not" makes a swapped statement ambiguous, and so does a range:
+            # "between 25 and 100" is as true as "between 20 and 100".
             kinds = [FILL_BLANK, SINGLE]
+        if not true_false:
+            kinds = [k for k in kinds if k != TRUE_FALSE]
         start = self._turn % len(kinds)
         self._turn += 1
         for kind in kinds[start:] + kinds[:start]:
@@ -418,17 +459,30 @@ class Drafter:
         self, fact: Fact, sentence: DerivedSentence, stem: Stem
     ) -> DerivedQuestion | None:
         blanked = self._blanked(stem, fact.answer)
-        if blanked is None or fact.kind != "term":
+        if blanked is None or fact.kind not in {"term", "number", "contrast"}:
             return None
-        is_true = stable_hash(stem.text) % 2 == 0
+        if fact.kind == "contrast":
+            # The opposite makes the false statement; the true one is asked by
+            # the sentence's other facts. A gloss on the word would contradict
+            # it ("a benign (cancerous) tumor"), so it goes too.
+            blanked = re.sub(rf"{re.escape(BLANK)}\s*\([^()]*\)", BLANK, blanked)
+            wrong = [_match_case(fact.subject, fact.answer)]
+        else:
+            wrong = self._stand_in(fact, sentence.position, blanked)
+        is_true = fact.kind != "contrast" and (stable_hash(stem.text) % 2 == 0 or not wrong)
+        # Learners soon notice when most statements are true: trues never
+        # outnumber falses by more than one, whatever stand-ins the text offers.
+        if is_true and self._true_statements > self._false_statements:
+            if not wrong:
+                return None
+            is_true = False
         statement, _ = tidy_stem(stem.text)
         flags: list[str] = []
         if is_true:
+            self._true_statements += 1
             explanation = f"True: the text says {_quote(sentence.text)}"
         else:
-            wrong = self.distractors(fact, sentence.position, blanked, wanted=1)
-            if not wrong:
-                return None
+            self._false_statements += 1
             swapped = blanked.replace(BLANK, wrong[0])
             statement = _fix_articles(swapped)
             explanation = (
@@ -657,6 +711,15 @@ class Drafter:
                 continue
             if self._stated_elsewhere(candidate, term.text, left, right):
                 continue
+            # A term of the text joining the candidate to a word of the statement
+            # ties them: sarcomas do arise from soft tissue ("soft tissue sarcoma").
+            if any(
+                f" {candidate} " in f" {k} " and f" {t} " in f" {k} " and k not in (candidate, t)
+                for t in stem_terms
+                if t and t != answer_key
+                for k in self._containing(candidate)
+            ):
+                continue
             # Compared as bags of words, whatever the verb or the words between:
             # "a malignant smooth muscle tumor" makes "malignant tumor" true of
             # leiomyosarcoma, so it cannot be the wrong one.
@@ -687,6 +750,43 @@ class Drafter:
             if len(chosen) == wanted:
                 break
         return chosen
+
+    def _stand_in(self, fact: Fact, position: int, blanked: str) -> list[str]:
+        """The one term a false statement puts in place of the answer.
+
+        Beside three other choices a loose distractor is merely easy; alone in a
+        statement it reads as nonsense ("uses ATP and Earth"). So the stand-in
+        must be of the answer's kind by the text's own evidence: a number of the
+        same kind, or a term sharing the answer's head word ("soft tissue" for
+        "connective tissue") or a content word beside it somewhere ("a pigment
+        called chlorophyll", "tiny pores called stomata")."""
+        candidates = self.distractors(fact, position, blanked, wanted=6)
+        if fact.kind == "number":
+            return candidates[:1]
+        answer_key = key(fact.answer)
+        answer_context = _content_context(self.index.contexts.get(answer_key, set()))
+        for candidate in candidates:
+            candidate_key = key(candidate)
+            same_head = (
+                len(answer_key.split()) > 1
+                and len(candidate_key.split()) > 1
+                and answer_key.split()[-1] == candidate_key.split()[-1]
+            )
+            shared = answer_context & self.index.contexts.get(candidate_key, set())
+            if same_head or shared:
+                return [candidate]
+        return []
+
+    def _containing(self, term: str) -> list[str]:
+        """The text's longer terms with this one inside ("soft tissue sarcoma")."""
+        if self._longer is None:
+            self._longer = {}
+            for k in self.index.terms:
+                words = k.split()
+                for n in range(1, len(words)):
+                    for i in range(len(words) - n + 1):
+                        self._longer.setdefault(" ".join(words[i : i + n]), []).append(k)
+        return self._longer.get(term, [])
 
     def _what_the_text_calls(self, terms: list[str]) -> list[set[str]]:
         """The words of each definition the text gives of any of these terms."""
@@ -733,6 +833,12 @@ class Drafter:
             if len(chosen) == wanted:
                 break
         return chosen
+
+
+def _content_context(contexts: set[str]) -> set[str]:
+    """Neighbouring words that say what kind of thing a term is ("<called",
+    ">absorb"), not the articles and prepositions any noun stands beside."""
+    return {c for c in contexts if c[1:] not in STOPWORDS and not c[1:].isdigit()}
 
 
 def _words(text: str) -> set[str]:
