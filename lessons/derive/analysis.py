@@ -254,19 +254,25 @@ class ListSpan:
     end: int
     items: list[str]
     open_ended: bool = False  # ended by "or other means": no question asks for the whole
+    kind: str = ""  # what "or any other soft tissue" says every item is
 
 
 _ITEM = r"(?:the\s+|a\s+|an\s+)?[\w\-’']+(?:\s+(?!and\b|or\b)[\w\-’']+){0,3}"
 _LIST = re.compile(
     rf"(?P<list>{_ITEM}(?:,\s+{_ITEM}){{1,}},?\s+(?:and|or)\s+{_ITEM}(?:\s+(?:and|or)\s+{_ITEM})?)"
     r"(?=\s*(?:[.;:)]|,\s*(?:which|that|who|and|or|when|so|but)\b|$)"
-    r"|\s+(?:are|is|were|was|have|has|can|may|will|convert|make)\b)"
+    r"|\s+(?:are|is|were|was|have|has|can|may|will|convert|make|made|by|gave|became|led)\b"
+    # "..., or any other soft tissue in the body."
+    r"|\s+(?:in|on|at|within)\s+(?:the|a|an|their|its)\b)"
 )
 _TRIGGERS = re.compile(
     r"\b(?:such as|include|includes|including|like|namely|are|is|were|was|as|affect|"
     r"affects|contain|contains|of|between|on|in|to|from|by|with|for)\s+$",
     re.I,
 )
+
+
+_INNER_TRIGGER = re.compile(r".*\b(?:on|of|in|to|from|by|with|for|between|affect|affects)\s+", re.I)
 
 
 def lists_in(sentence: str) -> list[ListSpan]:
@@ -280,7 +286,13 @@ def lists_in(sentence: str) -> list[ListSpan]:
         # The first item reaches back only to the trigger word ("includes fat").
         first = parts[0].split()
         before = sentence[:start]
-        if not _TRIGGERS.search(before) and len(first) > 1:
+        # "depends on light intensity, ...": the first item starts after the
+        # trigger inside the match.
+        inner_trigger = _INNER_TRIGGER.match(parts[0])
+        if inner_trigger and len(first) > 1:
+            start += inner_trigger.end()
+            parts[0] = parts[0][inner_trigger.end() :]
+        elif not _TRIGGERS.search(before) and len(first) > 1:
             keep = first[-2:] if first[-2].lower() in {"the", "a", "an"} else first[-1:]
             start += len(parts[0]) - len(" ".join(keep))
             parts[0] = " ".join(keep)
@@ -294,8 +306,12 @@ def lists_in(sentence: str) -> list[ListSpan]:
                 break
         items = [_ARTICLE.sub("", p) for p in parts]
         open_ended = False
+        kind = ""
         # "..., or any other soft tissue in the body": a catch-all ends the series.
-        while items and re.match(r"(?:any |some |many )?other\b|etc\b", items[-1], re.I):
+        while items and (
+            catch_all := re.match(r"(?:any |some |many )?other\b\s*|etc\b", items[-1], re.I)
+        ):
+            kind = kind or items[-1][catch_all.end() :]
             items.pop()
             open_ended = True
         if any(i.split()[0].lower() in _NOT_AN_ITEM for i in items if i.split()):
@@ -311,7 +327,7 @@ def lists_in(sentence: str) -> list[ListSpan]:
             start += len(parts[0]) + 2
             items = items[1:]
         if len(items) >= 2 and all(1 <= len(i.split()) <= 4 for i in items):
-            spans.append(ListSpan(start, end, items, open_ended))
+            spans.append(ListSpan(start, end, items, open_ended, kind))
     if not spans:
         spans.extend(_series(sentence))
     return [s for s in spans if len(s.items) >= 2]
@@ -673,6 +689,8 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
             relate(m.group(1), m.group(2))
         for span in f.lists:
             ks = [key(i) for i in span.items]
+            for item in span.items if span.kind else ():
+                relate(item, span.kind)  # each of them is a soft tissue
             for k in ks:
                 listed_with[k].update(x for x in ks if x != k)
         # "the stroma, the fluid that surrounds": an appositive names the same thing.

@@ -199,6 +199,7 @@ class Drafter:
     _turn: int = 0
     _contrasted: set[str] = field(default_factory=set)
     _longer: dict[str, list[str]] | None = None
+    _asked_terms: list[set[str]] = field(default_factory=list)
     _true_statements: int = 0
     _false_statements: int = 0
 
@@ -209,7 +210,7 @@ class Drafter:
         if worthiness(sentence, facts):
             return
         stem = make_stem(sentence.text, previous)
-        if stem is None:
+        if stem is None or self._restates_an_earlier_sentence(stem.text):
             return
         made = 0
         asked_true_false = False
@@ -230,6 +231,21 @@ class Drafter:
             self._facts_seen.setdefault(fact_key, []).append(stem_key)
             self.questions.append(question)
             made += 1
+        if made:
+            self._asked_terms.append(self._key_terms(stem.text))
+
+    def _restates_an_earlier_sentence(self, stem: str) -> bool:
+        """A statement whose key terms all stand together in one sentence asked
+        before says that sentence's fact again in other words ("Under the Marquis
+        of Pombal, the city was rebuilt on a regular grid" after "He replaced the
+        streets ... with a regular grid"): asking both would test one fact twice."""
+        mine = self._key_terms(stem)
+        return len(mine) >= 2 and any(mine <= earlier for earlier in self._asked_terms)
+
+    def _key_terms(self, stem: str) -> set[str]:
+        return {
+            k for k in map(key, _candidates(stem)) if k in self.index.terms and k not in self.topics
+        }
 
     def _seen(self, fact_key: str, stem_key: str) -> bool:
         """The same answer asked from the same or a near-duplicate statement."""
@@ -593,22 +609,43 @@ class Drafter:
         item_keys = {key(i) for i in fact.items}
         sentence_key = normalise_answer(sentence.text)
         wrong: list[str] = []
+        item_words = {w for k in item_keys for w in k.split()}
+        # What the sentence says the items are ("soft tissue includes ...").
+        about = [key(p) for p in _candidates(blanked.replace(BLANK, ","))]
+        item_spec = sum(specificity(k) for k in item_keys) / len(item_keys)
+        scored: list[tuple[float, str]] = []
         for candidate in self._pool(sentence.position):
             term = self.index.terms[candidate]
-            # Only things the text lists elsewhere are of a listable kind.
-            if not self.index.listed_with.get(candidate) or candidate in self.topics:
+            if candidate in self.topics:
                 continue
             if (
                 candidate in item_keys
                 or re.search(rf"\b{re.escape(candidate)}", sentence_key)
                 or any(self.index.is_related(candidate, k) for k in item_keys)
+                or any(self.index.is_related(candidate, k) for k in about)
+                # Listed beside one of these somewhere: of the same set, maybe
+                # a true answer the sentence just does not name.
                 or self.index.listed_with.get(candidate, set()) & item_keys
-                or any(candidate in k or k in candidate for k in item_keys)
+                # ... or beside something that shares a word with one of these:
+                # "lungs, liver, blood vessels" makes liver a soft tissue too.
+                or {w for k in self.index.listed_with.get(candidate, ()) for w in k.split()}
+                & item_words
+                or set(candidate.split()) & item_words
                 or len(term.text.split()) > 3
                 or term.is_name != all(i[:1].isupper() for i in items)
             ):
                 continue
-            if any(key(w) == candidate for w in wrong):
+            # Terms the text lists elsewhere are of a listable kind; others must
+            # at least be about as common words as the items.
+            preference = (
+                (3.0 if self.index.listed_with.get(candidate) else 0.0)
+                - abs(specificity(candidate) - item_spec)
+                + max(self.index.likeness(candidate, k) for k in item_keys) * 4
+            )
+            scored.append((preference, candidate))
+        scored.sort(key=lambda pc: (-pc[0], pc[1]))
+        for _, candidate in scored:
+            if any(key(w) in candidate or candidate in key(w) for w in wrong):
                 continue
             wrong.append(_listed_form(candidate, self.index))
             if len(wrong) == WANTED_DISTRACTORS:
@@ -763,6 +800,11 @@ class Drafter:
         candidates = self.distractors(fact, position, blanked, wanted=6)
         if fact.kind == "number":
             return candidates[:1]
+        # "CAM plants", "C4 plants": the answer heads a compound, and a stand-in
+        # makes a new one that reads as a term of its own ("CAM pigments").
+        before = blanked.split(BLANK)[0].split()[-1:]
+        if before and re.fullmatch(r"[A-Z][A-Z0-9]+|\w*\d\w*", before[0]):
+            return []
         answer_key = key(fact.answer)
         answer_context = _content_context(self.index.contexts.get(answer_key, set()))
         for candidate in candidates:
