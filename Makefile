@@ -10,7 +10,8 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures check-deploy clean
+.PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures check-deploy clean \
+	serve loadtest loadtest-smoke load-figures drill-kill-server drill-restart-postgres drill-stop-redis
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -51,3 +52,28 @@ format: install
 
 fixtures: install  ## Rebuild fixtures/*.json from fixtures/content/*.toml
 	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures
+
+serve: install  ## Production-like: the release steps, then gunicorn (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...)
+	$(PYTHON) manage.py collectstatic --noinput --verbosity 0
+	$(PYTHON) manage.py migrate --noinput
+	$(UV) run --frozen gunicorn -c quizsite/gunicorn.conf.py quizsite.wsgi
+
+# Load test and fault drills (tests/load/run.py): two gunicorn servers on a
+# fresh PostgreSQL database (LOAD_DATABASE_URL) and Redis db 14 (LOAD_REDIS_URL).
+loadtest: install  ## A class taking quizzes on two servers, then the database checks
+	$(PYTHON) tests/load/run.py loadtest
+
+loadtest-smoke: install  ## A 45-second version of the load test (CI)
+	$(PYTHON) tests/load/run.py smoke
+
+load-figures: install  ## Throughput ratios to a plain page, then the capacity steps (~25 min)
+	$(PYTHON) tests/load/run.py figures
+
+drill-kill-server: install  ## Kill one of two servers mid-load: nothing lost or duplicated
+	$(PYTHON) tests/load/run.py drill-kill-server
+
+drill-restart-postgres: install  ## Restart (a private) PostgreSQL mid-load: 503s during, none after
+	$(PYTHON) tests/load/run.py drill-restart-postgres
+
+drill-stop-redis: install  ## Stop (a private) Redis mid-load: no error, nobody signed out
+	$(PYTHON) tests/load/run.py drill-stop-redis

@@ -1,0 +1,749 @@
+"""Load test and fault drills: start app servers on one PostgreSQL and one
+Redis, run Locust headless for a bounded time, then check the database.
+
+    python tests/load/run.py loadtest        # 2 servers, a class taking quizzes
+    python tests/load/run.py drill-kill-server
+    python tests/load/run.py drill-restart-postgres
+    python tests/load/run.py drill-stop-redis
+    python tests/load/run.py figures         # throughput ratios, then capacity steps
+    python tests/load/run.py smoke           # a short loadtest, for CI
+
+Each exits non-zero when its check fails. The database is made afresh
+(LOAD_DATABASE_URL, default .../quizsite_load); the cache is Redis db 14
+(LOAD_REDIS_URL). The PostgreSQL drill runs its own throwaway PostgreSQL
+server on port 5433 and the Redis drill its own redis-server on port 6390,
+so that stopping them disturbs nothing else on the machine. Logs and Locust's
+CSV files go to test-artifacts/load/<command>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+VENV = ROOT / ".venv" / "bin"
+PYTHON = str(VENV / "python")
+PASSWORD = "load-pass-" + secrets.token_hex(6)
+PORTS = [8101, 8102]
+DRILL_PG_PORT = 5433
+DRILL_REDIS_PORT = 6390
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/quizsite_load"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Run:
+    def __init__(self, name: str, *, database_url: str, redis_url: str, students: int) -> None:
+        self.name = name
+        self.out = ROOT / "test-artifacts" / "load" / name
+        shutil.rmtree(self.out, ignore_errors=True)
+        self.out.mkdir(parents=True)
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self.students = students
+        self.servers: dict[int, subprocess.Popen] = {}
+        self.env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_hex(32),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP here; in production TLS ends at the proxy in front.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.env.pop("TESTING", None)
+
+    # ---------------------------------------------------------------- set-up
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        if done.returncode:
+            sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def fresh_database(self) -> None:
+        import psycopg
+
+        name = self.database_url.rsplit("/", 1)[1]
+        admin = self.database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        import redis
+
+        redis.Redis.from_url(self.redis_url).flushdb()
+
+    def release(self) -> None:
+        """The release steps, as production runs them, then the class."""
+        say(f"fresh database {self.database_url.rsplit('/', 1)[1]}; migrate; collectstatic")
+        self.fresh_database()
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.plan = self.out / "plan.json"
+        say(
+            self.manage(
+                "seed_load",
+                "--students",
+                str(self.students),
+                "--password",
+                PASSWORD,
+                "--plan",
+                str(self.plan),
+            ).strip()
+        )
+
+    def start_server(self, port: int) -> None:
+        log = open(self.out / f"server-{port}.log", "w")  # noqa: SIM115 (the server keeps it)
+        env = {**self.env, "PORT": str(port), "HOST": "127.0.0.1"}
+        self.servers[port] = subprocess.Popen(
+            [str(VENV / "gunicorn"), "-c", "quizsite/gunicorn.conf.py", "quizsite.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, to kill it whole
+        )
+        self.wait_healthy(port)
+
+    def wait_healthy(self, port: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if health(port) == 200:
+                return
+            time.sleep(0.3)
+        sys.exit(f"the server on port {port} did not become healthy; see {self.out}")
+
+    def kill_server(self, port: int) -> None:
+        """The machine dies: the master and its workers at once, mid-request."""
+        os.killpg(self.servers[port].pid, signal.SIGKILL)
+        self.servers[port].wait()
+
+    def stop_servers(self) -> None:
+        for process in self.servers.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.servers.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+    # ------------------------------------------------------------ the load
+
+    def locust(
+        self,
+        mode: str,
+        *,
+        users: int,
+        rate: float,
+        seconds: int,
+        think: str = "2,6",
+        extra_env: dict | None = None,
+        tag: str = "",
+    ) -> dict:
+        tag = tag or mode
+        ledger, samples = self.out / f"ledger-{tag}.json", self.out / f"samples-{tag}.jsonl"
+        env = {
+            **self.env,
+            "LOAD_HOSTS": ",".join(f"http://127.0.0.1:{p}" for p in PORTS if p in self.servers),
+            "LOAD_PASSWORD": PASSWORD,
+            "LOAD_MODE": mode,
+            "LOAD_PLAN": str(self.plan),
+            "LOAD_THINK": think,
+            "LOAD_LEDGER": str(ledger),
+            "LOAD_SAMPLES": str(samples),
+            **(extra_env or {}),
+        }
+        command = [
+            str(VENV / "locust"),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(rate),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "20",
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--csv",
+            str(self.out / tag),
+        ]
+        say(f"locust {mode}: {users} users at {rate}/s for {seconds} s, think {think} s")
+        with open(self.out / f"locust-{tag}.log", "w") as log:
+            done = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        if not ledger.exists():
+            sys.exit(f"locust wrote no ledger (exit {done.returncode}); see {self.out}")
+        result = json.loads(ledger.read_text())
+        result["samples"] = [json.loads(line) for line in samples.open()]
+        result["ledger"] = ledger
+        return result
+
+    def check_database(self, ledger: Path) -> bool:
+        say("checking the database against what students were told")
+        done = subprocess.run(
+            [PYTHON, str(HERE / "checks.py"), str(ledger)], cwd=ROOT, env=self.env
+        )
+        return done.returncode == 0
+
+
+def health(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def table(
+    samples: list,
+    start: float | None = None,
+    end: float | None = None,
+    names: list[str] | None = None,
+) -> dict[str, dict]:
+    """Per endpoint: requests, requests per second, p50/p95/p99 (ms), failures."""
+    if not samples:
+        return {}
+    start = start if start is not None else min(s[0] for s in samples)
+    end = end if end is not None else max(s[0] for s in samples)
+    window = max(end - start, 1e-9)
+    rows: dict[str, dict] = {}
+    for t, name, ms, ok, _status in samples:
+        if start <= t <= end and (names is None or name in names):
+            row = rows.setdefault(name, {"times": [], "failures": 0})
+            row["times"].append(ms)
+            row["failures"] += not ok
+    for row in rows.values():
+        times = row.pop("times")
+        row.update(
+            requests=len(times),
+            rps=len(times) / window,
+            p50=percentile(times, 50),
+            p95=percentile(times, 95),
+            p99=percentile(times, 99),
+        )
+    return rows
+
+
+def print_table(rows: dict[str, dict], title: str) -> None:
+    print(f"\n{title}")
+    print(
+        f"  {'endpoint':<34}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'p99 ms':>8}{'errors':>8}"
+    )
+    for name in sorted(rows, key=lambda n: (n.endswith("[retried]"), n)):
+        r = rows[name]
+        print(
+            f"  {name:<34}{r['requests']:>9}{r['rps']:>8.1f}{r['p50']:>8.0f}{r['p95']:>8.0f}"
+            f"{r['p99']:>8.0f}{r['failures']:>8}"
+        )
+    real = {n: r for n, r in rows.items() if not n.endswith("[retried]")}
+    total = sum(r["requests"] for r in real.values())
+    span = [r["requests"] / r["rps"] for r in real.values() if r["rps"]]
+    print(
+        f"  all: {total} requests, {total / max(span or [1]):.1f} req/s, "
+        f"{sum(r['failures'] for r in real.values())} errors"
+    )
+
+
+def steady(samples: list, name: str) -> dict:
+    """One endpoint's figures once every user has signed in (sign-in is
+    expensive on purpose and would hide what is measured) and warmed up."""
+    signed_in = max(s[0] for s in samples if s[1] == "sign in")
+    return table([s for s in samples if s[1] == name], start=signed_in + 3)[name]
+
+
+def errors(result: dict) -> int:
+    return sum(1 for s in result["samples"] if not s[3] and not s[1].endswith("[retried]"))
+
+
+def verdict(ok: bool, what: str) -> int:
+    say(("PASS: " if ok else "FAIL: ") + what)
+    return 0 if ok else 1
+
+
+# ------------------------------------------------------------------ commands
+
+
+def loadtest(args, *, name="loadtest", users=200, seconds=180) -> int:
+    run = Run(name, database_url=args.database_url, redis_url=args.redis_url, students=users + 10)
+    run.release()
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
+    finally:
+        run.stop_servers()
+    print_table(table(result["samples"]), f"{name}: {users} students on {len(PORTS)} servers")
+    consistent = run.check_database(result["ledger"])
+    counters = result["counters"]
+    print(f"  counters: {counters}; statuses: {result['statuses']}")
+    print(f"  answers with feedback: {len(result['answers'])}")
+    return verdict(
+        consistent and errors(result) == 0 and counters["gave_up"] == 0 and result["answers"],
+        f"{name}: no error, every answer stored once, every score right",
+    )
+
+
+def drill_kill_server(args) -> int:
+    users, seconds = args.users or 150, args.seconds or 180
+    run = Run(
+        "drill-kill-server",
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        students=users + 10,
+    )
+    run.release()
+    victim = PORTS[1]
+    killed_at = {}
+
+    def fault():
+        time.sleep(seconds * 0.4)
+        say(f"kill -9 the server on port {victim} (master and workers)")
+        killed_at["t"] = time.time()
+        run.kill_server(victim)
+
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        threading.Thread(target=fault, daemon=True).start()
+        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
+    finally:
+        run.stop_servers()
+    t = killed_at.get("t", 0)
+    print_table(table(result["samples"], end=t), "before the kill (2 servers)")
+    print_table(table(result["samples"], start=t), "after the kill (1 server)")
+    consistent = run.check_database(result["ledger"])
+    c = result["counters"]
+    print(f"  counters: {c}; statuses: {result['statuses']}")
+    return verdict(
+        bool(t)
+        and consistent
+        and c["gave_up"] == 0
+        and c["unexpected"] == 0
+        and errors(result) == 0
+        and c["retried"] > 0,
+        "kill one server: failed requests retried on the other, nothing lost or duplicated",
+    )
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL server of the machine's version, for the drill."""
+
+    def __init__(self, out: Path) -> None:
+        versions = sorted(Path("/usr/lib/postgresql").iterdir())
+        self.bin = versions[-1] / "bin"
+        self.data = Path("/tmp/quizsite-drill-pg")
+        self.log = out / "postgres.log"
+
+    def pg(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    def create(self) -> None:
+        if self.data.exists():
+            subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "immediate",
+                    "stop",
+                ],
+                capture_output=True,
+            )
+            shutil.rmtree(self.data)
+        self.data.mkdir()
+        self.log.touch()
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres", "postgres")
+            shutil.chown(self.log, "postgres", "postgres")
+        self.pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def start(self) -> None:
+        self.pg(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-o",
+            f"-p {DRILL_PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self.pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def drill_restart_postgres(args) -> int:
+    users, seconds, outage = args.users or 100, args.seconds or 120, 8
+    out = ROOT / "test-artifacts" / "load" / "drill-restart-postgres"
+    out.mkdir(parents=True, exist_ok=True)
+    pg = PrivatePostgres(out)
+    say(f"a throwaway PostgreSQL on port {DRILL_PG_PORT}")
+    pg.create()
+    run = Run(
+        "drill-restart-postgres",
+        redis_url=args.redis_url,
+        students=users + 10,
+        database_url=f"postgres://postgres@127.0.0.1:{DRILL_PG_PORT}/quizsite_load",
+    )
+    run.release()
+    window = {}
+    probes: list[tuple[float, int, int]] = []
+
+    def fault():
+        time.sleep(seconds * 0.4)
+        say(f"stop PostgreSQL (fast shutdown), {outage} s away, start it again")
+        window["down"] = time.time()
+        pg.stop()
+        time.sleep(outage)
+        pg.start()
+        window["up"] = time.time()
+        say("PostgreSQL is back")
+
+    def probe():
+        while "done" not in window:
+            for port in PORTS:
+                probes.append((time.time(), port, health(port)))
+            time.sleep(0.5)
+
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        threading.Thread(target=fault, daemon=True).start()
+        threading.Thread(target=probe, daemon=True).start()
+        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
+        window["done"] = True
+    finally:
+        run.stop_servers()
+    down, up = window.get("down", 0), window.get("up", 0)
+    settle = up + 3  # connections broken by the restart are replaced on first use
+    samples = result["samples"]
+    print_table(table(samples, end=down), "before the restart")
+    print_table(table(samples, start=down, end=settle), "during the outage")
+    print_table(table(samples, start=settle), "after it")
+    during = sorted({p[2] for p in probes if down <= p[0] <= up})
+    after_failures = [s for s in samples if s[0] > settle and not s[3]]
+    print(f"  /healthz during the outage: {during}; failures after it: {len(after_failures)}")
+    consistent = run.check_database(result["ledger"])
+    pg.remove()
+    c = result["counters"]
+    print(f"  counters: {c}; statuses: {result['statuses']}")
+    saw_503 = result["statuses"].get("503", 0) > 0 or 503 in during
+    return verdict(
+        bool(up)
+        and saw_503
+        and "500" not in result["statuses"]
+        and c["unexpected"] == 0
+        and c["gave_up"] == 0
+        and not after_failures
+        and consistent,
+        "restart PostgreSQL: 503 with the friendly page during the outage, none after, "
+        "nothing half-written",
+    )
+
+
+def drill_stop_redis(args) -> int:
+    users, seconds = args.users or 100, args.seconds or 120
+    out = ROOT / "test-artifacts" / "load" / "drill-stop-redis"
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        "redis-server",
+        "--port",
+        str(DRILL_REDIS_PORT),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    log = open(out / "redis.log", "w")  # noqa: SIM115 (redis-server keeps it)
+    redis_proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(0.5)
+    run = Run(
+        "drill-stop-redis",
+        database_url=args.database_url,
+        students=users + 10,
+        redis_url=f"redis://127.0.0.1:{DRILL_REDIS_PORT}/0",
+    )
+    run.release()
+    window = {}
+
+    def fault():
+        nonlocal redis_proc
+        time.sleep(seconds * 0.3)
+        say("stop Redis")
+        window["down"] = time.time()
+        redis_proc.terminate()
+        redis_proc.wait()
+        time.sleep(seconds * 0.35)
+        say("start Redis again (empty)")
+        redis_proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        window["up"] = time.time()
+
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        threading.Thread(target=fault, daemon=True).start()
+        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
+    finally:
+        run.stop_servers()
+        redis_proc.terminate()
+    down, up = window.get("down", 0), window.get("up", 0)
+    samples = result["samples"]
+    print_table(table(samples, end=down), "Redis up")
+    print_table(table(samples, start=down, end=up), "Redis down")
+    print_table(table(samples, start=up), "Redis back (empty)")
+    consistent = run.check_database(result["ledger"])
+    c = result["counters"]
+    print(f"  counters: {c}; statuses: {result['statuses']}")
+    during = [s for s in samples if down <= s[0] <= up]
+    return verdict(
+        bool(up)
+        and bool(during)
+        and errors(result) == 0
+        and c["retried"] == 0
+        and c["unexpected"] == 0
+        and consistent,
+        "stop Redis: no error and nobody signed out while it was down, every answer stored",
+    )
+
+
+def figures(args) -> int:
+    """Throughput of three endpoints, side by side in one run, then the
+    capacity steps."""
+    hammer_users, seconds = args.users or 16, args.seconds or 40
+    steps = args.steps or "500,1000,1500"
+    top = max(int(s) for s in steps.split(","))
+    run = Run(
+        "figures",
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        students=top + hammer_users * 3 + 10,
+    )
+    run.release()
+    rows = {}
+    ok = True
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        offset = 0
+        for mode, name in [
+            ("plain", "plain signed-in page"),
+            ("question", "question page"),
+            ("submit", "answer submit"),
+        ]:
+            result = run.locust(
+                mode,
+                users=hammer_users,
+                rate=hammer_users,
+                seconds=seconds,
+                extra_env={"LOAD_FIRST_STUDENT": str(offset)},
+            )
+            offset += hammer_users
+            rows[name] = steady(result["samples"], name)
+            ok &= errors(result) == 0
+        base = rows["plain signed-in page"]["rps"]
+        print(f"\nthroughput, {hammer_users} users without think time on {len(PORTS)} servers")
+        for name, r in rows.items():
+            print(
+                f"  {name:<24}{r['rps']:>8.1f} req/s  p50 {r['p50']:>4.0f} ms  "
+                f"p95 {r['p95']:>4.0f} ms  ratio to baseline {r['rps'] / base:.2f}"
+            )
+        capacity_ok, best = capacity(run, steps, offset)
+    finally:
+        run.stop_servers()
+    print(f"\nlargest class served with p95 < 300 ms and no error: {best} students")
+    return verdict(ok and capacity_ok, "figures")
+
+
+def tune(args) -> int:
+    """Answer-submit and plain-page throughput of one server per gunicorn
+    set-up (workers x threads, persistent connections or a pool)."""
+    configs = (args.configs or "2x4,4x1,2x2,2x8,4x4,2x4+pool").split(",")
+    users, seconds = args.users or 16, args.seconds or 30
+    run = Run(
+        "tune",
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        students=users * 2 * len(configs) + 10,
+    )
+    run.release()
+    offset, lines = 0, []
+    for config in configs:
+        shape, _, pool = config.partition("+")
+        workers, threads = shape.split("x")
+        run.env.update(
+            WEB_CONCURRENCY=workers,
+            GUNICORN_THREADS=threads,
+            DB_POOL="1" if pool else "0",
+            DB_POOL_MAX=threads,
+        )
+        run.servers = {}
+        run.start_server(PORTS[0])
+        try:
+            figures = []
+            for mode, name in [("plain", "plain signed-in page"), ("submit", "answer submit")]:
+                result = run.locust(
+                    mode,
+                    users=users,
+                    rate=users,
+                    seconds=seconds,
+                    extra_env={"LOAD_FIRST_STUDENT": str(offset)},
+                    tag=f"{config}-{mode}",
+                )
+                offset += users
+                row = steady(result["samples"], name)
+                figures.append(f"{row['rps']:6.1f} req/s p95 {row['p95']:4.0f} ms")
+        finally:
+            run.stop_servers()
+        lines.append(f"  {config:<12} plain: {figures[0]}   submit: {figures[1]}")
+    print(f"\none server, {users} users without think time")
+    print("\n".join(lines))
+    return 0
+
+
+def capacity(run: Run, steps: str, offset: int) -> tuple[bool, int]:
+    levels = [int(s) for s in steps.split(",")]
+    hold, rate = 150, 5.0
+    total = sum((b - a) / rate + hold for a, b in zip([0, *levels], levels, strict=False))
+    result = run.locust(
+        "capacity",
+        users=levels[-1],
+        rate=rate,
+        seconds=int(total + 60),
+        think="30,90",
+        extra_env={
+            "LOAD_STEPS": steps,
+            "LOAD_STEP_HOLD": str(hold),
+            "LOAD_SPAWN_RATE": str(rate),
+            "LOAD_FIRST_STUDENT": str(offset),
+        },
+    )
+    samples = result["samples"]
+    t0 = min(s[0] for s in samples) - 1  # the first request is a sign-in at t = 0
+    best, start, previous = 0, t0, 0
+    print(f"\ncapacity: students with 30-90 s think time, each step held {hold} s")
+    print(
+        f"  {'students':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}"
+        "   (sign-ins during the hold excluded)"
+    )
+    for users in levels:
+        hold_start = start + (users - previous) / rate
+        hold_end = hold_start + hold
+        window = [
+            s
+            for s in samples
+            if hold_start + 10 <= s[0] <= hold_end and not s[1].startswith("sign")
+        ]
+        times = [s[2] for s in window]
+        failures = sum(1 for s in window if not s[3])
+        p95 = percentile(times, 95)
+        rps = len(window) / max(hold - 10, 1)
+        print(
+            f"  {users:>9}{rps:>8.1f}{percentile(times, 50):>8.0f}{p95:>8.0f}"
+            f"{percentile(times, 99):>8.0f}{failures:>8}"
+        )
+        if p95 < 300 and failures == 0:
+            best = users
+        start, previous = hold_end, users
+    signins = [s[2] for s in samples if s[1] == "sign in"]
+    if signins:
+        print(
+            f"  sign in (while the class grew): n={len(signins)} "
+            f"p50 {statistics.median(signins):.0f} ms, p95 {percentile(signins, 95):.0f} ms"
+        )
+    return run.check_database(result["ledger"]), best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "command",
+        choices=[
+            "loadtest",
+            "smoke",
+            "drill-kill-server",
+            "drill-restart-postgres",
+            "drill-stop-redis",
+            "figures",
+            "tune",
+        ],
+    )
+    parser.add_argument("--users", type=int)
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--spawn-rate", type=float)
+    parser.add_argument("--steps", help="capacity steps, e.g. 500,1000,1500")
+    parser.add_argument("--configs", help="tune: workers x threads, e.g. 2x4,4x1,2x4+pool")
+    parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS))
+    args = parser.parse_args()
+    if args.command == "loadtest":
+        return loadtest(args, users=args.users or 200, seconds=args.seconds or 180)
+    if args.command == "smoke":
+        return loadtest(args, name="smoke", users=args.users or 40, seconds=args.seconds or 45)
+    return {
+        "drill-kill-server": drill_kill_server,
+        "drill-restart-postgres": drill_restart_postgres,
+        "drill-stop-redis": drill_stop_redis,
+        "figures": figures,
+        "tune": tune,
+    }[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
