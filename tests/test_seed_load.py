@@ -1,0 +1,31 @@
+"""The load test's class: students who can sign in, in one cohort, and the plan."""
+
+import json
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from lessons.models import Cohort
+
+
+def test_seed_load_makes_a_class_that_signs_in_and_a_plan_of_the_course(client, db, tmp_path):
+    plan = tmp_path / "plan.json"
+    call_command("seed_load", students=3, instructors=1, password="load-pass-x1", plan=plan)
+    cohort = Cohort.objects.get(name="Load cohort")
+    assert sorted(cohort.learners.values_list("username", flat=True)) == [
+        "load-student-0",
+        "load-student-1",
+        "load-student-2",
+    ]
+    assert list(cohort.instructors.values_list("username", flat=True)) == ["load-instructor-0"]
+    signed_in = client.post(
+        reverse("login"), {"username": "load-student-2", "password": "load-pass-x1"}
+    )
+    assert signed_in.status_code == 302
+    written = json.loads(plan.read_text())
+    questions = [q for lesson in written["lessons"] for q in lesson["questions"]]
+    assert written["cohort"] == cohort.pk and len(questions) == 65
+    assert all(q["right"] or q["accepted"] for q in questions)
+    # Again is harmless: nobody is made twice.
+    call_command("seed_load", students=3, instructors=1, password="load-pass-x1")
+    assert cohort.learners.count() == 3
