@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
@@ -134,6 +134,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=1 << 16)  # the drafter asks for the same terms' keys millions of times
 def key(text: str) -> str:
     """How two mentions of a term are recognised as the same: normalised, with a
     plural -s folded ("sarcomas" = "sarcoma")."""

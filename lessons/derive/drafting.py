@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -199,7 +199,9 @@ class Drafter:
     _turn: int = 0
     _contrasted: set[str] = field(default_factory=set)
     _longer: dict[str, list[str]] | None = None
+    _definition_words: dict[str, list[set[str]]] | None = None
     _asked_terms: list[set[str]] = field(default_factory=list)
+    _asked_with: dict[str, list[int]] = field(default_factory=dict)  # term -> asked indexes
     _true_statements: int = 0
     _false_statements: int = 0
 
@@ -232,7 +234,10 @@ class Drafter:
             self.questions.append(question)
             made += 1
         if made:
-            self._asked_terms.append(self._key_terms(stem.text))
+            terms = self._key_terms(stem.text)
+            for k in terms:
+                self._asked_with.setdefault(k, []).append(len(self._asked_terms))
+            self._asked_terms.append(terms)
 
     def _restates_an_earlier_sentence(self, stem: str) -> bool:
         """A statement whose key terms all stand together in one sentence asked
@@ -240,7 +245,11 @@ class Drafter:
         of Pombal, the city was rebuilt on a regular grid" after "He replaced the
         streets ... with a regular grid"): asking both would test one fact twice."""
         mine = self._key_terms(stem)
-        return len(mine) >= 2 and any(mine <= earlier for earlier in self._asked_terms)
+        if len(mine) < 2:
+            return False
+        # Only sentences holding the rarest of these terms can hold them all.
+        rarest = min(mine, key=lambda k: len(self._asked_with.get(k, ())))
+        return any(mine <= self._asked_terms[i] for i in self._asked_with.get(rarest, ()))
 
     def _key_terms(self, stem: str) -> set[str]:
         return {
@@ -287,7 +296,7 @@ class Drafter:
         if not facts.negated:
             for m in re.finditer(r"(?<![\w\-])[A-Za-z]+(?![\w\-])", stem):
                 opposite = OPPOSITES.get(m.group(0).lower())
-                if not opposite or re.search(rf"\b{opposite}\b", stem_lower):
+                if not opposite or _whole_word(opposite).search(stem_lower):
                     continue  # "voluntary and involuntary": swapping says nothing new
                 start = text.find(m.group(0))
                 if start < 0 or inside(start, paren_ranges) or inside(start, list_ranges):
@@ -319,7 +328,7 @@ class Drafter:
             if _find_word(stem_lower, phrase.lower(), start=0) < 0:
                 continue
             # A term that stands twice in the sentence would give itself away.
-            if len(re.findall(rf"\b{re.escape(phrase.lower())}\b", stem_lower)) != 1:
+            if len(_whole_word(phrase.lower()).findall(stem_lower)) != 1:
                 continue
             terms.append((term.score, Fact("term", phrase, [phrase], start)))
         terms.sort(key=lambda sf: (-sf[0], sf[1].start))
@@ -384,13 +393,13 @@ class Drafter:
             return None
         rest = normalise_answer(blanked.replace(BLANK, " "))
         answer_key = normalise_answer(answer)
-        if re.search(rf"\b{re.escape(answer_key)}\b", rest):
+        if _whole_word(answer_key).search(rest):
             return None
         if key(answer) and re.search(rf"\b{re.escape(key(answer))}s?\b", rest):
             return None
         # "The ____, also known as the light-independent reactions": an alias gives it away.
         for alias in () if alias_fact else self.index.aliases.get(key(answer), ()):
-            if re.search(rf"\b{re.escape(normalise_answer(alias))}\b", rest):
+            if _whole_word(normalise_answer(alias)).search(rest):
                 return None
         return blanked
 
@@ -620,7 +629,7 @@ class Drafter:
                 continue
             if (
                 candidate in item_keys
-                or re.search(rf"\b{re.escape(candidate)}", sentence_key)
+                or _starts_word(candidate).search(sentence_key)
                 or any(self.index.is_related(candidate, k) for k in item_keys)
                 or any(self.index.is_related(candidate, k) for k in about)
                 # Listed beside one of these somewhere: of the same set, maybe
@@ -735,8 +744,8 @@ class Drafter:
                 or abs(len(term.text.split()) - answer_words) > 1
                 or candidate in answer_key
                 or answer_key in candidate
-                or re.search(rf"\b{re.escape(candidate)}", stem_key)
-                or re.search(rf"\b{re.escape(candidate)}", sentence_key)
+                or _starts_word(candidate).search(stem_key)
+                or _starts_word(candidate).search(sentence_key)
                 or self.index.is_related(candidate, answer_key)
             ):
                 continue
@@ -832,8 +841,11 @@ class Drafter:
 
     def _what_the_text_calls(self, terms: list[str]) -> list[set[str]]:
         """The words of each definition the text gives of any of these terms."""
-        wanted = set(terms)
-        return [_words(d) for s, d, _ in self.definitions if key(s) in wanted]
+        if self._definition_words is None:
+            self._definition_words = {}
+            for subject, definition, _ in self.definitions:
+                self._definition_words.setdefault(key(subject), []).append(_words(definition))
+        return [words for t in set(terms) for words in self._definition_words.get(t, ())]
 
     def _stated_elsewhere(self, candidate: str, surface: str, left: str, right: str) -> bool:
         """Whether the text puts the candidate in this very slot somewhere: then it
@@ -883,6 +895,23 @@ def _content_context(contexts: set[str]) -> set[str]:
     return {c for c in contexts if c[1:] not in STOPWORDS and not c[1:].isdigit()}
 
 
+# Patterns for the text's terms, compiled once: the drafter tries each term
+# against thousands of sentences, far beyond the re module's own small cache.
+@lru_cache(maxsize=1 << 14)
+def _starts_word(term: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(term)}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _whole_word(term: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(term)}\b")
+
+
+@lru_cache(maxsize=1 << 14)
+def _standalone(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])")
+
+
 def _words(text: str) -> set[str]:
     """The words of a phrase, singular, for comparing phrases as bags of words."""
     return {w.removesuffix("s") for w in normalise_answer(text).split()}
@@ -908,8 +937,8 @@ def _context(blanked: str) -> tuple[str, str]:
 
 
 def _find_word(text: str, phrase: str, start: int = 0) -> int:
-    m = re.search(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])", text[start:])
-    return start + m.start() if m else -1
+    m = _standalone(phrase).search(text, start)
+    return m.start() if m else -1
 
 
 def _match_case(text: str, answer: str) -> str:
