@@ -188,6 +188,43 @@ def is_plural(phrase: str) -> bool:
     return singular(last) != last
 
 
+# Adjectives without a telltale ending, so that "green plants" is not read as
+# a compound noun the way "blood stream" is.
+_PLAIN_ADJECTIVES = frozenset(
+    """
+    green red blue yellow white black brown grey gray small tiny big great wide narrow
+    long short high low old new young late early rare main whole same single other soft
+    smooth hard hot cold dry wet warm cool fine good bad full free deep thin thick
+    fast slow strong weak rich poor large near far few close light heavy
+    """.split()  # noqa: SIM905
+)
+
+
+def _noun_like(word: str) -> bool:
+    """Whether a word standing before a noun reads as a noun itself ("blood" in
+    "blood stream"), making the pair one compound term."""
+    return (
+        len(word) > 2
+        and word.isalpha()
+        and word not in STOPWORDS
+        and word not in _PLAIN_ADJECTIVES
+        and word not in OPPOSITES
+        and not is_superlative(word)
+        and (not word.endswith(ADJECTIVE_ENDINGS) or word in _NOUNS_WITH_ADJECTIVE_ENDINGS)
+    )
+
+
+def is_superlative(word: str) -> bool:
+    """ "fastest", "largest", "oldest": an adjective, however noun-like its place."""
+    if len(word) < 6 or not word.endswith("est"):
+        return False
+    base = word[:-3]
+    candidates = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
+    if base.endswith("i"):
+        candidates.add(base[:-1] + "y")  # "earliest"
+    return bool(candidates & (_PLAIN_ADJECTIVES | OPPOSITES.keys()))
+
+
 @cache
 def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
@@ -620,6 +657,14 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
     terms: dict[str, Term] = {}
     for k in [k for k, n in fragment_counts.items() if n >= counts[k]]:
         del counts[k]  # "Saints' Day" only ever stands in "All Saints' Day"
+    for k in [k for k, n in counts.items() if n == 1 and " " not in k]:
+        lefts = [c[1:] for c in contexts[k] if c.startswith("<")]
+        if (
+            lefts
+            and all(_noun_like(w) for w in lefts)
+            and not is_name(surfaces[k].most_common(1)[0][0])
+        ):
+            del counts[k]  # "stream" of "blood stream", "chain" of "food chain"
     for k, count in counts.items():
         surface = max(surfaces[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
         toks = k.split()
@@ -638,7 +683,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
             and not name
             and toks[0].endswith(ADJECTIVE_ENDINGS)
             and toks[0] not in _NOUNS_WITH_ADJECTIVE_ENDINGS
-        ):
+        ) or (len(toks) == 1 and is_superlative(toks[0])):
             continue
         score = spec * (1 + math.log(count)) + (1.0 if name else 0.0) + 0.3 * (len(toks) - 1)
         terms[k] = Term(surface, k, count, score, name, is_plural(surface))
@@ -706,16 +751,19 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
 
 
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "saint", "st"})
+_NAME_PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "du", "van", "von", "la", "le"})
 
 
 def _inside_a_name(sentence: str, phrase: str) -> bool:
     """Whether the phrase is the tail of a longer name here: a capitalised word
     that does not start the sentence, or a number, stands right before it
     ("All Saints' Day", "25 de Abril Bridge"); a title ("Dr.") does not count."""
-    m = re.search(rf"(\S+)\s+{re.escape(phrase)}(?![\w\-])", sentence)
-    if not m or m.start(1) == 0:
+    m = re.search(rf"(?:(\S+)\s+)?(\S+)\s+{re.escape(phrase)}(?![\w\-])", sentence)
+    if not m or m.start(2) == 0:
         return False
-    word = m.group(1)
+    word = m.group(2)
+    if word in _NAME_PARTICLES and m.group(1):
+        word = m.group(1)  # "25 de Abril Bridge", "Vasco da Gama"
     if word.rstrip(".").lower() in _TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
         return False
     return word[:1].isdigit() or word[:1].isupper()

@@ -36,6 +36,7 @@ from lessons.derive.analysis import (
     key,
     specificity,
     strip_parentheticals,
+    zipf,
 )
 from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
 from lessons.text import normalise_answer
@@ -788,14 +789,30 @@ class Drafter:
                 break
         scored.sort(key=lambda pc: (-pc[0], pc[1]))
         chosen: list[str] = []
+        at_start = blanked.startswith(BLANK)
         for _, candidate in scored:
             text = self.index.terms[candidate].text
             if any(key(c) in candidate or candidate in key(c) for c in chosen):
                 continue
-            chosen.append(_match_case(_agree(text, fact.answer), fact.answer))
+            agreed = _agree(text, fact.answer)
+            if agreed is None:
+                continue
+            if self.index.terms[candidate].is_name or self._capital_mid_sentence(candidate, text):
+                chosen.append(agreed)  # "Calvin cycle" keeps its capital anywhere
+            else:
+                chosen.append(_match_case(agreed, fact.answer, at_start=at_start))
             if len(chosen) == wanted:
                 break
         return chosen
+
+    def _capital_mid_sentence(self, candidate: str, surface: str) -> bool:
+        """Whether the text capitalises the term where no sentence starts."""
+        if not surface[:1].isupper():
+            return False
+        for position in self.index.sentences_of.get(candidate, [])[:50]:
+            if self.sentences[position].text.find(surface) > 0:
+                return True
+        return False
 
     def _stand_in(self, fact: Fact, position: int, blanked: str) -> list[str]:
         """The one term a false statement puts in place of the answer.
@@ -941,8 +958,10 @@ def _find_word(text: str, phrase: str, start: int = 0) -> int:
     return m.start() if m else -1
 
 
-def _match_case(text: str, answer: str) -> str:
-    if answer[:1].isupper() and not text[:1].isupper():
+def _match_case(text: str, answer: str, *, at_start: bool = True) -> str:
+    # A capital that only starts the sentence goes with the place, not the word:
+    # beside "Calvin cycle" mid-sentence, "stroma" stays lower case.
+    if answer[:1].isupper() and not text[:1].isupper() and at_start:
         return cap(text)
     # "Sarcomas" at a sentence start is "sarcomas" in a gap.
     if answer[:1].islower() and text[:1].isupper() and not any(c.isupper() for c in text[1:]):
@@ -959,8 +978,9 @@ def _inflect():
     return inflect.engine()
 
 
-def _agree(term: str, answer: str) -> str:
-    """The term in the answer's grammatical number: "tumor" for "sarcomas" is "tumors"."""
+def _agree(term: str, answer: str) -> str | None:
+    """The term in the answer's grammatical number: "tumor" for "sarcomas" is
+    "tumors"; None when that form is not in use ("respirations": a mass noun)."""
     words = term.split()
     if not words or words[-1][:1].isupper() or words[-1].isupper():
         return term
@@ -970,7 +990,12 @@ def _agree(term: str, answer: str) -> str:
     engine = _inflect()
     last = words[-1]
     changed = engine.plural_noun(last) if want_plural else engine.singular_noun(last)
-    return " ".join([*words[:-1], changed or last])
+    if not changed:
+        return term
+    # Far rarer than the word itself: "respirations", "oxygens" are not said.
+    if zipf(changed) < 3 and zipf(changed) + 1 < zipf(last):
+        return None
+    return " ".join([*words[:-1], changed])
 
 
 def _fix_articles(text: str) -> str:
