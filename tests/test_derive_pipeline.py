@@ -160,7 +160,16 @@ SEEN_BROKEN_CHOICES = {
     "Fluid",  # capitalised only because the answer ("Calvin cycle") is a name
     "Stroma",
     "calvin cycle",  # a name lowercased because the answer is not one
+    "fifteenth",  # an ordinal, not a term
 }
+
+
+def test_a_wrong_choice_is_never_what_the_text_puts_in_the_same_slot():
+    """ "The Romans later called the town ____": the text also says the town was
+    "a municipium called Felicitas Julia", so that name is no wrong answer."""
+    derivation = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
+    [olisipo] = [q for q in derivation.questions if q.kind == "single" and q.answer == "Olisipo"]
+    assert "Felicitas Julia" not in {c.text for c in olisipo.choices}
 
 
 def test_a_false_statement_never_says_what_the_text_calls_its_subject():

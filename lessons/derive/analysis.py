@@ -214,6 +214,12 @@ def _noun_like(word: str) -> bool:
     )
 
 
+_ORDINAL = re.compile(
+    r"^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\w+teenth|\w+tieth|hundredth|thousandth)$"
+)
+
+
 def is_superlative(word: str) -> bool:
     """ "fastest", "largest", "oldest": an adjective, however noun-like its place."""
     if len(word) < 6 or not word.endswith("est"):
@@ -683,7 +689,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
             and not name
             and toks[0].endswith(ADJECTIVE_ENDINGS)
             and toks[0] not in _NOUNS_WITH_ADJECTIVE_ENDINGS
-        ) or (len(toks) == 1 and is_superlative(toks[0])):
+        ) or (len(toks) == 1 and (is_superlative(toks[0]) or _ORDINAL.match(toks[0]))):
             continue
         score = spec * (1 + math.log(count)) + (1.0 if name else 0.0) + 0.3 * (len(toks) - 1)
         terms[k] = Term(surface, k, count, score, name, is_plural(surface))

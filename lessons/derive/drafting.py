@@ -729,6 +729,7 @@ class Drafter:
         stem_terms = [key(p) for p in _candidates(blanked.replace(BLANK, ","))]
         stem_words = {key(w) for w in stem_key.split()}
         left, right = _context(blanked)
+        leading = normalise_answer(blanked.partition(BLANK)[0]).split()[-3:]
         answer_words = len(fact.answer.split())
         answer_spec = specificity(answer_key)
         scored: list[tuple[float, str]] = []
@@ -756,7 +757,7 @@ class Drafter:
                 for t in stem_terms
             ):
                 continue
-            if self._stated_elsewhere(candidate, term.text, left, right):
+            if self._stated_elsewhere(candidate, term.text, left, right, leading):
                 continue
             # A term of the text joining the candidate to a word of the statement
             # ties them: sarcomas do arise from soft tissue ("soft tissue sarcoma").
@@ -864,14 +865,23 @@ class Drafter:
                 self._definition_words.setdefault(key(subject), []).append(_words(definition))
         return [words for t in set(terms) for words in self._definition_words.get(t, ())]
 
-    def _stated_elsewhere(self, candidate: str, surface: str, left: str, right: str) -> bool:
+    def _stated_elsewhere(
+        self, candidate: str, surface: str, left: str, right: str, leading: list[str]
+    ) -> bool:
         """Whether the text puts the candidate in this very slot somewhere: then it
         is another true answer, not a distractor."""
         probes = []
+        said = normalise_answer(surface)
         if left:
-            probes.append(f"{left} {normalise_answer(surface)}")
+            probes.append(f"{left} {said}")
+        # The words leading to the slot count one by one, whatever stands
+        # between: "the Romans called the town ____" is filled by "a municipium
+        # called Felicitas Julia" as well.
+        for word in leading:
+            if word not in _FUNCTION_WORDS and not _NUMBERISH.match(word):
+                probes.append(f"{word} {said}")
         if right:
-            probes.append(f"{normalise_answer(surface)} {right}")
+            probes.append(f"{said} {right}")
         for position in self.index.sentences_of.get(candidate, [])[:50]:
             text = self.normalised.get(position, "")
             if any(p in text for p in probes):
@@ -904,6 +914,18 @@ class Drafter:
             if len(chosen) == wanted:
                 break
         return chosen
+
+
+_NUMBERISH = re.compile(r"^\d")
+# Words that stand before any noun and so say nothing of a slot (unlike the
+# wider STOPWORDS, which also hold verbs such as "called").
+_FUNCTION_WORDS = frozenset(
+    """
+    the a an of in on at to for by with from into over under and or but as than
+    is are was were be been its their his her our your this that these those which who
+    such some any many most more all each every one two
+    """.split()  # noqa: SIM905
+)
 
 
 def _content_context(contexts: set[str]) -> set[str]:
