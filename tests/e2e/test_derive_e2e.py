@@ -79,6 +79,8 @@ def test_an_educator_derives_from_an_uploaded_text_and_publishes_the_good_drafts
     admin_sign_in(phone, live_server, "edna")
     phone.goto(f"{live_server.url}/admin/lessons/derivation/{record.pk}/review/")
     assert phone.locator("blockquote").first.is_visible()
+    # Each draft is a card on a phone: nothing wider than the screen.
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone, "derive-review-phone")
     phone.context.close()
     page.context.close()
