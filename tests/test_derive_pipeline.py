@@ -78,6 +78,8 @@ def test_a_cloze_has_one_blank_and_does_not_give_its_answer_away(derived):
         if q.kind != "fill_blank":
             continue
         assert q.prompt.count(BLANK) == 1 and "_____" not in q.prompt, q.prompt
+        one_word = len(q.answer.split()) == 1
+        assert ("missing words are" in q.explanation) != one_word, q.explanation
         rest = normalise_answer(q.prompt.replace(BLANK, " "))
         for accepted in q.accepted:
             assert not re.search(rf"\b{re.escape(normalise_answer(accepted))}\b", rest), q.prompt

@@ -437,10 +437,9 @@ class Drafter:
             highlight=fact.answer,
             accepted=accepted,
             explanation=(
-                f"The text says: {_quote(sentence.text)} The missing "
-                f"{'number' if fact.kind == 'number' else 'words are'} "
+                f"The text says: {_quote(sentence.text)} The missing {_missing(fact)} "
                 f"{_quote(fact.answer)}."
-            ).replace("missing number ", "missing number is "),
+            ),
         )
         if fact.kind == "number":
             question.flags.append(FLAG_NUMBER.format(forms=", ".join(accepted)))
@@ -949,6 +948,12 @@ def _whole_word(term: str) -> re.Pattern:
 @lru_cache(maxsize=1 << 14)
 def _standalone(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])")
+
+
+def _missing(fact: Fact) -> str:
+    if fact.kind == "number":
+        return "number is"
+    return "words are" if len(fact.answer.split()) > 1 else "word is"
 
 
 def _words(text: str) -> set[str]:
