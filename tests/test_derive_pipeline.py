@@ -166,6 +166,20 @@ SEEN_BROKEN_CHOICES = {
 }
 
 
+def test_a_back_reference_is_no_wrong_choice_for_what_it_refers_to():
+    """ "The disaster shocked Europe" follows the earthquake: it is the earthquake."""
+    derivation = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
+    [quake] = [q for q in derivation.questions if q.kind == "single" and q.answer == "earthquake"]
+    assert "disaster" not in {c.text for c in quake.choices}
+
+
+def test_a_definition_leaning_on_its_sentence_is_flagged():
+    """ "A benign tumor originating from the same tissue": the same as what?"""
+    derivation = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="LMS")
+    [leiomyoma] = [q for q in derivation.questions if q.prompt.endswith("what is leiomyoma?")]
+    assert any("the same" in flag for flag in leiomyoma.flags)
+
+
 def test_a_wrong_choice_is_never_what_the_text_puts_in_the_same_slot():
     """ "The Romans later called the town ____": the text also says the town was
     "a municipium called Felicitas Julia", so that name is no wrong answer."""

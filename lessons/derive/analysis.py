@@ -751,6 +751,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
         ):
             if key(m.group(1)) in terms:
                 relate(m.group(1), m.group(2))
+    _relate_back_references(facts, terms, sentences_of, relate)
     return TermIndex(
         terms, related, aliases, listed_with, sentences_of, {k: contexts[k] for k in terms}
     )
@@ -773,6 +774,23 @@ def _inside_a_name(sentence: str, phrase: str) -> bool:
     if word.rstrip(".").lower() in _TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
         return False
     return word[:1].isdigit() or word[:1].isupper()
+
+
+def _relate_back_references(facts, terms, sentences_of, relate) -> None:
+    """ "The disaster shocked Europe", first mention of a disaster right after
+    the earthquake: a definite noun never introduced names something just
+    said, so it is no wrong choice for it (nor it for the noun)."""
+    recent: list[SentenceFacts] = []
+    for f in facts:
+        m = re.match(r"The ([a-z][\w\-]+) ", f.text)
+        if m and recent:
+            k = key(m.group(1))
+            if k in terms and sentences_of[k][0] == f.position:
+                for earlier in recent:
+                    for phrase in _candidates(earlier.text):
+                        if key(phrase) in terms:
+                            relate(m.group(1), phrase)
+        recent = [*recent[-2:], f]
 
 
 def _record_context(into: set[str], sentence: list[str], phrase: list[str]) -> None:

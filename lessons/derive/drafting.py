@@ -61,6 +61,8 @@ FLAG_NUMBER = "Number answer: check the accepted forms ({forms})."
 FLAG_LONG = "Long sentence ({n} words): consider shortening the prompt."
 FLAG_PARENS = "A parenthesis was left out of the prompt."
 FLAG_LIST = "Only part of the list is offered; check the choices against the whole sentence."
+FLAG_LEANS = "The description leans on the sentence around it (“{words}”): say what it refers to."
+_LEANING = re.compile(r"\b(?:the same|the other|this|these|those|such)\b", re.I)
 
 
 @dataclass
@@ -598,6 +600,8 @@ class Drafter:
             ),
         )
         question.flags.append(FLAG_DEFINITIONS)
+        if leaning := _LEANING.search(fact.answer):
+            question.flags.append(FLAG_LEANS.format(words=leaning.group(0)))
         return question
 
     def _multiple(
