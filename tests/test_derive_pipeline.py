@@ -1,7 +1,10 @@
 """The derivation pipeline on the shipped text and two texts from other fields:
 every quality rule checked over every generated question."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,3 +300,32 @@ def test_unreadable_input_is_refused_with_a_clear_message(data, message):
 def test_a_text_without_a_usable_sentence_is_refused():
     with pytest.raises(DeriveError, match="No usable sentence"):
         derive("Overview.\nClick here for more information.\nSigns and symptoms.")
+
+
+def test_derivation_runs_with_the_network_blocked(tmp_path):
+    """Every model and data set comes inside an installed package: a fresh
+    process whose sockets all refuse still derives (inflect and wordfreq load
+    lazily, so only a cold process shows it)."""
+    script = tmp_path / "offline.py"
+    script.write_text(
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise OSError('network blocked in this test')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "import django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'quizsite.settings')\n"
+        "os.environ['DEBUG'] = '1'\n"
+        "django.setup()\n"
+        "from lessons.derive import derive\n"
+        f"text = open({str(TEXTS['photosynthesis'])!r}, encoding='utf-8').read()\n"
+        "print(len(derive(text, title='Photosynthesis').questions))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(FIXTURES.parent), "DATABASE_URL": ""}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) >= 15
