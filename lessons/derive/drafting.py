@@ -765,10 +765,10 @@ class Drafter:
             # A term of the text joining the candidate to a word of the statement
             # ties them: sarcomas do arise from soft tissue ("soft tissue sarcoma").
             if any(
-                f" {candidate} " in f" {k} " and f" {t} " in f" {k} " and k not in (candidate, t)
+                f" {t} " in f" {longer} " and longer != t
                 for t in stem_terms
                 if t and t != answer_key
-                for k in self._containing(candidate)
+                for longer in self._containing(candidate)
             ):
                 continue
             # Compared as bags of words, whatever the verb or the words between:
@@ -824,8 +824,8 @@ class Drafter:
         Beside three other choices a loose distractor is merely easy; alone in a
         statement it reads as nonsense ("uses ATP and Earth"). So the stand-in
         must be of the answer's kind by the text's own evidence: a number of the
-        same kind, or a term sharing the answer's head word ("soft tissue" for
-        "connective tissue") or a content word beside it somewhere ("a pigment
+        same kind, or a term sharing the answer's head word ("lymph vessels" for
+        "blood vessels") or a content word beside it somewhere ("a pigment
         called chlorophyll", "tiny pores called stomata")."""
         candidates = self.distractors(fact, position, blanked, wanted=6)
         if fact.kind == "number":
