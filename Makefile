@@ -60,20 +60,21 @@ serve: install  ## Production-like: the release steps, then gunicorn (needs SECR
 
 # Load test and fault drills (tests/load/run.py): two gunicorn servers on a
 # fresh PostgreSQL database (LOAD_DATABASE_URL) and Redis db 14 (LOAD_REDIS_URL).
+# LOAD_ARGS passes options, e.g. LOAD_ARGS="--users 300 --seconds 120".
 loadtest: install  ## A class taking quizzes on two servers, then the database checks
-	$(PYTHON) tests/load/run.py loadtest
+	$(PYTHON) tests/load/run.py loadtest $(LOAD_ARGS)
 
 loadtest-smoke: install  ## A 45-second version of the load test (CI)
-	$(PYTHON) tests/load/run.py smoke
+	$(PYTHON) tests/load/run.py smoke $(LOAD_ARGS)
 
 load-figures: install  ## Throughput ratios to a plain page, then the capacity steps (~25 min)
-	$(PYTHON) tests/load/run.py figures
+	$(PYTHON) tests/load/run.py figures $(LOAD_ARGS)
 
 drill-kill-server: install  ## Kill one of two servers mid-load: nothing lost or duplicated
-	$(PYTHON) tests/load/run.py drill-kill-server
+	$(PYTHON) tests/load/run.py drill-kill-server $(LOAD_ARGS)
 
 drill-restart-postgres: install  ## Restart (a private) PostgreSQL mid-load: 503s during, none after
-	$(PYTHON) tests/load/run.py drill-restart-postgres
+	$(PYTHON) tests/load/run.py drill-restart-postgres $(LOAD_ARGS)
 
 drill-stop-redis: install  ## Stop (a private) Redis mid-load: no error, nobody signed out
-	$(PYTHON) tests/load/run.py drill-stop-redis
+	$(PYTHON) tests/load/run.py drill-stop-redis $(LOAD_ARGS)

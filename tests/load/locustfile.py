@@ -50,7 +50,7 @@ instructor_numbers = itertools.count()
 ledger: list[dict] = []  # one row per answer whose feedback a student saw
 samples: list[tuple] = []  # (time, name, ms, ok, status)
 statuses_seen: dict[str, int] = {}
-counters = {"retried": 0, "gave_up": 0, "unexpected": 0}
+counters = {"retried": 0, "stale_connections": 0, "gave_up": 0, "unexpected": 0}
 lock = threading.Lock()
 
 ANSWER_URL = re.compile(r'hx-post="(/attempts/(\d+)/questions/(\d+)/answer)"')
@@ -120,6 +120,7 @@ class Session(FastHttpUser):
         deadline = time.monotonic() + RETRY_FOR_SECONDS
         delay = 0.25
         host = hosts.pick()
+        fresh_try = True
         while True:
             with self.client.request(
                 method, host + path, name=name, catch_response=True, allow_redirects=False, **kwargs
@@ -127,32 +128,47 @@ class Session(FastHttpUser):
                 status = response.status_code or 0
                 with lock:
                     statuses_seen[str(status)] = statuses_seen.get(str(status), 0) + 1
-                if status in RETRYABLE:
+                if status == 0 and fresh_try:
+                    # A kept-alive connection the server had closed (it keeps
+                    # idle ones 5 s): browsers resend at once on a new one.
+                    response.request_meta["name"] = f"{name} [stale connection]"
+                    response.failure(f"connection closed by {host}")
+                elif status in RETRYABLE:
                     if status == 503 and "Back in a moment" not in (response.text or ""):
-                        counters["unexpected"] += 1
+                        with lock:
+                            counters["unexpected"] += 1
                         response.failure(f"503 without the friendly page from {host}")
                     else:
                         # Counted apart, so the endpoint's figures are the real answers.
                         response.request_meta["name"] = f"{name} [retried]"
                         response.failure(f"{status or 'connection failed'} from {host}")
-                    hosts.mark_down(host)
-                    if time.monotonic() + delay > deadline:
-                        with lock:
-                            counters["gave_up"] += 1
-                        raise RescheduleTask()
-                    with lock:
-                        counters["retried"] += 1
-                    time.sleep(delay)
-                    delay = min(delay * 2, 4.0)
-                    host = hosts.pick(avoid=host if len(HOSTS) > 1 else None)
-                    continue
-                if status not in expect:
+                elif status in expect:
+                    response.success()
+                else:
                     with lock:
                         counters["unexpected"] += 1
                     response.failure(f"{status} from {host}, expected {expect}")
-                    raise RescheduleTask()
-                response.success()
+            # Outside the block, which reports the request as it closes.
+            if status in expect:
                 return response
+            if status not in RETRYABLE:
+                raise RescheduleTask()
+            if status == 0 and fresh_try:
+                fresh_try = False
+                with lock:
+                    counters["stale_connections"] += 1
+                continue
+            fresh_try = True
+            hosts.mark_down(host)
+            if time.monotonic() + delay > deadline:
+                with lock:
+                    counters["gave_up"] += 1
+                raise RescheduleTask()
+            with lock:
+                counters["retried"] += 1
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
+            host = hosts.pick(avoid=host if len(HOSTS) > 1 else None)
 
     def csrf_token(self) -> str:
         for cookie in self.client.cookiejar:
