@@ -120,3 +120,29 @@ def test_with_redis_unreachable_a_student_signs_in_and_stays_signed_in(settings,
     response = client.post(reverse("login"), {"username": "rita", "password": "a-long-enough-pass"})
     assert response.status_code == 302
     assert "Sign out" in client.get(reverse("home")).content.decode()
+
+
+def test_an_unreachable_redis_is_skipped_for_a_while_after_a_failure(settings):
+    settings.CACHES = redis_caches(CLOSED_REDIS)
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    with mock.patch.object(
+        DegradingRedisCache.__mro__[1], "get", autospec=True, side_effect=ConnectionRefusedError
+    ) as redis_get:
+        assert cache.get("a", "miss") == "miss"
+        assert cache.get("b", "miss") == "miss"
+        assert cache.get_or_set("c", 3) == 3
+    # Only the first read went to Redis; the others were misses at once.
+    assert redis_get.call_count == 1
+    with pytest.raises(ValueError):
+        cache.incr("counter")
+
+
+def test_a_broken_rule_is_not_mistaken_for_an_outage(student_client):
+    from django.db import IntegrityError
+
+    student_client.raise_request_exception = False
+    with mock.patch("lessons.selectors.progress_for_learner", side_effect=IntegrityError("dup")):
+        response = student_client.get(reverse("progress"))
+    assert response.status_code == 500
