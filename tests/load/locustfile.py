@@ -326,9 +326,9 @@ class Hammer(Session):
         self.username = f"load-student-{next(student_numbers)}"
         self.sign_in(self.username)
         self.slug = PLAN["lessons"][0]["slug"]
-        self.attempt_id = self.start()
+        self.attempt_id = self.start_attempt()
 
-    def start(self) -> int:
+    def start_attempt(self) -> int:
         started = self.post(f"/lessons/{self.slug}/quiz/", "setup: start quiz", {}, expect=(302,))
         return int(ATTEMPT.search(started.headers["Location"])[1])
 
@@ -364,7 +364,7 @@ class AnswerSubmit(Hammer):
     def submit(self) -> None:
         if not self.queue:
             # Finished: the next attempt, after a lesson of another user's choosing.
-            self.attempt_id = self.start()
+            self.attempt_id = self.start_attempt()
             self.queue = self.unanswered()
         question = self.queue.pop()
         data = {"shown": ""}
