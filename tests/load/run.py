@@ -152,6 +152,18 @@ class Run:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
+    def journey_under(self, *faults, users: int, rate: float, seconds: int) -> dict:
+        """Both servers up, the students' journey for `seconds`, and each fault
+        (a function sleeping until its moment) running beside it."""
+        try:
+            for port in PORTS:
+                self.start_server(port)
+            for fault in faults:
+                threading.Thread(target=fault, daemon=True).start()
+            return self.locust("journey", users=users, rate=rate, seconds=seconds)
+        finally:
+            self.stop_servers()
+
     # ------------------------------------------------------------ the load
 
     def locust(
@@ -340,13 +352,7 @@ def drill_kill_server(args) -> int:
         killed_at["t"] = time.time()
         run.kill_server(victim)
 
-    try:
-        for port in PORTS:
-            run.start_server(port)
-        threading.Thread(target=fault, daemon=True).start()
-        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
-    finally:
-        run.stop_servers()
+    result = run.journey_under(fault, users=users, rate=args.spawn_rate or 2, seconds=seconds)
     t = killed_at.get("t", 0)
     print_table(table(result["samples"], end=t), "before the kill (2 servers)")
     print_table(table(result["samples"], start=t), "after the kill (1 server)")
@@ -469,14 +475,9 @@ def restart_postgres_under_load(run, pg, users: int, seconds: int, outage: float
             time.sleep(0.5)
 
     try:
-        for port in PORTS:
-            run.start_server(port)
-        threading.Thread(target=fault, daemon=True).start()
-        threading.Thread(target=probe, daemon=True).start()
-        result = run.locust("journey", users=users, rate=rate, seconds=seconds)
-        window["done"] = True
+        result = run.journey_under(fault, probe, users=users, rate=rate, seconds=seconds)
     finally:
-        run.stop_servers()
+        window["done"] = True
     down, up = window.get("down", 0), window.get("up", 0)
     settle = up + 3  # connections broken by the restart are replaced on first use
     samples = result["samples"]
@@ -545,12 +546,8 @@ def drill_stop_redis(args) -> int:
         window["up"] = time.time()
 
     try:
-        for port in PORTS:
-            run.start_server(port)
-        threading.Thread(target=fault, daemon=True).start()
-        result = run.locust("journey", users=users, rate=args.spawn_rate or 2, seconds=seconds)
+        result = run.journey_under(fault, users=users, rate=args.spawn_rate or 2, seconds=seconds)
     finally:
-        run.stop_servers()
         redis_proc.terminate()
     down, up = window.get("down", 0), window.get("up", 0)
     samples = result["samples"]
