@@ -29,6 +29,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.e2e)
+            # The live server runs in another thread, so each test commits and
+            # the database is flushed after it; serialized_rollback puts back
+            # what migrations made (roles, permissions) for the next test.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,6 @@ from lessons.models import Lesson, Question
 from tests.e2e.conftest import new_page, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import PASSWORD, UserFactory
 
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PROMPT = "Which words does the text use for leiomyoma? Select all that apply."
 
 

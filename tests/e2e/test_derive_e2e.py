@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Group
 
 from lessons.models import Derivation, Question
@@ -14,8 +13,6 @@ from tests.e2e.conftest import (
 )
 from tests.factories import PASSWORD, UserFactory
 
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "photosynthesis.txt"
 
 

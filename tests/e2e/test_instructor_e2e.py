@@ -19,9 +19,6 @@ from tests.e2e.conftest import (
 )
 from tests.factories import PASSWORD, LessonFactory, QuestionFactory, UserFactory, take_quiz
 
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 PROMPTS = [
     "Which kind of muscle is smooth muscle?",
     "Which muscles does leiomyosarcoma start in?",

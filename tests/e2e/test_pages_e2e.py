@@ -7,9 +7,6 @@ from lessons.models import Lesson
 from tests.e2e.conftest import screenshot, serious_accessibility_violations
 from tests.factories import PASSWORD
 
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 
 @pytest.fixture
 def shipped_course(transactional_db):

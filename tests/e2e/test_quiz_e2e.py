@@ -16,9 +16,6 @@ from tests.e2e.conftest import (
 )
 from tests.factories import PASSWORD, UserFactory
 
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 
 @pytest.fixture
 def lesson(transactional_db) -> Lesson:

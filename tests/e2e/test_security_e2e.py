@@ -1,13 +1,9 @@
 """What a student sees when sign-in is throttled after repeated wrong passwords."""
 
-import pytest
 from django.conf import settings
 
 from tests.e2e.conftest import PHONE, new_page, screenshot, serious_accessibility_violations
 from tests.factories import UserFactory
-
-# serialized_rollback: the roles made by a data migration survive other tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_repeated_wrong_passwords_show_a_clear_accessible_lockout_page(browser, live_server):
