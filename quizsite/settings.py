@@ -176,8 +176,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a proxy the address is the proxy's unless the proxy's header is read:
-# set AXES_IPWARE_PROXY_COUNT (and install django-ipware) there.
+# Behind TRUSTED_PROXY_COUNT proxies (a TLS proxy, a load balancer) the
+# client's address is read from X-Forwarded-For (quizsite/client_address.py);
+# without it every visitor would share the proxy's address and lockout.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "quizsite.client_address.client_address"
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
