@@ -226,7 +226,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers check health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content Security Policy: everything from our own origin; htmx is configured
 # (meta htmx-config) not to inject styles or evaluate code, so no unsafe-inline.

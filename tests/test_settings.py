@@ -93,3 +93,28 @@ def test_production_derives_in_a_background_worker_and_a_laptop_in_the_request(d
         timeout=60,
     )
     assert result.stdout.strip() == backend, result.stderr
+
+
+def test_with_production_defaults_a_plain_http_health_check_is_answered_not_redirected():
+    # Load balancers check health over plain HTTP; everything else goes to HTTPS.
+    code = (
+        "import django; django.setup(); from django.test import Client; c = Client(); "
+        "print(c.get('/healthz').status_code, c.get('/').status_code)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "testserver",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    health, home = result.stdout.split()
+    assert health in {"200", "503"}, result.stderr
+    assert home == "301", result.stderr
