@@ -6,12 +6,10 @@ view returns just the swapped pieces (named partials of the page template).
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,24 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from lessons import charts, selectors, services
+from lessons import charts, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, grade, parse_submission
 from lessons.models import Attempt, Lesson, Question, Response, Review
-
-SHOWN_SALT = "lessons.question-shown"
-
-
-def shown_token() -> str:
-    """A signed note of when a question was shown, to measure the time taken."""
-    return signing.dumps(time.time(), salt=SHOWN_SALT)
-
-
-def time_taken_from(token: str | None) -> timedelta | None:
-    try:
-        shown = signing.loads(token or "", salt=SHOWN_SALT, max_age=24 * 3600)
-    except signing.BadSignature:
-        return None
-    return timedelta(seconds=max(0.0, time.time() - float(shown)))
 
 
 def _submission_from(request: HttpRequest, question: QuestionData) -> Submission:
@@ -66,7 +49,14 @@ def _question_context(
         "response": response,
         "result": result,
         "error": error,
-        "shown": shown_token(),
+        # Only a form needs the clock (and its cache read); feedback does not.
+        "shown": ""
+        if response
+        else timing.shown_token(
+            learner_id=attempt.learner_id,
+            question_id=question.id,
+            occasion=timing.attempt_occasion(attempt.pk),
+        ),
         "answer_url": reverse("quiz_answer", args=[attempt.pk, question.id]),
     }
 
@@ -142,7 +132,12 @@ def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> Http
             attempt=attempt,
             question=question,
             submission=submission,
-            time_taken=time_taken_from(request.POST.get("shown")),
+            time_taken=timing.time_taken_from(
+                request.POST.get("shown"),
+                learner_id=attempt.learner_id,
+                question_id=question.id,
+                occasion=timing.attempt_occasion(attempt.pk),
+            ),
         )
     except (InvalidAnswer, services.QuizError) as error:
         status = getattr(error, "status", 400)
@@ -222,13 +217,18 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extra) -> dict:
     card = queue.card
+    shown = timing.shown_token(
+        learner_id=card.learner_id,
+        question_id=question.id,
+        occasion=timing.review_occasion(card.reviews),
+    )
     return {
         "review": True,
         "question": question,
         "choices": [(choice, False) for choice in question.choices],
         "due_count": queue.due_count,
         "card_review_number": card.reviews,
-        "shown": shown_token(),
+        "shown": shown,
         "answer_url": reverse("review_answer", args=[question.id]),
         **extra,
     }
@@ -264,7 +264,12 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
             question=question,
             submission=_submission_from(request, question),
             card_review_number=number,
-            time_taken=time_taken_from(request.POST.get("shown")),
+            time_taken=timing.time_taken_from(
+                request.POST.get("shown"),
+                learner_id=request.user.pk,
+                question_id=question.id,
+                occasion=timing.review_occasion(number),
+            ),
         )
     except services.NotInAttempt as error:
         return render_quiz_error(request, str(error), error.status)

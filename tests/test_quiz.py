@@ -296,3 +296,50 @@ def test_an_educators_edit_reaches_the_next_question_page_at_once(
     assert (
         "Which muscle works without conscious control?" in student_client.get(url).content.decode()
     )
+
+
+SHOWN = re.compile(r'name="shown" value="([^"]*)"')
+
+
+def shown_on(page) -> str:
+    return SHOWN.search(page.content.decode())[1]
+
+
+def test_the_timer_runs_from_the_first_showing_and_a_reload_does_not_restart_it(
+    student_client, lesson, monkeypatch
+):
+    now = [1_800_000_000.0]
+    monkeypatch.setattr("time.time", lambda: now[0])
+    attempt = start(student_client, lesson)
+    first = attempt.question_ids[0]
+    student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    now[0] += 290
+    reloaded = student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    now[0] += 10
+    answer(student_client, attempt, first, choice=right_choice(first), shown=shown_on(reloaded))
+    taken = Response.objects.get(attempt=attempt, question_id=first).time_taken
+    assert taken.total_seconds() == 300  # from the first showing, not the reload
+
+
+def test_a_timer_token_from_another_question_or_a_forged_one_records_no_time(
+    student_client, lesson
+):
+    attempt = start(student_client, lesson)
+    first, second, third = attempt.question_ids
+    page = student_client.get(reverse("attempt_question", args=[attempt.pk, first]))
+    answer(student_client, attempt, second, choice=right_choice(second), shown=shown_on(page))
+    answer(student_client, attempt, third, choice=right_choice(third), shown="1.0:forged:sig")
+    taken = dict(Response.objects.filter(attempt=attempt).values_list("question_id", "time_taken"))
+    assert taken[second] is None
+    assert taken[third] is None
+    answer(student_client, attempt, first, choice=right_choice(first), shown=shown_on(page))
+    assert Response.objects.get(attempt=attempt, question_id=first).time_taken is not None
+
+
+def test_a_timer_token_is_bound_to_its_learner(client, lesson):
+    from lessons import timing
+
+    token = timing.shown_token(learner_id=1, question_id=7, occasion=timing.attempt_occasion(3))
+    bound = {"question_id": 7, "occasion": timing.attempt_occasion(3)}
+    assert timing.time_taken_from(token, learner_id=1, **bound) is not None
+    assert timing.time_taken_from(token, learner_id=2, **bound) is None
