@@ -9,6 +9,8 @@ javascript: URLs, styles) is removed.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -42,3 +44,22 @@ def render_markdown_inline(text: str) -> SafeString:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(_sanitise(html, INLINE_TAGS))  # sanitised just above
+
+
+BLANK = "____"
+BLANK_HTML = '<span class="blank"><span class="visually-hidden">blank</span></span>'
+# A tag of the sanitiser's output: it quotes every attribute with " and escapes
+# < > " inside values, so a tag ends at the first > outside quotes.
+_TAG = re.compile(r'(<[^>"]*(?:"[^"]*"[^>"]*)*>)')
+
+
+def render_prompt_inline(text: str) -> SafeString:
+    """A prompt as inline Markdown with each ____ shown as a visible, spoken
+    blank. The blank goes into text between tags only, never into a tag or an
+    attribute (a link's title), where markup would break the tag open."""
+    html = render_markdown_inline(text)
+    parts = _TAG.split(str(html))
+    # split() with one group alternates text and tags: even indexes are text.
+    for index in range(0, len(parts), 2):
+        parts[index] = parts[index].replace(BLANK, BLANK_HTML)
+    return mark_safe("".join(parts))  # sanitised, then only our own span added

@@ -163,3 +163,28 @@ def test_instructor_pages_never_carry_executable_markup(
         html = client.get(url).content.decode()
         assert "Which is right?" in html or "Group" in html
         assert executable_bits(html) == [], url
+
+
+def test_a_blank_inside_a_link_title_stays_text_and_the_link_keeps_its_rel():
+    from lessons.rich_text import render_prompt_inline
+
+    html = str(render_prompt_inline('The [cells](https://example.org "a ____ b") are ____.'))
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links: list[dict] = []
+            self.blanks = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.links.append(dict(attrs))
+            if tag == "span" and ("class", "blank") in attrs:
+                self.blanks += 1
+
+    parsed = Links()
+    parsed.feed(html)
+    assert parsed.links == [
+        {"href": "https://example.org", "title": "a ____ b", "rel": "noopener noreferrer nofollow"}
+    ]
+    assert parsed.blanks == 1  # the one in the prose, not the one in the title

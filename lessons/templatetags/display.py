@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from lessons import rich_text
@@ -31,13 +31,9 @@ def highlight(sentence: str, words: str) -> SafeString:
 
 
 @register.filter
-def blank(prompt_html: str) -> SafeString:
-    """Show the ____ of a fill-in-the-blank prompt as a visible, spoken blank."""
-    return mark_safe(  # the input is already sanitised HTML
-        str(prompt_html).replace(
-            "____", '<span class="blank"><span class="visually-hidden">blank</span></span>'
-        )
-    )
+def prompt_inline(text: str) -> SafeString:
+    """A prompt's Markdown, with each ____ shown as a visible, spoken blank."""
+    return rich_text.render_prompt_inline(text)
 
 
 @register.filter
