@@ -58,6 +58,9 @@ class QuestionData:
     passage_number: int | None = None
     highlight: str = ""
     lesson_id: int | None = None
+    # Not part of a snapshot: an unfinished attempt skips a question that an
+    # educator has since unpublished.
+    is_published: bool = True
 
     def snapshot(self) -> dict:
         """What a learner answered against, for Response.question_snapshot."""

@@ -92,6 +92,7 @@ def question_data_from(question: Question) -> QuestionData:
         passage_number=question.provenance_passage.number if question.provenance_passage else None,
         highlight=question.highlight,
         lesson_id=question.lesson_id,
+        is_published=question.status == Question.Status.PUBLISHED,
     )
 
 

@@ -187,6 +187,41 @@ def response_record(
     return Recorded(response, result, created=True)
 
 
+@transaction.atomic
+def attempt_questions_withdraw(*, attempt: Attempt) -> Attempt | None:
+    """Drop from an unfinished attempt the questions it has not answered that an
+    educator has since deleted or unpublished, so the attempt goes on with
+    what remains; its score counts what remains. An attempt left with every
+    question answered is finished; one left with no question at all (nothing
+    answered, so nothing is lost) is removed, and None is returned."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.is_finished:
+        return locked
+    answered = set(locked.responses.values_list("question_id", flat=True))
+    still_asked = set(
+        Question.objects.published()
+        .filter(pk__in=[qid for qid in locked.question_ids if qid not in answered])
+        .values_list("pk", flat=True)
+    )
+    kept = [qid for qid in locked.question_ids if qid in answered or qid in still_asked]
+    if not kept:
+        locked.delete()
+        return None
+    locked.question_ids = kept
+    update_fields = ["question_ids"]
+    if answered.issuperset(kept):
+        locked.finished_at = timezone.now()
+        locked.score = locked.correct_count / len(kept)
+        update_fields += ["finished_at", "score"]
+        _lesson_score_update(
+            attempt=locked,
+            when=locked.finished_at,
+            score=None if locked.is_retry else locked.score,
+        )
+    locked.save(update_fields=update_fields)
+    return locked
+
+
 def _lesson_score_update(*, attempt: Attempt, when, score: float | None) -> None:
     """Note the activity and, when a full attempt finishes, its score: one
     UPDATE whose right-hand sides all read the row as it was."""

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons import charts, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, grade, parse_submission
@@ -61,6 +61,35 @@ def _question_context(
     }
 
 
+WITHDRAWN = "A question of this quiz was withdrawn by its educator; the quiz goes on without it."
+
+
+def _live_question(attempt: Attempt, question_id: int) -> QuestionData | None:
+    """The question as the attempt asks it, or None when an educator has
+    deleted it or (before it was answered) unpublished it."""
+    try:
+        question = selectors.question_data(
+            question_id, lesson_version=attempt.lesson.content_version
+        )
+    except Question.DoesNotExist:
+        return None
+    if question.is_published:
+        return question
+    answered = attempt.responses.filter(question_id=question_id).exists()
+    return question if answered else None
+
+
+def _go_on_without_withdrawn(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    remaining = services.attempt_questions_withdraw(attempt=attempt)
+    messages.info(request, WITHDRAWN)
+    target = (
+        reverse("attempt_detail", args=[remaining.pk])
+        if remaining
+        else attempt.lesson.get_absolute_url()
+    )
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
@@ -84,7 +113,9 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     question_id = selectors.next_unanswered(attempt, answered)
     if attempt.is_finished or question_id is None:
         return redirect("attempt_results", attempt.pk)
-    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    question = _live_question(attempt, question_id)
+    if question is None:
+        return _go_on_without_withdrawn(request, attempt)
     return render(request, "lessons/question.html", _question_context(attempt, question))
 
 
@@ -95,7 +126,9 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
         return render_quiz_error(request, "That question is not part of this attempt.", 404)
-    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    question = _live_question(attempt, question_id)
+    if question is None:
+        return _go_on_without_withdrawn(request, attempt)
     response = attempt.responses.filter(question_id=question_id).first()
     if response is None and attempt.is_finished:
         return redirect("attempt_results", attempt.pk)
@@ -113,7 +146,9 @@ def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> Http
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
         return render_quiz_error(request, "That question is not part of this attempt.", 404)
-    question = selectors.question_data(question_id, lesson_version=attempt.lesson.content_version)
+    question = _live_question(attempt, question_id)
+    if question is None:
+        return _go_on_without_withdrawn(request, attempt)
     question_url = reverse("attempt_question", args=[attempt.pk, question_id])
     try:
         try:

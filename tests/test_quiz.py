@@ -343,3 +343,77 @@ def test_a_timer_token_is_bound_to_its_learner(client, lesson):
     bound = {"question_id": 7, "occasion": timing.attempt_occasion(3)}
     assert timing.time_taken_from(token, learner_id=1, **bound) is not None
     assert timing.time_taken_from(token, learner_id=2, **bound) is None
+
+
+def withdraw(question_id, *, delete):
+    from lessons import services
+
+    question = Question.objects.get(pk=question_id)
+    if delete:
+        question.delete()
+        services.lesson_content_changed(lesson_id=question.lesson_id)
+    else:
+        services.questions_unpublish(questions=[question])
+
+
+@pytest.mark.parametrize("delete", [True, False], ids=["deleted", "unpublished"])
+def test_an_attempt_goes_on_without_a_question_withdrawn_midway_and_scores_what_remains(
+    student_client, lesson, delete
+):
+    attempt = start(student_client, lesson)
+    first, second, third = attempt.question_ids
+    answer(student_client, attempt, first, choice=right_choice(first))
+    withdraw(second, delete=delete)
+
+    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    assert page.status_code == 200
+    assert "withdrawn by its educator" in page.content.decode()
+    assert "Question 2 of 2" in page.content.decode()
+    # Start quiz resumes the same attempt instead of sending the learner round in a loop.
+    assert start(student_client, lesson).pk == attempt.pk
+
+    answer(student_client, attempt, third, choice=wrong_choice(third))
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    assert attempt.question_ids == [first, third]
+    assert attempt.score == 0.5
+    results = student_client.get(reverse("attempt_results", args=[attempt.pk]))
+    assert results.status_code == 200
+
+
+def test_answering_a_withdrawn_question_by_htmx_sends_the_page_on_to_the_next(
+    student_client, lesson
+):
+    attempt = start(student_client, lesson)
+    first = attempt.question_ids[0]
+    withdraw(first, delete=True)
+    reply = answer(student_client, attempt, first, htmx=True, choice="1")
+    assert reply.status_code == 200
+    assert reply["HX-Redirect"] == reverse("attempt_detail", args=[attempt.pk])
+    # The attempt no longer holds it: its old address says so plainly.
+    question_page = student_client.get(reverse("attempt_question", args=[attempt.pk, first]))
+    assert question_page.status_code == 404
+    assert "not part of this attempt" in question_page.content.decode()
+
+
+def test_withdrawing_the_last_unanswered_question_finishes_the_attempt(student_client, lesson):
+    attempt = start(student_client, lesson)
+    first, second, third = attempt.question_ids
+    answer(student_client, attempt, first, choice=right_choice(first))
+    answer(student_client, attempt, second, choice=wrong_choice(second))
+    withdraw(third, delete=True)
+    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    assert page.status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.is_finished and attempt.score == 0.5
+    assert page.redirect_chain[-1][0] == reverse("attempt_results", args=[attempt.pk])
+
+
+def test_an_attempt_whose_every_question_was_withdrawn_unanswered_is_gone(student_client, lesson):
+    attempt = start(student_client, lesson)
+    for question_id in attempt.question_ids:
+        withdraw(question_id, delete=False)
+    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    assert page.status_code == 200
+    assert page.redirect_chain[-1][0] == lesson.get_absolute_url()
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
