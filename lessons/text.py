@@ -33,6 +33,12 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 NEVER_TAUGHT = frozenset({"web noise", "heading"})
+# The longest sentence read as one. Real sentences stay far below it (the
+# longest of the shipped and sample texts has 300 characters); a longer one is
+# a run of words without a full stop, cut into pieces so that no stage's work
+# on one sentence grows without bound.
+MAX_SENTENCE_CHARS = 1000
+TOO_LONG = "too long"
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s%]")
 
@@ -69,6 +75,16 @@ def normalise_text(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
     return _CONTROL.sub("", text)
+
+
+_LONG_SPACES = re.compile(r"[ \t]{5,}")
+
+
+def bound_spaces(text: str) -> str:
+    """Runs of five or more spaces as one. Written text has at most two in a
+    row; a run of thousands (an adversarial upload) gives every pattern that
+    allows spaces in two places a quadratic number of ways to split it."""
+    return _LONG_SPACES.sub(" ", text)
 
 
 def normalise_sentence(text: str) -> str:
@@ -215,6 +231,18 @@ def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
     return ""
 
 
+def _cut_long(sentence: str) -> list[str]:
+    """A sentence over MAX_SENTENCE_CHARS in pieces no longer, cut at spaces
+    where there are any."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return [p for p in [*pieces, sentence] if p]
+
+
 def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
     pieces: list[str] = []
     for raw in _raw_sentences(passage_text):
@@ -222,6 +250,12 @@ def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
     pieces = _merge_lists(pieces)
     spans = []
     for i, piece in enumerate(pieces):
+        if len(piece) > MAX_SENTENCE_CHARS:
+            # Read, never asked about: no question is drafted from a piece.
+            spans.extend(
+                SentenceSpan(part, passage_index, False, TOO_LONG) for part in _cut_long(piece)
+            )
+            continue
         reason = noise_reason(piece, is_last_in_passage=i == len(pieces) - 1)
         # A cut-off sentence still states a fact an educator may teach; it is only flagged.
         spans.append(SentenceSpan(piece, passage_index, reason in NEVER_TAUGHT, reason))
@@ -289,6 +323,8 @@ def split_source(text: str) -> SplitSource:
         if match is None:
             index.add(key)
             distinct.append(SplitSentence(span.text, [span.passage], span.is_noise, span.reason))
-        elif span.passage not in distinct[match].passages:
+        elif distinct[match].passages[-1] != span.passage:
+            # Passages come in order, so a repeat within one passage is the last one
+            # recorded: no scan of a list that grows with every repeat.
             distinct[match].passages.append(span.passage)
     return SplitSource(passages, distinct)

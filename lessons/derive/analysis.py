@@ -97,13 +97,16 @@ _NUMBER = re.compile(
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH = re.compile(rf"\s+(?:{_MONTHS})\b")
-_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\s+$")
+_MONTH_AND_SPACE = re.compile(rf"\b(?:{_MONTHS})\s+")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 _PAREN = re.compile(r"\s*\([^()]*\)")
 # "1  a lump or swelling. 2  abdominal discomfort": a numbered list run into the text.
 LIST_MARKER = re.compile(r"(?:^|[:.]\s+)\d{1,2}\s+[a-z]")
+# The spaces after the term, its gloss and its comma are read one way only
+# (possessively): ",?\s*" after "\s*" let a run of spaces split in quadratically
+# many ways, and a 4 KB upload of spaces held a worker for minutes.
 _ALIAS = re.compile(
-    r"(?P<term>[\w][\w\- ]{1,60}?)\s*(?:\([^()]*\)\s*)?,?\s*(?:also|sometimes|often)\s+"
+    r"(?P<term>[\w][\w\- ]{1,60}?)\s*+(?:\([^()]*+\)\s*+)?(?:,\s*+)?(?:also|sometimes|often)\s+"
     r"(?:referred to as|known as|called|termed|named)\s+(?:the\s+)?(?:an?\s+)?"
     r"(?P<alias>[\w“\"][\w\- ”\"]{0,40}?)(?=[,.;)]|\s+(?:is|are|was|were)\b)",
     re.I,
@@ -264,9 +267,12 @@ class Number:
 
 def numbers_in(sentence: str) -> list[Number]:
     found: list[Number] = []
+    # Where a month and its spaces end, found once: looking back from every
+    # number of a long list of numbers was quadratic.
+    after_month = {m.end() for m in _MONTH_AND_SPACE.finditer(sentence)}
     for m in _NUMBER.finditer(sentence):
         value, upper, suffix = m.group(1), m.group(2), (m.group(3) or "").strip()
-        is_date = _MONTH.match(sentence[m.end() :]) or _MONTH_BEFORE.search(sentence[: m.start()])
+        is_date = _MONTH.match(sentence, m.end()) or m.start() in after_month
         if is_date and not re.fullmatch(r"1\d{3}|20\d{2}", value):
             continue  # the day of a date ("1 November") is no fact to learn
         text = m.group(0)
@@ -292,6 +298,14 @@ def numbers_in(sentence: str) -> list[Number]:
 
 
 # ---------------------------------------------------------------------------
+# Lists longer than this are no series a question can ask about (the texts'
+# longest has six items), and relating every item to every other is quadratic.
+MAX_LIST_ITEMS = 30
+# Likewise a run of more capitalised words than this is a title or shouting,
+# not a name (the longest name in the texts has five words).
+MAX_NAME_WORDS = 8
+
+
 @dataclass
 class ListSpan:
     start: int
@@ -301,9 +315,12 @@ class ListSpan:
     kind: str = ""  # what "or any other soft tissue" says every item is
 
 
-_ITEM = r"(?:the\s+|a\s+|an\s+)?[\w\-’']+(?:\s+(?!and\b|or\b)[\w\-’']+){0,3}"
+# Words are taken whole (possessively: nothing after a word can be a word
+# character), and a list starts at a word or at an article ending one ("the"
+# of "bathe"), so a run of hyphens is not tried from each of its characters.
+_ITEM = r"(?:the\s+|a\s+|an\s+)?[\w\-’']++(?:\s+(?!and\b|or\b)[\w\-’']++){0,3}"
 _LIST = re.compile(
-    rf"(?P<list>{_ITEM}(?:,\s+{_ITEM}){{1,}},?\s+(?:and|or)\s+{_ITEM}(?:\s+(?:and|or)\s+{_ITEM})?)"
+    rf"(?P<list>(?:(?<![\w\-’'])|(?=(?:the|an?)\s)){_ITEM}(?:,\s+{_ITEM}){{1,}},?\s+(?:and|or)\s+{_ITEM}(?:\s+(?:and|or)\s+{_ITEM})?)"
     r"(?=\s*(?:[.;:)]|,\s*(?:which|that|who|and|or|when|so|but)\b|$)"
     r"|\s+(?:are|is|were|was|have|has|can|may|will|convert|make|made|by|gave|became|led)\b"
     # "..., or any other soft tissue in the body."
@@ -370,7 +387,7 @@ def lists_in(sentence: str) -> list[ListSpan]:
         ):
             start += len(parts[0]) + 2
             items = items[1:]
-        if len(items) >= 2 and all(1 <= len(i.split()) <= 4 for i in items):
+        if 2 <= len(items) <= MAX_LIST_ITEMS and all(1 <= len(i.split()) <= 4 for i in items):
             spans.append(ListSpan(start, end, items, open_ended, kind))
     if not spans:
         spans.extend(_series(sentence))
@@ -394,6 +411,8 @@ def _series(sentence: str) -> list[ListSpan]:
     if len(first_words) <= 2:
         items.insert(0, " ".join(first_words))
         start -= len(items[0]) + 2
+    if len(items) > MAX_LIST_ITEMS:
+        return []
     cleaned = [_ARTICLE.sub("", strip_parentheticals(i).strip()) for i in items]
     return [ListSpan(start, len(body), cleaned)]
 
@@ -619,7 +638,7 @@ def _candidates(text: str) -> list[str]:
         name = m.group(0).split()
         while name and name[0].lower() in STOPWORDS:
             name = name[1:]  # "Under the Marquis of Pombal" names the Marquis of Pombal
-        if len(name) > 1:
+        if 1 < len(name) <= MAX_NAME_WORDS:
             found.append(" ".join(name))
     return found
 
@@ -635,6 +654,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
             continue  # "1  a lump or swelling. 2  ..." is no place for key terms
         seen: set[str] = set()
         plain = normalise_answer(strip_parentheticals(f.text)).split()
+        starts = word_starts(plain)
         phrases = _candidates(f.text)
         inside_names = {
             key(p)
@@ -647,7 +667,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
                 continue
             if k in inside_names:
                 fragment_counts[k] += 1
-            _record_context(contexts[k], plain, normalise_answer(phrase).split())
+            _record_context(contexts[k], plain, normalise_answer(phrase).split(), starts)
             seen.add(k)
             counts[k] += 1
             surfaces[k][phrase] += 1
@@ -765,15 +785,45 @@ def _inside_a_name(sentence: str, phrase: str) -> bool:
     """Whether the phrase is the tail of a longer name here: a capitalised word
     that does not start the sentence, or a number, stands right before it
     ("All Saints' Day", "25 de Abril Bridge"); a title ("Dr.") does not count."""
-    m = re.search(rf"(?:(\S+)\s+)?(\S+)\s+{re.escape(phrase)}(?![\w\-])", sentence)
-    if not m or m.start(2) == 0:
+    found = _word_before(sentence, phrase)
+    if found is None:
         return False
-    word = m.group(2)
-    if word in _NAME_PARTICLES and m.group(1):
-        word = m.group(1)  # "25 de Abril Bridge", "Vasco da Gama"
+    earlier, word = found
+    if word in _NAME_PARTICLES and earlier:
+        word = earlier  # "25 de Abril Bridge", "Vasco da Gama"
     if word.rstrip(".").lower() in _TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
         return False
     return word[:1].isdigit() or word[:1].isupper()
+
+
+def _word_before(sentence: str, phrase: str) -> tuple[str, str] | None:
+    """The two whitespace-separated words before the phrase's first mention
+    after a word, as ``(?:(\\S+)\\s+)?(\\S+)\\s+PHRASE(?![\\w-])`` finds them: ("", word)
+    or None when that word starts the sentence.
+
+    That pattern, searched once per phrase, tried two words at every position
+    of the sentence (quadratic in a run of names); this finds the phrase by
+    its text first. The pattern's leftmost match prefers two words before
+    the phrase, so a mention right after the first word defers to a mention
+    right after that ("X Day Day": "Day" before the second "Day")."""
+    mentions = _standalone_after_space(phrase)
+    first = mentions.search(sentence)
+    if first is None:
+        return None
+    before = sentence[: first.start()].split()
+    if len(before) >= 2:
+        return before[-2], before[-1]
+    # The first word starts the sentence: a second mention right after the
+    # phrase's own first word wins, as the pattern's match at 0 would.
+    words_and_spaces = re.match(r"\S+\s+(\S+)\s+", sentence)
+    if words_and_spaces and mentions.match(sentence, words_and_spaces.end()):
+        return before[-1], words_and_spaces.group(1)
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _standalone_after_space(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<=\s){re.escape(phrase)}(?![\w\-])")
 
 
 def _relate_back_references(facts, terms, sentences_of, relate) -> None:
@@ -793,9 +843,15 @@ def _relate_back_references(facts, terms, sentences_of, relate) -> None:
         recent = [*recent[-2:], f]
 
 
-def _record_context(into: set[str], sentence: list[str], phrase: list[str]) -> None:
+def _record_context(
+    into: set[str], sentence: list[str], phrase: list[str], starts: dict[str, list[int]]
+) -> None:
+    """The words either side of each mention of the phrase in the sentence;
+    `starts` holds where each word stands, so only mentions are looked at."""
     n = len(phrase)
-    for i in range(len(sentence) - n + 1):
+    if not n:
+        return
+    for i in starts.get(phrase[0], ()):
         if sentence[i : i + n] == phrase:
             if i > 0:
                 into.add("<" + singular(sentence[i - 1]))
@@ -803,3 +859,10 @@ def _record_context(into: set[str], sentence: list[str], phrase: list[str]) -> N
                 into.add(">" + singular(sentence[i + n]))
             if len(into) > 40:
                 return
+
+
+def word_starts(sentence: list[str]) -> dict[str, list[int]]:
+    starts: dict[str, list[int]] = defaultdict(list)
+    for i, word in enumerate(sentence):
+        starts[word].append(i)
+    return starts

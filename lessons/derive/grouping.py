@@ -136,7 +136,15 @@ def _title_terms(
     fresh = [k for k in distinctive if not used_words & set(k.split())]
     # "blood vessel" says more than "vessel" standing alone.
     pool = fresh or distinctive or list(counts)
-    pool = [k for k in pool if not any(k != o and f" {k} " in f" {o} " for o in pool)] or pool
+    # Found by the word runs inside each term, not by comparing every pair of
+    # terms, which was quadratic in a lesson's terms.
+    inside = {
+        " ".join(words[i : i + n])
+        for words in (o.split() for o in pool)
+        for n in range(1, len(words))
+        for i in range(len(words) - n + 1)
+    }
+    pool = [k for k in pool if k not in inside] or pool
     ranked = sorted(pool, key=lambda k: (-weight(k), k))
     picked: list[str] = []
     for k in ranked:

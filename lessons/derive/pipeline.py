@@ -10,7 +10,7 @@ from lessons.derive.analysis import build_term_index, key, sentence_facts
 from lessons.derive.drafting import Drafter, worthiness
 from lessons.derive.grouping import group_lessons
 from lessons.derive.types import Derivation, DerivedSentence
-from lessons.text import normalise_answer, normalise_text, split_source
+from lessons.text import bound_spaces, normalise_answer, normalise_text, split_source
 
 MAX_BYTES = 5 * 1024 * 1024
 GLOBAL_POOL = 80
@@ -54,7 +54,7 @@ def derive(text: str, *, title: str = "", progress: Progress | None = None) -> D
     """Split, analyse and draft. Raises DeriveError for a text with nothing to teach."""
     report = progress or (lambda percent, message: None)
     check_text(text)
-    text = normalise_text(text)
+    text = bound_spaces(normalise_text(text))
     report(5, "Splitting passages and sentences")
     split = split_source(text)
     sentences = [
