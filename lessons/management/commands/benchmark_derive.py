@@ -1,6 +1,7 @@
 """Time the derivation pipeline (and storing its result, rolled back) on the
 shipped text and on texts of about 100 KB and 1 MB built from the samples."""
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -9,8 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lessons.derive import derive
+from lessons.derive import DeriveError, derive
 from lessons.derive.services import derivation_store
+from lessons.derive.shapes import SHAPES
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -52,8 +54,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-store", action="store_true", help="Time the pipeline only")
+        parser.add_argument(
+            "--shapes",
+            action="store_true",
+            help="Time the pipeline on pathological shapes at 10 KB and 100 KB instead",
+        )
 
-    def handle(self, *args, no_store: bool, **options):
+    def handle(self, *args, no_store: bool, shapes: bool, **options):
+        if shapes:
+            self.time_shapes()
+            return
         shipped = (FIXTURES / "leiomyosarcoma.txt").read_text(encoding="utf-8")
         texts = [
             # The first derivation in a process also loads inflect and wordfreq's
@@ -85,4 +95,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<14}{kb:>8.0f}{len(result.sentences):>11}{len(result.questions):>11}"
                 f"{derived:>10.2f}{stored:>9.2f}{1000 * (derived + stored) / kb:>8.1f}"
+            )
+
+    def time_shapes(self) -> None:
+        """Each pathological shape at 10 KB and 100 KB: a linear pipeline keeps
+        ms/KB about the same at both sizes."""
+        derive("Warm-up. The cell is the unit of life. Cells divide.")  # loads the word data
+        self.stdout.write(
+            f"{'shape':<24}{'10 KB s':>9}{'100 KB s':>10}{'ms/KB 10':>10}{'ms/KB 100':>11}"
+        )
+        for name, build in SHAPES.items():
+            seconds = []
+            for size in (10_000, 100_000):
+                text = build(size)
+                start = time.perf_counter()
+                # A shape with nothing to teach is refused: that is timed too.
+                with contextlib.suppress(DeriveError):
+                    derive(text, title=name)
+                seconds.append(time.perf_counter() - start)
+            small, large = seconds
+            self.stdout.write(
+                f"{name:<24}{small:>9.2f}{large:>10.2f}{small * 1000 / 10:>10.1f}"
+                f"{large * 1000 / 100:>11.1f}"
             )
