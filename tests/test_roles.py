@@ -11,7 +11,8 @@ def test_roles_are_created_with_their_permissions():
 
     instructors = Group.objects.get(name="Instructors")
     codenames = set(instructors.permissions.values_list("codename", flat=True))
-    assert {"view_attempt", "view_response"} <= codenames
+    # Learners' attempts and answers only through their own cohorts' pages.
+    assert not {"view_attempt", "view_response", "view_user"} & codenames
     assert not {c for c in codenames if not c.startswith("view_")}
 
 
@@ -23,9 +24,28 @@ def test_an_educator_edits_questions_but_cannot_see_attempts_or_users(client, ed
     assert client.get("/admin/auth/user/").status_code == 403
 
 
-def test_an_instructor_sees_attempts_but_cannot_change_questions(client, instructor, course):
+def test_an_instructor_reads_no_learner_data_in_the_admin_only_content(client, instructor, course):
+    from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
+
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson)
+    stranger = UserFactory(username="stranger")  # in no cohort of this instructor
+    attempt = take_quiz(stranger, lesson, [True])
+    someone_elses = attempt.responses.first()
     client.force_login(instructor)
-    assert client.get("/admin/lessons/attempt/").status_code == 200
+    for url in (
+        "/admin/lessons/attempt/",
+        "/admin/lessons/response/",
+        f"/admin/lessons/attempt/{someone_elses.attempt_id}/change/",
+        f"/admin/lessons/response/{someone_elses.pk}/change/",
+        "/admin/lessons/cohort/",
+        "/admin/lessons/reviewcard/",
+        "/admin/auth/user/",
+    ):
+        assert client.get(url).status_code in {403, 404}, url
+    index = client.get("/admin/").content.decode()
+    assert "/admin/lessons/attempt/" not in index
+    assert "/admin/lessons/response/" not in index
     page = client.get("/admin/lessons/question/1/change/")
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
