@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
 
@@ -24,3 +24,20 @@ class CohortJoinForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked on the server.
+
+    AuthenticationForm sets the field's max_length after the field is built,
+    so only the browser enforced it; an overlong username went on to
+    authenticate() and django-axes, which stores it in 255 characters."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if limit and len(username) > limit:
+            raise forms.ValidationError(
+                f"A username has at most {limit} characters.", code="max_length"
+            )
+        return username

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from lessons import views as lesson_views
+from lessons.forms import SignInForm
 
 admin.site.site_header = "Quiz site administration"
 admin.site.site_title = "Quiz site admin"
@@ -9,6 +11,11 @@ admin.site.site_title = "Quiz site admin"
 urlpatterns = [
     path("", include("lessons.urls")),
     path("accounts/signup/", lesson_views.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", lesson_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

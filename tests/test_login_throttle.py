@@ -69,3 +69,9 @@ def test_behind_a_proxy_repeated_failures_from_one_address_lock_that_pair(settin
     assert sign_in_through_proxy(client, "a-long-enough-pass", "198.51.100.7").status_code == 429
     # Another address behind the same proxy is not locked out.
     assert sign_in_through_proxy(client, "a-long-enough-pass", "192.0.2.44").status_code == 302
+
+
+def test_an_overlong_username_at_sign_in_is_a_form_error_not_a_server_error(client, db):
+    response = client.post(reverse("login"), {"username": "u" * 300, "password": "whatever"})
+    assert response.status_code in {200, 400}
+    assert "at most 150 characters" in response.content.decode()
