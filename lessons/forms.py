@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 
 
 class SignUpForm(UserCreationForm):
@@ -13,6 +14,16 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def save_unless_taken(self) -> User | None:
+        """The new account, or None with a form error when someone took the
+        username between the form's check and the insert (two sign-ups at once)."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            self.add_error("username", "A user with that username already exists.")
+            return None
 
 
 class CohortJoinForm(forms.Form):

@@ -111,6 +111,23 @@ def test_sign_up_with_mismatched_passwords_is_a_400_with_a_message(client, db):
     assert not User.objects.filter(username="newstudent").exists()
 
 
+def test_a_username_taken_between_the_check_and_the_insert_is_a_form_error(client, db, monkeypatch):
+    # Two sign-ups at once both pass the form's uniqueness check; the database
+    # refuses the second insert. Here the check is skipped to stand for that race.
+    from lessons.forms import SignUpForm
+
+    User.objects.create_user("rival", password=PASSWORD)
+    monkeypatch.setattr(SignUpForm, "clean_username", lambda form: form.cleaned_data["username"])
+    monkeypatch.setattr(SignUpForm, "validate_unique", lambda form: None)
+    response = client.post(
+        reverse("signup"),
+        {"username": "rival", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.filter(username="rival").count() == 1
+
+
 def test_log_in_log_out_and_change_password(client, student):
     response = client.post(reverse("login"), {"username": "sam", "password": PASSWORD})
     assert response.status_code == 302
