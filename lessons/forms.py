@@ -2,7 +2,13 @@ import smtplib
 from contextlib import suppress
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -16,7 +22,25 @@ EMAIL_TAKEN = "An account with that email address already exists. Sign in, or re
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-class SignUpForm(UserCreationForm):
+class DistinctUsernameMixin:
+    """Refuses a username that could pass for another account's (a look-alike
+    letter from another alphabet, another case) or that mixes alphabets, so
+    instructors' tables cannot show a fake "admin" beside the real one."""
+
+    def clean_username(self) -> str | None:
+        parent = getattr(super(), "clean_username", None)
+        # Django's own check (another case) returns None once it refused.
+        username = parent() if parent else self.cleaned_data["username"]
+        # Only a new or changed name: an old look-alike account can still be
+        # edited (deactivated, say) before it is renamed.
+        if username and "username" in self.changed_data:
+            problem = accounts.username_problem(username, exclude_pk=self.instance.pk)
+            if problem:
+                raise forms.ValidationError(problem, code="confusable")
+        return username
+
+
+class SignUpForm(DistinctUsernameMixin, UserCreationForm):
     """Students register themselves; educators and instructors are made by an admin."""
 
     email = forms.EmailField(
@@ -38,12 +62,16 @@ class SignUpForm(UserCreationForm):
         username or email between the form's check and the insert (two
         sign-ups at once).
 
-        The username has a unique index; the email cannot (auth's table is
-        not ours, and older accounts may share one), so sign-ups take a lock
-        and check the email again inside it."""
+        The username has a unique index, but neither its look-alikes nor the
+        email can have one (auth's table is not ours, and older accounts may
+        share one), so sign-ups take a lock and check both again inside it."""
         try:
             with transaction.atomic():
                 accounts.lock_signups()
+                problem = accounts.username_problem(self.cleaned_data["username"])
+                if problem:
+                    self.add_error("username", problem)
+                    return None
                 email = self.cleaned_data.get("email")
                 if email and accounts.email_taken(email):
                     self.add_error("email", EMAIL_TAKEN)
@@ -52,6 +80,14 @@ class SignUpForm(UserCreationForm):
         except IntegrityError:
             self.add_error("username", "A user with that username already exists.")
             return None
+
+
+class StaffUserCreationForm(DistinctUsernameMixin, AdminUserCreationForm):
+    """The admin's "add user" form, with sign-up's username rules."""
+
+
+class StaffUserChangeForm(DistinctUsernameMixin, UserChangeForm):
+    """The admin's user form: a rename follows sign-up's username rules."""
 
 
 class CohortJoinForm(forms.Form):

@@ -117,3 +117,14 @@ def test_concurrent_sign_ups_with_one_email_make_one_account():
         for number in range(THREADS)
     )
     assert User.objects.filter(email__iexact="samex@example.org").count() == 1
+
+
+def test_concurrent_look_alike_sign_ups_make_one_account():
+    password = "a-long-test-password-42"
+    # Each in one script, all with one skeleton.
+    names = ["cap", "сар", "CAP", "САР", "Cap", "Сар", "cAp", "сАр"][:THREADS]
+    sign_up_all_at_once(
+        {"username": name, "email": "", "password1": password, "password2": password}
+        for name in names
+    )
+    assert User.objects.filter(username__in=names).count() == 1
