@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
@@ -19,6 +21,7 @@ from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
 from lessons.downloads import csv_download
+from lessons.forms import StaffUserChangeForm, StaffUserCreationForm
 from lessons.grading import InvalidAnswer, grade, parse_submission
 from lessons.models import (
     AcceptedAnswer,
@@ -550,6 +553,16 @@ class CohortAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return reverse("instructor_cohort", args=[obj.pk])
+
+
+# Django's user admin, with sign-up's username rules on "add user" and renames.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    add_form = StaffUserCreationForm
+    form = StaffUserChangeForm
 
 
 from lessons import admin_derive  # noqa: E402, F401  (derivation pages: issue 6)

@@ -1,10 +1,46 @@
+import smtplib
+from contextlib import suppress
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import User
+from django.core import mail
 from django.db import IntegrityError, transaction
+from django.template import loader
+
+from lessons import accounts
+
+EMAIL_TAKEN = "An account with that email address already exists. Sign in, or reset its password."
+
+# What a mail server that is down, refuses us or times out raises.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-class SignUpForm(UserCreationForm):
+class DistinctUsernameMixin:
+    """Refuses a username that could pass for another account's (a look-alike
+    letter from another alphabet, another case) or that mixes alphabets, so
+    instructors' tables cannot show a fake "admin" beside the real one."""
+
+    def clean_username(self) -> str | None:
+        parent = getattr(super(), "clean_username", None)
+        # Django's own check (another case) returns None once it refused.
+        username = parent() if parent else self.cleaned_data["username"]
+        # Only a new or changed name: an old look-alike account can still be
+        # edited (deactivated, say) before it is renamed.
+        if username and "username" in self.changed_data:
+            problem = accounts.username_problem(username, exclude_pk=self.instance.pk)
+            if problem:
+                raise forms.ValidationError(problem, code="confusable")
+        return username
+
+
+class SignUpForm(DistinctUsernameMixin, UserCreationForm):
     """Students register themselves; educators and instructors are made by an admin."""
 
     email = forms.EmailField(
@@ -15,15 +51,43 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if email and accounts.email_taken(email):
+            raise forms.ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
     def save_unless_taken(self) -> User | None:
         """The new account, or None with a form error when someone took the
-        username between the form's check and the insert (two sign-ups at once)."""
+        username or email between the form's check and the insert (two
+        sign-ups at once).
+
+        The username has a unique index, but neither its look-alikes nor the
+        email can have one (auth's table is not ours, and older accounts may
+        share one), so sign-ups take a lock and check both again inside it."""
         try:
             with transaction.atomic():
+                accounts.lock_signups()
+                problem = accounts.username_problem(self.cleaned_data["username"])
+                if problem:
+                    self.add_error("username", problem)
+                    return None
+                email = self.cleaned_data.get("email")
+                if email and accounts.email_taken(email):
+                    self.add_error("email", EMAIL_TAKEN)
+                    return None
                 return self.save()
         except IntegrityError:
             self.add_error("username", "A user with that username already exists.")
             return None
+
+
+class StaffUserCreationForm(DistinctUsernameMixin, AdminUserCreationForm):
+    """The admin's "add user" form, with sign-up's username rules."""
+
+
+class StaffUserChangeForm(DistinctUsernameMixin, UserChangeForm):
+    """The admin's user form: a rename follows sign-up's username rules."""
 
 
 class CohortJoinForm(forms.Form):
@@ -52,3 +116,48 @@ class SignInForm(AuthenticationForm):
                 f"A username has at most {limit} characters.", code="max_length"
             )
         return username
+
+
+class ResetMailNotSent(Exception):
+    """The password reset email could not be handed to the mail server."""
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, raising ResetMailNotSent when mail fails instead of
+    only logging it, so the page does not claim an email was sent.
+
+    The connection is opened before looking the address up, so a mail server
+    that is down is reported whether or not the address has an account: the
+    message does not tell a stranger which addresses are registered."""
+
+    def save(self, **kwargs) -> None:
+        self.mailer = mail.mailers.default
+        try:
+            self.mailer.open()
+        except MAIL_ERRORS as error:
+            raise ResetMailNotSent from error
+        try:
+            super().save(**kwargs)
+        finally:
+            with suppress(*MAIL_ERRORS):
+                self.mailer.close()
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = mail.EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        try:
+            self.mailer.send_messages([message])
+        except MAIL_ERRORS as error:
+            raise ResetMailNotSent from error

@@ -1,5 +1,9 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -9,8 +13,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lessons import selectors, services
-from lessons.forms import CohortJoinForm, SignUpForm
+from lessons import accounts, selectors, services
+from lessons.forms import CohortJoinForm, PasswordResetRequestForm, ResetMailNotSent, SignUpForm
+from quizsite.client_address import client_address
+
+logger = logging.getLogger(__name__)
+
+RESET_NOT_SENT = "We could not send the email just now; try again later or ask your instructor."
 
 
 @require_GET
@@ -41,6 +50,39 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request page, counted per address and email, and honest
+    when the mail server fails: the form again with a plain message (503),
+    never a "sent" page for an email that was not sent."""
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        allowed = accounts.password_reset_allowed(
+            address=client_address(self.request), email=form.cleaned_data["email"]
+        )
+        if not allowed:
+            minutes = int(settings.PASSWORD_RESET_WINDOW.total_seconds() // 60)
+            return self.refused(
+                form,
+                f"Too many password reset requests. Wait {minutes} minutes and try again, "
+                "or ask your instructor.",
+                status=429,
+            )
+        try:
+            return super().form_valid(form)
+        except ResetMailNotSent as error:
+            logger.warning("password reset email not sent: %r", error.__cause__)
+            return self.refused(form, RESET_NOT_SENT, status=503)
+
+    def form_invalid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def refused(self, form: PasswordResetRequestForm, message: str, status: int) -> HttpResponse:
+        form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @login_required

@@ -183,6 +183,48 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "quizsite.client_address.client_address"
 AXES_VERBOSE = False
 
+# Email (password resets), as Django 6.1's MAILERS: SMTP through EMAIL_HOST.
+# With DEBUG and no EMAIL_HOST, mail is printed to the console instead, so a
+# laptop needs no mail server; production without EMAIL_HOST tries a server on
+# localhost, and a reset that cannot be sent says so on the page.
+# EMAIL_BACKEND names another backend (its class path) instead.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def email_mailers() -> dict:
+    host = os.environ.get("EMAIL_HOST", "")
+    backend = os.environ.get("EMAIL_BACKEND") or (
+        "django.core.mail.backends.console.EmailBackend" if DEBUG and not host else SMTP_BACKEND
+    )
+    if backend != SMTP_BACKEND:
+        return {"default": {"BACKEND": backend}}
+    port = os.environ.get("EMAIL_PORT", "")
+    options = {
+        "host": host or "localhost",
+        # Unset, the backend picks 587 with TLS, 465 with SSL, else 25.
+        "port": int(port) if port else None,
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "use_ssl": env_bool("EMAIL_USE_SSL"),
+        # A mail server that does not answer must not hold a worker for minutes.
+        "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
+    }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = email_mailers()
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Password reset requests: at most PASSWORD_RESET_LIMIT in
+# PASSWORD_RESET_WINDOW_MINUTES from one address and for one email, counted in
+# the cache, so the form cannot be used to flood an inbox or the mail server.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+PASSWORD_RESET_WINDOW = timedelta(
+    minutes=int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

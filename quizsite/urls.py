@@ -16,6 +16,11 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=SignInForm),
         name="login",
     ),
+    path(
+        "accounts/password_reset/",
+        lesson_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", lesson_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

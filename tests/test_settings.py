@@ -1,5 +1,6 @@
 """Production settings come from the environment and pass Django's deploy checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,48 @@ def test_with_production_defaults_a_plain_http_health_check_is_answered_not_redi
     health, home = result.stdout.split()
     assert health in {"200", "503"}, result.stderr
     assert home == "301", result.stderr
+
+
+def mailer_settings(**env):
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.MAILERS['default']))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_") and k != "DEBUG"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "quizsite.settings", "SECRET_KEY": "k" * 50, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_email_is_sent_through_the_smtp_server_the_environment_names():
+    mailer = mailer_settings(
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+        EMAIL_HOST_USER="quiz",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="1",
+    )
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "smtp.example.org",
+        "port": 2525,
+        "username": "quiz",
+        "password": "secret",
+        "use_tls": True,
+        "use_ssl": False,
+        "timeout": 10.0,
+    }
+
+
+def test_a_laptop_without_a_mail_server_prints_mail_and_production_uses_smtp():
+    assert mailer_settings(DEBUG="1")["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    production = mailer_settings()
+    assert production["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert production["OPTIONS"]["host"] == "localhost"
