@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -211,6 +211,8 @@ class QuestionChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
+        if "facility" not in self.list_display:
+            return
         ids = [q.pk for q in self.result_list]
         first_attempts = Attempt.objects.filter(pk__in=LessonScore.objects.values("first_attempt"))
         stats = reports.item_statistics(attempts=first_attempts, question_ids=ids)
@@ -252,6 +254,15 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Teaching", {"fields": ("explanation", "provenance", "provenance_passage", "highlight")}),
         ("Where it came from", {"fields": ("origin", "responses_note")}),
     )
+
+    # Computed over every learner on the site: for the people who edit the
+    # questions, not for whoever may only look at them.
+    STATISTICS_COLUMNS = ("response_count", "facility", "discrimination", "needs_review")
+
+    def get_list_display(self, request):
+        if request.user.has_perm("lessons.change_question"):
+            return self.list_display
+        return tuple(c for c in self.list_display if c not in self.STATISTICS_COLUMNS)
 
     def get_queryset(self, request):
         return (
@@ -496,12 +507,32 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+class LearnerDataAdmin(admin.ModelAdmin):
+    """An admin of learners' data, scoped by the admin itself: a non-superuser
+    sees only rows of the learners of the cohorts they instruct, whatever
+    permissions a group is given later. get_queryset also serves the change,
+    history and delete views' lookups by id, so another learner's row there is
+    the admin's "does not exist" redirect, not the row."""
+
+    def scoped_for(self, queryset: QuerySet, user) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scoped_for(queryset, request.user)
+
+
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(LearnerDataAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
     list_filter = ("lesson",)
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(learner__in=reports.learners_for(user))
 
     def has_add_permission(self, request):
         return False
@@ -511,10 +542,13 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(LearnerDataAdmin):
     list_display = ("attempt", "question", "is_correct", "answered_at", "time_taken")
     list_filter = ("is_correct",)
     list_select_related = ("attempt__learner", "attempt__lesson", "question")
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(attempt__learner__in=reports.learners_for(user))
 
     def has_add_permission(self, request):
         return False
@@ -524,13 +558,17 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(LearnerDataAdmin):
     """Cohorts are learner data: superusers (or whoever is given the cohort
-    permissions) manage them; learners can also join with the code."""
+    permissions) manage them; learners can also join with the code. A
+    non-superuser sees only the cohorts they instruct."""
 
     list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
     search_fields = ("name", "code")
     autocomplete_fields = ("instructors", "learners")
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(pk__in=reports.cohorts_for(user).values("pk"))
 
     def get_queryset(self, request):
         return (
