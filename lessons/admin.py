@@ -59,7 +59,10 @@ class SentenceAdmin(admin.ModelAdmin):
     list_display = ("text", "source", "position", "is_noise")
     list_filter = ("source", "is_noise")
     search_fields = ("text",)
-    filter_horizontal = ("passages",)
+    # A select of every source, or of every passage (whose name reads its
+    # source), would grow the page and its queries with the whole library.
+    autocomplete_fields = ("source",)
+    raw_id_fields = ("passages",)
 
 
 class LessonSentenceInline(admin.TabularInline):
@@ -84,6 +87,7 @@ class LessonAdmin(admin.ModelAdmin):
     list_editable = ("position", "published")
     list_filter = ("published", "source")
     search_fields = ("title", "summary")
+    autocomplete_fields = ("source",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [LessonSentenceInline, QuestionInline]
     actions = ["export_gift"]
@@ -237,7 +241,10 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ("lesson", "kind", "status", "origin")
     search_fields = ("prompt", "explanation")
     ordering = ("lesson", "position")
-    autocomplete_fields = ("provenance",)
+    # Not selects of every lesson and passage: those grow with the library, and
+    # a passage's name reads its source, a query per option.
+    autocomplete_fields = ("lesson", "provenance")
+    raw_id_fields = ("provenance_passage",)
     list_select_related = ("lesson",)
     readonly_fields = ("responses_note",)
     inlines = [ChoiceInline, AcceptedAnswerInline]
