@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
@@ -28,21 +29,29 @@ from lessons.models import (
     Lesson,
     LessonScore,
     LessonSentence,
-    Passage,
     Question,
     Response,
     Sentence,
     Source,
 )
 
+# A change page lists at most this many of an object's children (passages,
+# questions) and links to the rest, so it stays the same size whatever the data.
+SUMMARY_ROWS = 20
 
-class PassageInline(admin.TabularInline):
-    model = Passage
-    extra = 0
-    fields = ("position", "text")
-    readonly_fields = ("position", "text")
-    can_delete = False
-    show_change_link = True
+
+def _summary_table(headers: tuple[str, ...], rows: list[tuple]) -> str:
+    return format_html(
+        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
+        format_html_join("", "<tr>" + "<td>{}</td>" * len(headers) + "</tr>", rows),
+    )
+
+
+def _shown_of(total: int, noun: str) -> str:
+    if total > SUMMARY_ROWS:
+        return f"The first {SUMMARY_ROWS} of {total} {noun}s."
+    return f"{total} {noun}{pluralize(total)}."
 
 
 @admin.register(Source)
@@ -50,8 +59,19 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "text")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("checksum", "created_at")
-    inlines = [PassageInline]
+    readonly_fields = ("checksum", "created_at", "passage_summary")
+
+    @admin.display(description="Passages")
+    def passage_summary(self, obj):
+        """The first passages, shortened: the full text is the field above."""
+        if obj is None or obj.pk is None:
+            return "The passages are split from the text when it is brought in."
+        passages = list(obj.passages.order_by("position")[:SUMMARY_ROWS])
+        total = obj.passages.count() if len(passages) == SUMMARY_ROWS else len(passages)
+        rows = [(p.number, Truncator(p.text).chars(200)) for p in passages]
+        return format_html(
+            "{}<p>{}</p>", _summary_table(("Passage", "Text"), rows), _shown_of(total, "passage")
+        )
 
 
 @admin.register(Sentence)
@@ -65,20 +85,50 @@ class SentenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("passages",)
 
 
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete select that renders its chosen object from the one its
+    form already holds: the stock widget looks it up again, a query per row."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.chosen is None or values != [str(self.chosen.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.chosen)
+        options.append(self.create_option(name, self.chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LessonSentenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("sentence")
+        if field is not None and self.instance.sentence_id:
+            # The admin wraps the widget to add its related-object links.
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, PreloadedAutocompleteSelect):
+                widget.chosen = self.instance.sentence
+
+
 class LessonSentenceInline(admin.TabularInline):
     model = LessonSentence
+    form = LessonSentenceForm
     extra = 0
     autocomplete_fields = ("sentence",)
     ordering = ("position",)
 
+    def get_queryset(self, request):
+        # Each row shows its name, which reads the lesson, and its sentence.
+        return super().get_queryset(request).select_related("lesson", "sentence")
 
-class QuestionInline(admin.TabularInline):
-    model = Question
-    extra = 0
-    fields = ("position", "kind", "prompt", "status")
-    readonly_fields = ("prompt",)
-    ordering = ("position",)
-    show_change_link = True
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "sentence":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Lesson)
@@ -89,8 +139,47 @@ class LessonAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary")
     autocomplete_fields = ("source",)
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [LessonSentenceInline, QuestionInline]
+    readonly_fields = ("question_summary",)
+    inlines = [LessonSentenceInline]
     actions = ["export_gift"]
+
+    @admin.display(description="Questions")
+    def question_summary(self, obj):
+        """The first questions with links; they are edited on the question
+        page, which pages through any number of them."""
+        add = reverse("admin:lessons_question_add")
+        if obj is None or obj.pk is None:
+            return "Save the lesson first, then add its questions."
+        questions = list(
+            obj.questions.order_by("position", "pk").only(
+                "pk", "lesson_id", "position", "kind", "prompt", "status"
+            )[:SUMMARY_ROWS]
+        )
+        total = obj.questions.count() if len(questions) == SUMMARY_ROWS else len(questions)
+        rows = [
+            (
+                q.position,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:lessons_question_change", args=[q.pk]),
+                    Truncator(q.prompt).chars(90),
+                ),
+                q.get_kind_display(),
+                q.get_status_display(),
+            )
+            for q in questions
+        ]
+        changelist = reverse("admin:lessons_question_changelist")
+        return format_html(
+            '{}<p>{} <a href="{}?lesson__id__exact={}">All questions of this lesson</a> · '
+            '<a href="{}?lesson={}">Add a question</a></p>',
+            _summary_table(("Position", "Prompt", "Kind", "Status"), rows),
+            _shown_of(total, "question"),
+            changelist,
+            obj.pk,
+            add,
+            obj.pk,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
