@@ -54,6 +54,24 @@ def _shown_of(total: int, noun: str) -> str:
     return f"{total} {noun}{pluralize(total)}."
 
 
+class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
+    """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
+    not all of them: a sidebar of every lesson or source grows with the
+    library. Any other is reached by the link from its own page, or search."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.remote_field.model._default_manager.all()
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
+        listed = {str(pk) for pk, _ in choices}
+        chosen = [v for v in self.lookup_val or () if v.isdecimal() and v not in listed]
+        if chosen:
+            choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
+        return choices
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "created_at")
@@ -77,7 +95,7 @@ class SourceAdmin(admin.ModelAdmin):
 @admin.register(Sentence)
 class SentenceAdmin(admin.ModelAdmin):
     list_display = ("text", "source", "position", "is_noise")
-    list_filter = ("source", "is_noise")
+    list_filter = (("source", FirstRelatedChoicesFilter), "is_noise")
     search_fields = ("text",)
     # A select of every source, or of every passage (whose name reads its
     # source), would grow the page and its queries with the whole library.
@@ -135,7 +153,7 @@ class LessonSentenceInline(admin.TabularInline):
 class LessonAdmin(admin.ModelAdmin):
     list_display = ("title", "position", "published", "source")
     list_editable = ("position", "published")
-    list_filter = ("published", "source")
+    list_filter = ("published", ("source", FirstRelatedChoicesFilter))
     search_fields = ("title", "summary")
     autocomplete_fields = ("source",)
     prepopulated_fields = {"slug": ("title",)}
@@ -327,7 +345,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "discrimination",
         "needs_review",
     )
-    list_filter = ("lesson", "kind", "status", "origin")
+    list_filter = (("lesson", FirstRelatedChoicesFilter), "kind", "status", "origin")
     search_fields = ("prompt", "explanation")
     ordering = ("lesson", "position")
     # Not selects of every lesson and passage: those grow with the library, and
@@ -623,7 +641,7 @@ class LearnerDataAdmin(admin.ModelAdmin):
 @admin.register(Attempt)
 class AttemptAdmin(LearnerDataAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
-    list_filter = ("lesson",)
+    list_filter = (("lesson", FirstRelatedChoicesFilter),)
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
 

@@ -340,3 +340,16 @@ def test_lesson_reading_sentences_do_not_cost_a_query_each(editor, db):
 
     few = queries_with(2)
     assert queries_with(15) == few
+
+
+def test_the_lesson_filter_offers_the_first_lessons_and_the_one_filtered_by(editor, db):
+    from lessons.admin import SUMMARY_ROWS
+
+    lessons = [LessonFactory(title=f"Filter lesson {i:02}", position=i) for i in range(30)]
+    html = editor.get(CHANGELIST).content.decode()
+    assert f"lesson__id__exact={lessons[SUMMARY_ROWS - 1].pk}" in html
+    assert f"lesson__id__exact={lessons[SUMMARY_ROWS].pk}" not in html
+    last = lessons[-1]
+    filtered = editor.get(f"{CHANGELIST}?lesson__id__exact={last.pk}")
+    assert filtered.status_code == 200 and "Filter lesson 29" in filtered.content.decode()
+    assert editor.get(f"{CHANGELIST}?lesson__id__exact=nonsense").status_code in {200, 302}
