@@ -1,3 +1,4 @@
+import re
 from types import SimpleNamespace
 
 from django import forms
@@ -5,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -671,15 +673,64 @@ class ResponseAdmin(LearnerDataAdmin):
         return False
 
 
+MAX_USERNAMES_PER_SAVE = 1000
+
+
+class CohortForm(forms.ModelForm):
+    """A cohort's learners are not one select of every member (a page that
+    grows with the cohort): the page shows the first of them, and learners are
+    added or removed here by username, beside joining with the code."""
+
+    add_learners = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Usernames to add, separated by spaces, commas or new lines.",
+    )
+    remove_learners = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Usernames to remove from the cohort.",
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ("name", "code", "pass_mark", "instructors")
+
+    def _accounts(self, name: str) -> list:
+        usernames = set(re.split(r"[\s,]+", self.cleaned_data[name].strip())) - {""}
+        if len(usernames) > MAX_USERNAMES_PER_SAVE:
+            raise forms.ValidationError(
+                f"That is {len(usernames)} usernames; give at most "
+                f"{MAX_USERNAMES_PER_SAVE} at a time."
+            )
+        accounts = list(get_user_model().objects.filter(username__in=usernames))
+        unknown = usernames - {account.get_username() for account in accounts}
+        if unknown:
+            raise forms.ValidationError(f"No account is named {', '.join(sorted(unknown))}.")
+        return accounts
+
+    def clean_add_learners(self) -> list:
+        return self._accounts("add_learners")
+
+    def clean_remove_learners(self) -> list:
+        return self._accounts("remove_learners")
+
+
 @admin.register(Cohort)
 class CohortAdmin(LearnerDataAdmin):
     """Cohorts are learner data: superusers (or whoever is given the cohort
     permissions) manage them; learners can also join with the code. A
     non-superuser sees only the cohorts they instruct."""
 
+    form = CohortForm
     list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
     search_fields = ("name", "code")
-    autocomplete_fields = ("instructors", "learners")
+    autocomplete_fields = ("instructors",)
+    readonly_fields = ("learner_summary",)
+    fieldsets = (
+        (None, {"fields": ("name", "code", "pass_mark", "instructors")}),
+        ("Learners", {"fields": ("learner_summary", "add_learners", "remove_learners")}),
+    )
 
     def scoped_for(self, queryset, user):
         return queryset.filter(pk__in=reports.cohorts_for(user).values("pk"))
@@ -690,6 +741,31 @@ class CohortAdmin(LearnerDataAdmin):
             .get_queryset(request)
             .annotate(learner_total=Count("learners", distinct=True))
             .prefetch_related("instructors")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.cohort_learners_change(
+            cohort=form.instance,
+            add=form.cleaned_data["add_learners"],
+            remove=form.cleaned_data["remove_learners"],
+        )
+
+    @admin.display(description="Learners")
+    def learner_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "None yet: add them below, or give learners the join code."
+        learners = [u.get_username() for u in obj.learners.order_by("username")[:SUMMARY_ROWS]]
+        if not learners:
+            return "None yet: add them below, or give learners the join code."
+        total = getattr(obj, "learner_total", None)
+        if total is None:
+            total = obj.learners.count()
+        return format_html(
+            '{}<p>{} <a href="{}">Their scores</a></p>',
+            ", ".join(learners),
+            _shown_of(total, "learner"),
+            reverse("instructor_cohort", args=[obj.pk]),
         )
 
     @admin.display(description="Learners", ordering="learner_total")

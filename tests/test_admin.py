@@ -353,3 +353,30 @@ def test_the_lesson_filter_offers_the_first_lessons_and_the_one_filtered_by(edit
     filtered = editor.get(f"{CHANGELIST}?lesson__id__exact={last.pk}")
     assert filtered.status_code == 200 and "Filter lesson 29" in filtered.content.decode()
     assert editor.get(f"{CHANGELIST}?lesson__id__exact=nonsense").status_code in {200, 302}
+
+
+def test_a_cohorts_learners_are_summarised_and_added_or_removed_by_username(admin_client, db):
+    from lessons.admin import SUMMARY_ROWS
+    from tests.factories import CohortFactory
+
+    members = [UserFactory(username=f"member{i:02}") for i in range(SUMMARY_ROWS + 2)]
+    cohort = CohortFactory(name="Evening class", learners=members)
+    UserFactory(username="newcomer")
+    url = reverse("admin:lessons_cohort_change", args=[cohort.pk])
+    html = admin_client.get(url).content.decode()
+    assert "member00" in html and f"member{SUMMARY_ROWS + 1}" not in html
+    assert f"The first {SUMMARY_ROWS} of {SUMMARY_ROWS + 2} learners." in html
+
+    form = {"name": cohort.name, "code": cohort.code, "pass_mark": "0.6"}
+    refused = admin_client.post(url, form | {"add_learners": "newcomer nobody-like-this"})
+    assert refused.status_code == 200
+    assert "No account is named nobody-like-this." in refused.content.decode()
+    assert not cohort.learners.filter(username="newcomer").exists()
+
+    saved = admin_client.post(
+        url, form | {"add_learners": "newcomer", "remove_learners": "member00"}
+    )
+    assert saved.status_code == 302
+    usernames = set(cohort.learners.values_list("username", flat=True))
+    assert "newcomer" in usernames and "member00" not in usernames
+    assert len(usernames) == SUMMARY_ROWS + 2
