@@ -1,14 +1,16 @@
+import re
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
@@ -31,21 +33,47 @@ from lessons.models import (
     Lesson,
     LessonScore,
     LessonSentence,
-    Passage,
     Question,
     Response,
     Sentence,
     Source,
 )
 
+# A change page lists at most this many of an object's children (passages,
+# questions) and links to the rest, so it stays the same size whatever the data.
+SUMMARY_ROWS = 20
 
-class PassageInline(admin.TabularInline):
-    model = Passage
-    extra = 0
-    fields = ("position", "text")
-    readonly_fields = ("position", "text")
-    can_delete = False
-    show_change_link = True
+
+def _summary_table(headers: tuple[str, ...], rows: list[tuple]) -> str:
+    return format_html(
+        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
+        format_html_join("", "<tr>" + "<td>{}</td>" * len(headers) + "</tr>", rows),
+    )
+
+
+def _shown_of(total: int, noun: str) -> str:
+    if total > SUMMARY_ROWS:
+        return f"The first {SUMMARY_ROWS} of {total} {noun}s."
+    return f"{total} {noun}{pluralize(total)}."
+
+
+class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
+    """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
+    not all of them: a sidebar of every lesson or source grows with the
+    library. Any other is reached by the link from its own page, or search."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.remote_field.model._default_manager.all()
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
+        listed = {str(pk) for pk, _ in choices}
+        chosen = [v for v in self.lookup_val or () if v.isdecimal() and v not in listed]
+        if chosen:
+            choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
+        return choices
 
 
 @admin.register(Source)
@@ -53,43 +81,127 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "text")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("checksum", "created_at")
-    inlines = [PassageInline]
+    readonly_fields = ("checksum", "created_at", "passage_summary")
+
+    @admin.display(description="Passages")
+    def passage_summary(self, obj):
+        """The first passages, shortened: the full text is the field above."""
+        if obj is None or obj.pk is None:
+            return "The passages are split from the text when it is brought in."
+        passages = list(obj.passages.order_by("position")[:SUMMARY_ROWS])
+        total = obj.passages.count() if len(passages) == SUMMARY_ROWS else len(passages)
+        rows = [(p.number, Truncator(p.text).chars(200)) for p in passages]
+        return format_html(
+            "{}<p>{}</p>", _summary_table(("Passage", "Text"), rows), _shown_of(total, "passage")
+        )
 
 
 @admin.register(Sentence)
 class SentenceAdmin(admin.ModelAdmin):
     list_display = ("text", "source", "position", "is_noise")
-    list_filter = ("source", "is_noise")
+    list_filter = (("source", FirstRelatedChoicesFilter), "is_noise")
     search_fields = ("text",)
-    filter_horizontal = ("passages",)
+    # A select of every source, or of every passage (whose name reads its
+    # source), would grow the page and its queries with the whole library.
+    autocomplete_fields = ("source",)
+    raw_id_fields = ("passages",)
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete select that renders its chosen object from the one its
+    form already holds: the stock widget looks it up again, a query per row."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.chosen is None or values != [str(self.chosen.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.chosen)
+        options.append(self.create_option(name, self.chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LessonSentenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("sentence")
+        if field is not None and self.instance.sentence_id:
+            # The admin wraps the widget to add its related-object links.
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, PreloadedAutocompleteSelect):
+                widget.chosen = self.instance.sentence
 
 
 class LessonSentenceInline(admin.TabularInline):
     model = LessonSentence
+    form = LessonSentenceForm
     extra = 0
     autocomplete_fields = ("sentence",)
     ordering = ("position",)
 
+    def get_queryset(self, request):
+        # Each row shows its name, which reads the lesson, and its sentence.
+        return super().get_queryset(request).select_related("lesson", "sentence")
 
-class QuestionInline(admin.TabularInline):
-    model = Question
-    extra = 0
-    fields = ("position", "kind", "prompt", "status")
-    readonly_fields = ("prompt",)
-    ordering = ("position",)
-    show_change_link = True
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "sentence":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
     list_display = ("title", "position", "published", "source")
     list_editable = ("position", "published")
-    list_filter = ("published", "source")
+    list_filter = ("published", ("source", FirstRelatedChoicesFilter))
     search_fields = ("title", "summary")
+    autocomplete_fields = ("source",)
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [LessonSentenceInline, QuestionInline]
+    readonly_fields = ("question_summary",)
+    inlines = [LessonSentenceInline]
     actions = ["export_gift"]
+
+    @admin.display(description="Questions")
+    def question_summary(self, obj):
+        """The first questions with links; they are edited on the question
+        page, which pages through any number of them."""
+        add = reverse("admin:lessons_question_add")
+        if obj is None or obj.pk is None:
+            return "Save the lesson first, then add its questions."
+        questions = list(
+            obj.questions.order_by("position", "pk").only(
+                "pk", "lesson_id", "position", "kind", "prompt", "status"
+            )[:SUMMARY_ROWS]
+        )
+        total = obj.questions.count() if len(questions) == SUMMARY_ROWS else len(questions)
+        rows = [
+            (
+                q.position,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:lessons_question_change", args=[q.pk]),
+                    Truncator(q.prompt).chars(90),
+                ),
+                q.get_kind_display(),
+                q.get_status_display(),
+            )
+            for q in questions
+        ]
+        changelist = reverse("admin:lessons_question_changelist")
+        return format_html(
+            '{}<p>{} <a href="{}?lesson__id__exact={}">All questions of this lesson</a> · '
+            '<a href="{}?lesson={}">Add a question</a></p>',
+            _summary_table(("Position", "Prompt", "Kind", "Status"), rows),
+            _shown_of(total, "question"),
+            changelist,
+            obj.pk,
+            add,
+            obj.pk,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -214,6 +326,8 @@ class QuestionChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
+        if "facility" not in self.list_display:
+            return
         ids = [q.pk for q in self.result_list]
         first_attempts = Attempt.objects.filter(pk__in=LessonScore.objects.values("first_attempt"))
         stats = reports.item_statistics(attempts=first_attempts, question_ids=ids)
@@ -235,10 +349,13 @@ class QuestionAdmin(admin.ModelAdmin):
         "discrimination",
         "needs_review",
     )
-    list_filter = ("lesson", "kind", "status", "origin")
+    list_filter = (("lesson", FirstRelatedChoicesFilter), "kind", "status", "origin")
     search_fields = ("prompt", "explanation")
     ordering = ("lesson", "position")
-    autocomplete_fields = ("provenance",)
+    # Not selects of every lesson and passage: those grow with the library, and
+    # a passage's name reads its source, a query per option.
+    autocomplete_fields = ("lesson", "provenance")
+    raw_id_fields = ("provenance_passage",)
     list_select_related = ("lesson",)
     readonly_fields = ("responses_note",)
     inlines = [ChoiceInline, AcceptedAnswerInline]
@@ -255,6 +372,15 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Teaching", {"fields": ("explanation", "provenance", "provenance_passage", "highlight")}),
         ("Where it came from", {"fields": ("origin", "responses_note")}),
     )
+
+    # Computed over every learner on the site: for the people who edit the
+    # questions, not for whoever may only look at them.
+    STATISTICS_COLUMNS = ("response_count", "facility", "discrimination", "needs_review")
+
+    def get_list_display(self, request):
+        if request.user.has_perm("lessons.change_question"):
+            return self.list_display
+        return tuple(c for c in self.list_display if c not in self.STATISTICS_COLUMNS)
 
     def get_queryset(self, request):
         return (
@@ -499,12 +625,32 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+class LearnerDataAdmin(admin.ModelAdmin):
+    """An admin of learners' data, scoped by the admin itself: a non-superuser
+    sees only rows of the learners of the cohorts they instruct, whatever
+    permissions a group is given later. get_queryset also serves the change,
+    history and delete views' lookups by id, so another learner's row there is
+    the admin's "does not exist" redirect, not the row."""
+
+    def scoped_for(self, queryset: QuerySet, user) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scoped_for(queryset, request.user)
+
+
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(LearnerDataAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
-    list_filter = ("lesson",)
+    list_filter = (("lesson", FirstRelatedChoicesFilter),)
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(learner__in=reports.learners_for(user))
 
     def has_add_permission(self, request):
         return False
@@ -514,10 +660,13 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(LearnerDataAdmin):
     list_display = ("attempt", "question", "is_correct", "answered_at", "time_taken")
     list_filter = ("is_correct",)
     list_select_related = ("attempt__learner", "attempt__lesson", "question")
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(attempt__learner__in=reports.learners_for(user))
 
     def has_add_permission(self, request):
         return False
@@ -526,14 +675,67 @@ class ResponseAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
-    """Cohorts are learner data: superusers (or whoever is given the cohort
-    permissions) manage them; learners can also join with the code."""
+MAX_USERNAMES_PER_SAVE = 1000
 
+
+class CohortForm(forms.ModelForm):
+    """A cohort's learners are not one select of every member (a page that
+    grows with the cohort): the page shows the first of them, and learners are
+    added or removed here by username, beside joining with the code."""
+
+    add_learners = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Usernames to add, separated by spaces, commas or new lines.",
+    )
+    remove_learners = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Usernames to remove from the cohort.",
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ("name", "code", "pass_mark", "instructors")
+
+    def _accounts(self, name: str) -> list:
+        usernames = set(re.split(r"[\s,]+", self.cleaned_data[name].strip())) - {""}
+        if len(usernames) > MAX_USERNAMES_PER_SAVE:
+            raise forms.ValidationError(
+                f"That is {len(usernames)} usernames; give at most "
+                f"{MAX_USERNAMES_PER_SAVE} at a time."
+            )
+        accounts = list(User.objects.filter(username__in=usernames))
+        unknown = usernames - {account.get_username() for account in accounts}
+        if unknown:
+            raise forms.ValidationError(f"No account is named {', '.join(sorted(unknown))}.")
+        return accounts
+
+    def clean_add_learners(self) -> list:
+        return self._accounts("add_learners")
+
+    def clean_remove_learners(self) -> list:
+        return self._accounts("remove_learners")
+
+
+@admin.register(Cohort)
+class CohortAdmin(LearnerDataAdmin):
+    """Cohorts are learner data: superusers (or whoever is given the cohort
+    permissions) manage them; learners can also join with the code. A
+    non-superuser sees only the cohorts they instruct."""
+
+    form = CohortForm
     list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
     search_fields = ("name", "code")
-    autocomplete_fields = ("instructors", "learners")
+    autocomplete_fields = ("instructors",)
+    readonly_fields = ("learner_summary",)
+    fieldsets = (
+        (None, {"fields": ("name", "code", "pass_mark", "instructors")}),
+        ("Learners", {"fields": ("learner_summary", "add_learners", "remove_learners")}),
+    )
+
+    def scoped_for(self, queryset, user):
+        return queryset.filter(pk__in=reports.cohorts_for(user).values("pk"))
 
     def get_queryset(self, request):
         return (
@@ -541,6 +743,31 @@ class CohortAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(learner_total=Count("learners", distinct=True))
             .prefetch_related("instructors")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.cohort_learners_change(
+            cohort=form.instance,
+            add=form.cleaned_data["add_learners"],
+            remove=form.cleaned_data["remove_learners"],
+        )
+
+    @admin.display(description="Learners")
+    def learner_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "None yet: add them below, or give learners the join code."
+        learners = [u.get_username() for u in obj.learners.order_by("username")[:SUMMARY_ROWS]]
+        if not learners:
+            return "None yet: add them below, or give learners the join code."
+        total = getattr(obj, "learner_total", None)
+        if total is None:
+            total = obj.learners.count()
+        return format_html(
+            '{}<p>{} <a href="{}">Their scores</a></p>',
+            ", ".join(learners),
+            _shown_of(total, "learner"),
+            reverse("instructor_cohort", args=[obj.pk]),
         )
 
     @admin.display(description="Learners", ordering="learner_total")

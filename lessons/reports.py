@@ -79,6 +79,13 @@ def cohorts_for(user) -> QuerySet[Cohort]:
     return cohorts.filter(instructors=user)
 
 
+def learners_for(user) -> QuerySet:
+    """The learners a user may see: those of the cohorts `cohorts_for(user)`
+    gives them. A subquery, not a join, so it filters without duplicating rows."""
+    memberships = Cohort.learners.through.objects.filter(cohort__in=cohorts_for(user).values("pk"))
+    return User.objects.filter(pk__in=memberships.values("user_id"))
+
+
 def cohort_for(user, cohort_id: int) -> Cohort:
     """One of the user's cohorts; anyone else's is a 404, as if it did not exist."""
     return get_object_or_404(cohorts_for(user), pk=cohort_id)

@@ -341,6 +341,14 @@ def cohort_join(*, learner: AbstractBaseUser, code: str) -> Cohort:
     return cohort
 
 
+def cohort_learners_change(*, cohort: Cohort, add: list, remove: list) -> None:
+    """Add and remove learners of a cohort by hand (the admin's way in beside
+    the join code); adding a member or removing a stranger is harmless."""
+    with transaction.atomic():
+        cohort.learners.add(*add)
+        cohort.learners.remove(*remove)
+
+
 # ------------------------------------------------------------ educators' content
 
 

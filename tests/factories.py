@@ -4,13 +4,19 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from lessons.models import (
     AcceptedAnswer,
+    Attempt,
     Choice,
+    Cohort,
+    Derivation,
     Lesson,
+    LessonSentence,
     Passage,
     Question,
+    Response,
     Sentence,
     Source,
 )
@@ -103,6 +109,66 @@ class QuestionFactory(factory.django.DjangoModelFactory):
                 position=position,
                 feedback=f"{text} is {'right' if correct else 'not what the text says'}.",
             )
+
+
+class LessonSentenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LessonSentence
+
+    lesson = factory.SubFactory(LessonFactory)
+    sentence = factory.SubFactory(SentenceFactory, source=factory.SelfAttribute("..lesson.source"))
+    position = factory.Sequence(lambda n: n)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """A finished attempt, stored as is: for data volume, not for scoring (use
+    take_quiz when the scores matter)."""
+
+    class Meta:
+        model = Attempt
+
+    learner = factory.SubFactory(UserFactory)
+    lesson = factory.SubFactory(LessonFactory)
+    finished_at = factory.LazyFunction(timezone.now)
+    score = 1.0
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory, lesson=factory.SelfAttribute("..attempt.lesson"))
+    answer = factory.LazyAttribute(lambda o: {"choices": [o.question.choices.first().pk]})
+    is_correct = True
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+
+    @factory.post_generation
+    def learners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.learners.add(*extracted)
+
+    @factory.post_generation
+    def instructors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.instructors.add(*extracted)
+
+
+class DerivationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Derivation
+
+    title = factory.Sequence(lambda n: f"Derivation {n}")
+    text = "Smooth muscles are involuntary muscles."
+    status = Derivation.Status.DONE
+    progress = 100
 
 
 def admin_question_form(question, **overrides):

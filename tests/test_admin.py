@@ -291,3 +291,92 @@ def test_lesson_admin_lists_its_questions_in_order_with_links(editor, db):
     html = page.content.decode()
     assert reverse("admin:lessons_question_change", args=[question.pk]) in html
     assert "Import GIFT questions" in html
+
+
+def test_lesson_admin_shows_the_first_questions_and_links_to_all_of_them(editor, db):
+    from lessons.admin import SUMMARY_ROWS
+
+    lesson = LessonFactory()
+    questions = [QuestionFactory(lesson=lesson, position=i) for i in range(SUMMARY_ROWS + 5)]
+    html = editor.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
+    change = "admin:lessons_question_change"
+    assert all(reverse(change, args=[q.pk]) in html for q in questions[:SUMMARY_ROWS])
+    assert not any(reverse(change, args=[q.pk]) in html for q in questions[SUMMARY_ROWS:])
+    assert f"The first {SUMMARY_ROWS} of {SUMMARY_ROWS + 5} questions." in html
+    assert f"{CHANGELIST}?lesson__id__exact={lesson.pk}" in html
+    # Questions are edited on their own page; the lesson form carries none.
+    assert "questions-TOTAL_FORMS" not in html
+
+
+def test_source_admin_shows_the_first_passages_shortened(editor, db):
+    from lessons.admin import SUMMARY_ROWS
+    from tests.factories import PassageFactory, SourceFactory
+
+    source = SourceFactory()
+    for position in range(SUMMARY_ROWS + 1):
+        PassageFactory(source=source, position=position, text=f"Passage {position}. " + "x" * 500)
+    html = editor.get(reverse("admin:lessons_source_change", args=[source.pk])).content.decode()
+    assert "Passage 0." in html and f"Passage {SUMMARY_ROWS}." not in html
+    assert "x" * 500 not in html
+    assert f"The first {SUMMARY_ROWS} of {SUMMARY_ROWS + 1} passages." in html
+
+
+def test_lesson_reading_sentences_do_not_cost_a_query_each(editor, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import LessonSentenceFactory
+
+    lesson = LessonFactory()
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+
+    def queries_with(sentences: int) -> int:
+        while lesson.lesson_sentences.count() < sentences:
+            LessonSentenceFactory(lesson=lesson)
+        editor.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor.get(url).status_code == 200
+        return len(queries)
+
+    few = queries_with(2)
+    assert queries_with(15) == few
+
+
+def test_the_lesson_filter_offers_the_first_lessons_and_the_one_filtered_by(editor, db):
+    from lessons.admin import SUMMARY_ROWS
+
+    lessons = [LessonFactory(title=f"Filter lesson {i:02}", position=i) for i in range(30)]
+    html = editor.get(CHANGELIST).content.decode()
+    assert f"lesson__id__exact={lessons[SUMMARY_ROWS - 1].pk}" in html
+    assert f"lesson__id__exact={lessons[SUMMARY_ROWS].pk}" not in html
+    last = lessons[-1]
+    filtered = editor.get(f"{CHANGELIST}?lesson__id__exact={last.pk}")
+    assert filtered.status_code == 200 and "Filter lesson 29" in filtered.content.decode()
+    assert editor.get(f"{CHANGELIST}?lesson__id__exact=nonsense").status_code in {200, 302}
+
+
+def test_a_cohorts_learners_are_summarised_and_added_or_removed_by_username(admin_client, db):
+    from lessons.admin import SUMMARY_ROWS
+    from tests.factories import CohortFactory
+
+    members = [UserFactory(username=f"member{i:02}") for i in range(SUMMARY_ROWS + 2)]
+    cohort = CohortFactory(name="Evening class", learners=members)
+    UserFactory(username="newcomer")
+    url = reverse("admin:lessons_cohort_change", args=[cohort.pk])
+    html = admin_client.get(url).content.decode()
+    assert "member00" in html and f"member{SUMMARY_ROWS + 1}" not in html
+    assert f"The first {SUMMARY_ROWS} of {SUMMARY_ROWS + 2} learners." in html
+
+    form = {"name": cohort.name, "code": cohort.code, "pass_mark": "0.6"}
+    refused = admin_client.post(url, form | {"add_learners": "newcomer nobody-like-this"})
+    assert refused.status_code == 200
+    assert "No account is named nobody-like-this." in refused.content.decode()
+    assert not cohort.learners.filter(username="newcomer").exists()
+
+    saved = admin_client.post(
+        url, form | {"add_learners": "newcomer", "remove_learners": "member00"}
+    )
+    assert saved.status_code == 302
+    usernames = set(cohort.learners.values_list("username", flat=True))
+    assert "newcomer" in usernames and "member00" not in usernames
+    assert len(usernames) == SUMMARY_ROWS + 2

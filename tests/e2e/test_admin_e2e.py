@@ -32,7 +32,10 @@ def test_an_educator_writes_previews_and_publishes_a_question_a_student_then_mee
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/admin/lessons/question/add/")
 
-    page.get_by_label("Lesson").select_option(label=lesson.title)
+    # Lesson and provenance: Django's autocomplete widget.
+    page.locator(".field-lesson .select2-selection").click()
+    page.locator(".select2-search__field").fill(lesson.title)
+    page.locator(".select2-results__option", has_text=lesson.title).first.click()
     page.get_by_label("Kind").select_option("multiple")
     page.get_by_label("Status").select_option("published")
     page.get_by_label("Position").fill("99")
@@ -53,7 +56,6 @@ def test_an_educator_writes_previews_and_publishes_a_question_a_student_then_mee
         page.locator(f"#id_choices-{i}-position").fill(str(i))
         if correct:
             page.locator(f"#id_choices-{i}-is_correct").check()
-    # Provenance: Django's autocomplete widget.
     page.locator(".field-provenance .select2-selection").click()
     page.locator(".select2-search__field").fill("confused with leiomyoma")
     page.locator(".select2-results__option", has_text="benign tumor originating").click()
