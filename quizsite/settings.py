@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads request.POST: a body Django cannot parse becomes
+    # one 400 here, not a 500 from every later reader (quizsite/request_body.py).
+    "quizsite.request_body.UnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware: its process_exception turns a
     # view's "database unavailable" into the 503 page (quizsite/resilience.py).
