@@ -1,7 +1,20 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+
+
+def uploaded_text_check(field: forms.Field, text: str, *, name: str = "The file") -> str:
+    """An uploaded file's text, held to the validators of the field it could
+    have been pasted into instead (a CharField refuses NUL characters, which
+    PostgreSQL cannot store), so an upload is never let through what a paste
+    is not. The text is not stripped: line numbers in errors stay the file's."""
+    try:
+        field.run_validators(text)
+    except ValidationError as error:
+        raise ValidationError([f"{name}: {message}" for message in error.messages]) from None
+    return text
 
 
 class SignUpForm(UserCreationForm):

@@ -71,6 +71,17 @@ def test_bad_uploads_get_a_form_error_and_write_nothing(edu_client, content, mes
     assert not Derivation.objects.exists() and not Source.objects.exists()
 
 
+def test_a_nul_byte_past_the_binary_sniff_is_a_form_error_and_writes_nothing(edu_client):
+    # read_text sniffs the first 8 KB for binary; PostgreSQL refuses a NUL
+    # anywhere in a text column, so the whole upload is checked as pasted text is.
+    text = SHIPPED.read_bytes() * 3
+    assert len(text) > 9000
+    response = upload(edu_client, text[:9000] + b"\x00" + text[9000:])
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Derivation.objects.exists() and not Source.objects.exists()
+
+
 def test_a_failed_derivation_says_why_and_writes_no_source(db):
     from lessons.derive.services import derivation_execute
 
