@@ -112,10 +112,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# A query running for minutes holds a worker thread and a connection while the
+# visitor has long given up: PostgreSQL cancels a web request's statement after
+# DB_STATEMENT_TIMEOUT_MS (the request gets the 503 "try again" page). The task
+# worker (`manage.py db_worker`) writes a whole derivation and gets the longer
+# DB_WORKER_STATEMENT_TIMEOUT_MS; other management commands (migrate, loaddata),
+# run by an operator, get none. 0 turns a limit off.
+MANAGEMENT_COMMAND = (
+    sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+)
+if MANAGEMENT_COMMAND == "db_worker":
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_WORKER_STATEMENT_TIMEOUT_MS", "600000"))
+elif MANAGEMENT_COMMAND and MANAGEMENT_COMMAND != "runserver":
+    DB_STATEMENT_TIMEOUT_MS = 0
+else:
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs 50-130 ms on the reports' grouped queries and pays
     # off only for much longer analytics; this app runs short queries.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    server_options = ["-c jit=off"]
+    if DB_STATEMENT_TIMEOUT_MS:
+        server_options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+    # Options given in DATABASE_URL come last, so they win.
+    given = DATABASES["default"].setdefault("OPTIONS", {}).get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join([*server_options, given]).strip()
     # A down or restarting server must fail a request in seconds, not hang a
     # worker thread for the kernel's TCP timeout.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
