@@ -5,13 +5,20 @@ form declared in a charset other than UTF-8, too many fields, a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE, a broken multipart body). The CSRF middleware
 reads it, and so do the 400 and 500 handlers through `requires_csrf_token`,
 each failing again: one such request became a 500 and hundreds of log lines.
-Reading the body here, before anything else does, turns it into one 400.
+Reading the body here, before anything else does, turns it into one 400
+(413 for one too large).
+
+DATA_UPLOAD_MAX_MEMORY_SIZE leaves out file parts, so UploadLimitHandler caps
+a multipart body and each of its files at UPLOAD_MAX_BYTES: without it a
+100 MB file posted to any page (the sign-in page, say) is streamed to disk.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
 
@@ -37,13 +44,14 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
     # Later readers (logging, the response middleware) see an empty form
     # rather than raising again.
     request.POST = QueryDict()
+    status = 400
     if isinstance(error, RequestDataTooBig):
-        message = "The request is too large."
+        message, status = "The request is too large.", 413
     elif request.encoding and request.encoding.lower() not in {"utf-8", "utf8"}:
         message = "The form could not be read: send it UTF-8 encoded, as browsers do."
     else:
         message = "The form could not be read."
-    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
     log_response(
         "Unreadable request body: %s: %s",
         request.path,
@@ -52,3 +60,22 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
         request=request,
     )
     return response
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: refuse a multipart body over
+    UPLOAD_MAX_BYTES before a byte of it is read, and any file part that
+    grows past it (should a body be longer than it declared)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > settings.UPLOAD_MAX_BYTES:
+            raise RequestDataTooBig(f"Request body exceeded UPLOAD_MAX_BYTES ({content_length}).")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.UPLOAD_MAX_BYTES:
+            raise RequestDataTooBig("An uploaded file exceeded UPLOAD_MAX_BYTES.")
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        # The next handler (memory or temporary file) makes the file.
+        return None

@@ -267,9 +267,19 @@ SECURE_CSP = {
 }
 
 # Request size limits: answers and forms are small; uploads of source texts are
-# capped separately by the upload form.
+# capped by the upload forms (5 MB for a text to derive from, 2 MB for GIFT).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# That limit leaves out file parts: a multipart body over UPLOAD_MAX_BYTES is
+# refused (413) before it is read, so no page streams a huge file to disk. The
+# default is a little above the largest legitimate upload, so a file between
+# the two still gets the upload form's own message.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(6 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "quizsite.request_body.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lessons.derive import MAX_BYTES
 from lessons.models import Derivation, Question, Source
 
 SHIPPED = Path(__file__).resolve().parent.parent / "fixtures" / "leiomyosarcoma.txt"
@@ -80,6 +81,16 @@ def test_a_nul_byte_past_the_binary_sniff_is_a_form_error_and_writes_nothing(edu
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
     assert not Derivation.objects.exists() and not Source.objects.exists()
+
+
+def test_a_file_over_the_form_limit_but_under_the_upload_limit_gets_the_forms_message(
+    edu_client, settings
+):
+    size = (MAX_BYTES + settings.UPLOAD_MAX_BYTES) // 2
+    response = upload(edu_client, b"Smooth muscle. " * (size // 15))
+    assert response.status_code == 200
+    assert "the limit is 5 MB" in response.content.decode()
+    assert not Derivation.objects.exists()
 
 
 def test_a_failed_derivation_says_why_and_writes_no_source(db):

@@ -77,7 +77,7 @@ def test_a_body_over_the_memory_limit_is_one_400_and_one_log_line(caplog, settin
         "POST", "/accounts/login/", body.encode(), content_type="application/x-www-form-urlencoded"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert b"too large" in response.content
     assert len(caplog.records) == 1, [record.getMessage() for record in caplog.records]
 
@@ -93,3 +93,56 @@ def test_a_multipart_body_without_a_boundary_is_one_400_and_one_log_line(caplog)
 
     assert response.status_code == 400
     assert len(caplog.records) == 1, [record.getMessage() for record in caplog.records]
+
+
+@pytest.fixture
+def disk_writes(monkeypatch):
+    """The chunks the temporary-file upload handler was given to write to disk."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    written = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def receive_data_chunk(self, raw_data, start):
+        written.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", receive_data_chunk)
+    return written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", FORM_PAGES)
+def test_a_file_part_over_the_upload_limit_is_refused_before_it_is_written(
+    client, caplog, disk_writes, settings, url
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("big.bin", b"x" * (settings.UPLOAD_MAX_BYTES + 1))
+
+    response = client.post(url, {"username": "sam", "password": "x", "file": big})
+
+    assert response.status_code == 413
+    assert disk_writes == []
+    assert len(caplog.records) == 1, [record.getMessage() for record in caplog.records]
+
+
+def test_the_upload_limit_is_above_the_largest_upload_form_allows():
+    from django.conf import settings
+
+    from lessons.admin import GIFT_MAX_BYTES
+    from lessons.derive import MAX_BYTES
+
+    # Room for the multipart framing and the other fields of the form.
+    assert max(MAX_BYTES, GIFT_MAX_BYTES) + 64 * 1024 <= settings.UPLOAD_MAX_BYTES
+
+
+def test_a_file_part_growing_past_the_limit_is_refused(settings):
+    from django.core.exceptions import RequestDataTooBig
+
+    from quizsite.request_body import UploadLimitHandler
+
+    handler = UploadLimitHandler()
+    assert handler.receive_data_chunk(b"x" * 10, 0) == b"x" * 10
+    with pytest.raises(RequestDataTooBig):
+        handler.receive_data_chunk(b"x" * 10, settings.UPLOAD_MAX_BYTES - 5)
