@@ -305,6 +305,9 @@ REVIEW_HARD_SECONDS = float(os.environ.get("REVIEW_HARD_SECONDS", "30"))
 # and no request waits for a derivation. With DEBUG or under tests the
 # immediate backend runs a task in the request that enqueues it, so a laptop
 # needs no worker.
+# A derivation still running after DERIVE_TIME_LIMIT_SECONDS stops and fails
+# with a message asking for a shorter text (0: no limit).
+DERIVE_TIME_LIMIT_SECONDS = float(os.environ.get("DERIVE_TIME_LIMIT_SECONDS", "300"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

@@ -102,6 +102,39 @@ def test_a_failed_derivation_says_why_and_writes_no_source(db):
     assert not Source.objects.exists()
 
 
+def test_a_derivation_past_its_time_limit_fails_with_a_message_and_writes_nothing(
+    db, monkeypatch, settings
+):
+    from itertools import count
+
+    from lessons.derive.services import derivation_execute
+    from lessons.models import Lesson
+
+    settings.DERIVE_TIME_LIMIT_SECONDS = 5
+    # A clock that moves a second at every look: the limit falls mid-pipeline.
+    clock = count()
+    monkeypatch.setattr("lessons.derive.pipeline.monotonic", lambda: next(clock))
+    record = Derivation.objects.create(title="Long", text=SHIPPED.read_text(encoding="utf-8"))
+
+    record = derivation_execute(derivation_id=record.pk)
+
+    assert record.status == "failed"
+    assert record.message == (
+        "Derivation stopped after 5 s: the text is too long or unusual; split it and try again."
+    )
+    assert record.finished_at is not None
+    assert not Source.objects.exists()
+    assert not Lesson.objects.exists() and not Question.objects.exists()
+
+
+def test_a_derivation_within_its_time_limit_is_done(db, settings):
+    from lessons.derive.services import derivation_execute
+
+    settings.DERIVE_TIME_LIMIT_SECONDS = 300
+    record = Derivation.objects.create(title="Short", text=SHIPPED.read_text(encoding="utf-8"))
+    assert derivation_execute(derivation_id=record.pk).status == "done"
+
+
 def test_pages_stay_within_their_query_budgets(edu_client, django_assert_max_num_queries):
     upload(edu_client, SHIPPED.read_bytes())
     record = Derivation.objects.get()
