@@ -47,7 +47,7 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
     status = 400
     if isinstance(error, RequestDataTooBig):
         message, status = "The request is too large.", 413
-    elif request.encoding and request.encoding.lower() not in {"utf-8", "utf8"}:
+    elif request.encoding and request.encoding.lower() != "utf-8":  # as Django tests it
         message = "The form could not be read: send it UTF-8 encoded, as browsers do."
     else:
         message = "The form could not be read."
