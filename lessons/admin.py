@@ -23,7 +23,7 @@ from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
 from lessons.downloads import csv_download
-from lessons.forms import StaffUserChangeForm, StaffUserCreationForm
+from lessons.forms import StaffUserChangeForm, StaffUserCreationForm, uploaded_text_check
 from lessons.grading import InvalidAnswer, grade, parse_submission
 from lessons.models import (
     AcceptedAnswer,
@@ -591,8 +591,12 @@ GIFT_MAX_BYTES = 2 * 1024 * 1024
 
 class GiftImportForm(forms.Form):
     file = forms.FileField(required=False, help_text="A GIFT file (.txt or .gift), UTF-8.")
+    # Not stripped, so the line numbers of errors are those of the pasted text.
     text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 12}), help_text="Or paste GIFT here."
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Or paste GIFT here.",
     )
 
     def clean(self):
@@ -604,11 +608,12 @@ class GiftImportForm(forms.Form):
             if upload.size > GIFT_MAX_BYTES:
                 raise forms.ValidationError("That file is over 2 MB; split it into smaller files.")
             try:
-                data["text"] = upload.read().decode("utf-8-sig")
+                text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError(
                     "That file is not UTF-8 text. Save it as UTF-8 and try again."
                 ) from None
+            data["text"] = uploaded_text_check(self.fields["text"], text, name="That file")
         return data
 
     def gift_text(self) -> str:

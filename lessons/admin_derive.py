@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lessons.derive import MAX_BYTES, DeriveError, read_text
 from lessons.derive.pipeline import check_text
 from lessons.derive.services import derivation_quality, derivation_request, drafts_publish
+from lessons.forms import uploaded_text_check
 from lessons.models import Derivation, Question
 from lessons.text import split_source
 
@@ -39,9 +40,10 @@ class DerivationForm(forms.Form):
                 f"{MAX_BYTES // 1024 // 1024} MB."
             )
         try:
-            return read_text(upload.read(), name="The file")
+            text = read_text(upload.read(), name="The file")
         except DeriveError as error:
             raise forms.ValidationError(str(error)) from None
+        return uploaded_text_check(self.fields["text"], text)
 
     def clean(self):
         cleaned = super().clean()

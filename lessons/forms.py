@@ -11,6 +11,7 @@ from django.contrib.auth.forms import (
 )
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template import loader
 
@@ -20,6 +21,18 @@ EMAIL_TAKEN = "An account with that email address already exists. Sign in, or re
 
 # What a mail server that is down, refuses us or times out raises.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def uploaded_text_check(field: forms.Field, text: str, *, name: str = "The file") -> str:
+    """An uploaded file's text, held to the validators of the field it could
+    have been pasted into instead (a CharField refuses NUL characters, which
+    PostgreSQL cannot store), so an upload is never let through what a paste
+    is not. The text is not stripped: line numbers in errors stay the file's."""
+    try:
+        field.run_validators(text)
+    except ValidationError as error:
+        raise ValidationError([f"{name}: {message}" for message in error.messages]) from None
+    return text
 
 
 class DistinctUsernameMixin:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from lessons.grading import QuestionData
-from lessons.models import Question
+from lessons.models import AcceptedAnswer, Choice, Question
 
 SPECIAL = "~=#{}:"
 _TITLE = re.compile(r"^::(?P<title>(?:\\.|[^:\\]|:(?!:))*)::\s*")
@@ -199,6 +199,14 @@ def _split_general(answer_text: str) -> tuple[str, str]:
     return answer_text[:index], unescape(answer_text[index + 4 :])
 
 
+def _check_length(text: str, model: type, what: str) -> None:
+    """The database column's limit as a message: PostgreSQL refuses a longer
+    value with an error that would abandon the whole import."""
+    limit = model._meta.get_field("text").max_length
+    if len(text) > limit:
+        raise ValueError(f"{what} is {len(text)} characters long; the limit is {limit}")
+
+
 def _parse_block(line: int, block: str) -> ParsedQuestion:
     body = block.strip()
     title = ""
@@ -251,6 +259,8 @@ def _parse_block(line: int, block: str) -> ParsedQuestion:
         accepted = [unescape(_split_unescaped(text, "#")[0][1]) for _, text in options]
         if not all(accepted):
             raise ValueError("an accepted answer is empty")
+        for answer in accepted:
+            _check_length(answer, AcceptedAnswer, "an accepted answer")
         prompt = _tidy_blank(f"{unescape(before)} {Question.BLANK} {unescape(after)}")
         return ParsedQuestion(
             line, title, Question.Kind.FILL_BLANK, prompt, explanation, accepted_answers=accepted
@@ -270,6 +280,7 @@ def _parse_block(line: int, block: str) -> ParsedQuestion:
         feedback = unescape(pieces[-1][1]) if pieces and pieces[-1][0] == "#" else ""
         if not answer_text:
             raise ValueError("an answer option is empty")
+        _check_length(answer_text, Choice, "an answer option")
         is_correct = mark == "=" or (weight is not None and weight > 0)
         choices.append(ParsedChoice(answer_text, is_correct, feedback))
     correct = sum(c.is_correct for c in choices)

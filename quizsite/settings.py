@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads request.POST: a body Django cannot parse becomes
+    # one 400 here, not a 500 from every later reader (quizsite/request_body.py).
+    "quizsite.request_body.UnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware: its process_exception turns a
     # view's "database unavailable" into the 503 page (quizsite/resilience.py).
@@ -109,10 +112,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# A query running for minutes holds a worker thread and a connection while the
+# visitor has long given up: PostgreSQL cancels a web request's statement after
+# DB_STATEMENT_TIMEOUT_MS (the request gets the 503 "try again" page). The task
+# worker (`manage.py db_worker`) writes a whole derivation and gets the longer
+# DB_WORKER_STATEMENT_TIMEOUT_MS; other management commands (migrate, loaddata),
+# run by an operator, get none. 0 turns a limit off.
+MANAGEMENT_COMMAND = (
+    sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+)
+if MANAGEMENT_COMMAND == "db_worker":
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_WORKER_STATEMENT_TIMEOUT_MS", "600000"))
+elif MANAGEMENT_COMMAND and MANAGEMENT_COMMAND != "runserver":
+    DB_STATEMENT_TIMEOUT_MS = 0
+else:
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs 50-130 ms on the reports' grouped queries and pays
     # off only for much longer analytics; this app runs short queries.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    server_options = ["-c jit=off"]
+    if DB_STATEMENT_TIMEOUT_MS:
+        server_options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+    # Options given in DATABASE_URL come last, so they win.
+    given = DATABASES["default"].setdefault("OPTIONS", {}).get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join([*server_options, given]).strip()
     # A down or restarting server must fail a request in seconds, not hang a
     # worker thread for the kernel's TCP timeout.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
@@ -285,9 +309,19 @@ SECURE_CSP = {
 }
 
 # Request size limits: answers and forms are small; uploads of source texts are
-# capped separately by the upload form.
+# capped by the upload forms (5 MB for a text to derive from, 2 MB for GIFT).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# That limit leaves out file parts: a multipart body over UPLOAD_MAX_BYTES is
+# refused (413) before it is read, so no page streams a huge file to disk. The
+# default is a little above the largest legitimate upload, so a file between
+# the two still gets the upload form's own message.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(6 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "quizsite.request_body.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
@@ -313,6 +347,9 @@ REVIEW_HARD_SECONDS = float(os.environ.get("REVIEW_HARD_SECONDS", "30"))
 # and no request waits for a derivation. With DEBUG or under tests the
 # immediate backend runs a task in the request that enqueues it, so a laptop
 # needs no worker.
+# A derivation still running after DERIVE_TIME_LIMIT_SECONDS stops and fails
+# with a message asking for a shorter text (0: no limit).
+DERIVE_TIME_LIMIT_SECONDS = float(os.environ.get("DERIVE_TIME_LIMIT_SECONDS", "300"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

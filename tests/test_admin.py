@@ -275,6 +275,50 @@ def test_a_non_utf8_gift_upload_is_refused(editor, db):
     assert "not UTF-8" in response.content.decode()
 
 
+def test_a_gift_upload_with_a_nul_character_is_refused(editor, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = LessonFactory()
+    upload = SimpleUploadedFile(
+        "q.gift", GOOD_GIFT.replace("Smooth muscle #", "Smooth\x00 #").encode()
+    )
+    response = editor.post(
+        reverse("admin:lessons_lesson_import_gift", args=[lesson.pk]), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not lesson.questions.exists()
+
+
+@pytest.mark.parametrize(
+    ("gift_text", "message"),
+    [
+        (
+            "\n\nWhich? {\n=" + "a" * 501 + "\n~b\n}\n",
+            "Line 3: an answer option is 501 characters long; the limit is 500",
+        ),
+        (
+            "\n\nLeiomyosarcoma is a {=" + "m" * 201 + "} tumour.\n",
+            "Line 3: an accepted answer is 201 characters long; the limit is 200",
+        ),
+    ],
+)
+@pytest.mark.parametrize("as_file", [False, True])
+def test_gift_parts_too_long_to_store_are_reported_by_line(editor, db, gift_text, message, as_file):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lesson = LessonFactory()
+    data = (
+        {"file": SimpleUploadedFile("q.gift", gift_text.encode())}
+        if as_file
+        else {"text": gift_text}
+    )
+    response = editor.post(reverse("admin:lessons_lesson_import_gift", args=[lesson.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not lesson.questions.exists()
+
+
 def test_instructors_cannot_import_or_change_questions(client, instructor, db):
     client.force_login(instructor)
     lesson = LessonFactory()

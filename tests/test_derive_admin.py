@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lessons.derive import MAX_BYTES
 from lessons.models import Derivation, Question, Source
 
 SHIPPED = Path(__file__).resolve().parent.parent / "fixtures" / "leiomyosarcoma.txt"
@@ -71,6 +72,27 @@ def test_bad_uploads_get_a_form_error_and_write_nothing(edu_client, content, mes
     assert not Derivation.objects.exists() and not Source.objects.exists()
 
 
+def test_a_nul_byte_past_the_binary_sniff_is_a_form_error_and_writes_nothing(edu_client):
+    # read_text sniffs the first 8 KB for binary; PostgreSQL refuses a NUL
+    # anywhere in a text column, so the whole upload is checked as pasted text is.
+    text = SHIPPED.read_bytes() * 3
+    assert len(text) > 9000
+    response = upload(edu_client, text[:9000] + b"\x00" + text[9000:])
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Derivation.objects.exists() and not Source.objects.exists()
+
+
+def test_a_file_over_the_form_limit_but_under_the_upload_limit_gets_the_forms_message(
+    edu_client, settings
+):
+    size = (MAX_BYTES + settings.UPLOAD_MAX_BYTES) // 2
+    response = upload(edu_client, b"Smooth muscle. " * (size // 15))
+    assert response.status_code == 200
+    assert "the limit is 5 MB" in response.content.decode()
+    assert not Derivation.objects.exists()
+
+
 def test_a_failed_derivation_says_why_and_writes_no_source(db):
     from lessons.derive.services import derivation_execute
 
@@ -78,6 +100,39 @@ def test_a_failed_derivation_says_why_and_writes_no_source(db):
     record = derivation_execute(derivation_id=record.pk)
     assert record.status == "failed" and "No usable sentence" in record.message
     assert not Source.objects.exists()
+
+
+def test_a_derivation_past_its_time_limit_fails_with_a_message_and_writes_nothing(
+    db, monkeypatch, settings
+):
+    from itertools import count
+
+    from lessons.derive.services import derivation_execute
+    from lessons.models import Lesson
+
+    settings.DERIVE_TIME_LIMIT_SECONDS = 5
+    # A clock that moves a second at every look: the limit falls mid-pipeline.
+    clock = count()
+    monkeypatch.setattr("lessons.derive.pipeline.monotonic", lambda: next(clock))
+    record = Derivation.objects.create(title="Long", text=SHIPPED.read_text(encoding="utf-8"))
+
+    record = derivation_execute(derivation_id=record.pk)
+
+    assert record.status == "failed"
+    assert record.message == (
+        "Derivation stopped after 5 s: the text is too long or unusual; split it and try again."
+    )
+    assert record.finished_at is not None
+    assert not Source.objects.exists()
+    assert not Lesson.objects.exists() and not Question.objects.exists()
+
+
+def test_a_derivation_within_its_time_limit_is_done(db, settings):
+    from lessons.derive.services import derivation_execute
+
+    settings.DERIVE_TIME_LIMIT_SECONDS = 300
+    record = Derivation.objects.create(title="Short", text=SHIPPED.read_text(encoding="utf-8"))
+    assert derivation_execute(derivation_id=record.pk).status == "done"
 
 
 def test_pages_stay_within_their_query_budgets(edu_client, django_assert_max_num_queries):

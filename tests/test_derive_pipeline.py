@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons.derive import DeriveError, derive, read_text
+from lessons.derive import DeriveError, DeriveTimeout, derive, read_text
 from lessons.derive.analysis import LIST_MARKER, PRONOUN_STARTS
 from lessons.text import normalise_answer
 
@@ -329,3 +329,17 @@ def test_derivation_runs_with_the_network_blocked(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip().splitlines()[-1]) >= 15
+
+
+def test_the_pipeline_stops_at_its_time_limit_between_stages(monkeypatch):
+    from itertools import count
+
+    clock = count()
+    monkeypatch.setattr("lessons.derive.pipeline.monotonic", lambda: next(clock))
+    with pytest.raises(DeriveTimeout, match="Derivation stopped after 3 s"):
+        derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), time_limit=3)
+
+
+def test_a_zero_time_limit_stops_before_any_work():
+    with pytest.raises(DeriveTimeout, match="Derivation stopped after 0 s"):
+        derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), time_limit=0)

@@ -164,3 +164,63 @@ def test_a_laptop_without_a_mail_server_prints_mail_and_production_uses_smtp():
     production = mailer_settings()
     assert production["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert production["OPTIONS"]["host"] == "localhost"
+
+
+@pytest.mark.django_db
+def test_postgresql_cancels_a_web_requests_statement_after_the_configured_time():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def database_options(argv: list[str], **env) -> str:
+    """The PostgreSQL server options a process started as `argv` would connect with."""
+    code = (
+        f"import sys; sys.argv = {argv!r}; import django; django.setup(); "
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if "STATEMENT_TIMEOUT" not in k},
+            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/quizsite",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        (["gunicorn"], {}, "-c jit=off -c statement_timeout=30000"),
+        (["gunicorn"], {"DB_STATEMENT_TIMEOUT_MS": "5000"}, "-c jit=off -c statement_timeout=5000"),
+        (["manage.py", "runserver"], {}, "-c jit=off -c statement_timeout=30000"),
+        # The task worker writes a whole derivation in one transaction.
+        (["manage.py", "db_worker"], {}, "-c jit=off -c statement_timeout=600000"),
+        (
+            ["manage.py", "db_worker"],
+            {"DB_WORKER_STATEMENT_TIMEOUT_MS": "900000"},
+            "-c jit=off -c statement_timeout=900000",
+        ),
+        # An operator's migrate may build an index for minutes.
+        (["manage.py", "migrate"], {}, "-c jit=off"),
+        (["gunicorn"], {"DB_STATEMENT_TIMEOUT_MS": "0"}, "-c jit=off"),
+    ],
+)
+def test_web_requests_and_the_task_worker_get_their_own_statement_timeout(argv, env, expected):
+    assert database_options(argv, **env) == expected

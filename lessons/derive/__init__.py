@@ -4,7 +4,22 @@
 lessons.derive.services writes its result in one transaction.
 """
 
-from lessons.derive.pipeline import MAX_BYTES, DeriveError, check_text, derive, read_text
+from lessons.derive.pipeline import (
+    MAX_BYTES,
+    DeriveError,
+    DeriveTimeout,
+    check_text,
+    derive,
+    read_text,
+)
 from lessons.derive.types import Derivation
 
-__all__ = ["MAX_BYTES", "Derivation", "DeriveError", "check_text", "derive", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "Derivation",
+    "DeriveError",
+    "DeriveTimeout",
+    "check_text",
+    "derive",
+    "read_text",
+]

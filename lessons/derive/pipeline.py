@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from time import monotonic
 
 from lessons.derive.analysis import build_term_index, key, sentence_facts
 from lessons.derive.drafting import Drafter, worthiness
@@ -20,6 +21,31 @@ Progress = Callable[[int, str], None]
 
 class DeriveError(ValueError):
     """The text cannot be derived from; the message is for the educator."""
+
+
+class DeriveTimeout(DeriveError):
+    """The derivation ran past its time limit. Each stage is linear in the text
+    (tests/test_derive_linear.py), but a worker must not be held for ever by a
+    text that is merely huge or by a shape nobody has seen yet."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(
+            f"Derivation stopped after {seconds:g} s: the text is too long or unusual; "
+            "split it and try again."
+        )
+
+
+def _deadline_checker(time_limit: float | None) -> Callable[[], None]:
+    if time_limit is None:
+        return lambda: None
+    deadline = monotonic() + time_limit
+
+    def check() -> None:
+        if monotonic() >= deadline:
+            raise DeriveTimeout(time_limit)
+
+    return check
 
 
 def read_text(data: bytes, *, name: str = "The file") -> str:
@@ -50,9 +76,23 @@ def check_text(text: str) -> None:
         raise DeriveError("The text is empty.")
 
 
-def derive(text: str, *, title: str = "", progress: Progress | None = None) -> Derivation:
-    """Split, analyse and draft. Raises DeriveError for a text with nothing to teach."""
-    report = progress or (lambda percent, message: None)
+def derive(
+    text: str,
+    *,
+    title: str = "",
+    progress: Progress | None = None,
+    time_limit: float | None = None,
+) -> Derivation:
+    """Split, analyse and draft. Raises DeriveError for a text with nothing to
+    teach, DeriveTimeout when it runs for more than `time_limit` seconds (checked
+    between stages and between sentences)."""
+    on_progress = progress or (lambda percent, message: None)
+    check_deadline = _deadline_checker(time_limit)
+
+    def report(percent: int, message: str) -> None:
+        check_deadline()
+        on_progress(percent, message)
+
     check_text(text)
     text = bound_spaces(normalise_text(text))
     report(5, "Splitting passages and sentences")
@@ -67,7 +107,11 @@ def derive(text: str, *, title: str = "", progress: Progress | None = None) -> D
             "(only headings, fragments or web noise)."
         )
     report(20, "Finding key terms")
-    facts = {s.position: sentence_facts(s.position, s.text) for s in sentences if not s.is_noise}
+    facts = {}
+    for s in sentences:
+        if not s.is_noise:
+            check_deadline()
+            facts[s.position] = sentence_facts(s.position, s.text)
     first_words = {
         s.text.split()[0].lower() for s in sentences if s.text.split()
     }  # capitalised only because they start a sentence
@@ -125,6 +169,7 @@ def derive(text: str, *, title: str = "", progress: Progress | None = None) -> D
     teachable = [s for s in sentences if not s.is_noise]
     step = max(1, len(teachable) // 10)
     for n, s in enumerate(teachable):
+        check_deadline()
         if s.passage != previous_passage:
             previous = None
         drafter.draft_sentence(s.position, previous)

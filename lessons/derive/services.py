@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -218,7 +219,12 @@ def derivation_execute(*, derivation_id: int) -> DerivationRecord:
         status=DerivationRecord.Status.RUNNING, progress=1, message="Starting"
     )
     try:
-        result = derive(record.text, title=record.title, progress=_progress(record.pk))
+        result = derive(
+            record.text,
+            title=record.title,
+            progress=_progress(record.pk),
+            time_limit=settings.DERIVE_TIME_LIMIT_SECONDS or None,
+        )
         source = derivation_store(derivation=result, title=record.title, record=record)
     except DeriveError as error:
         _derivation_failed(record.pk, str(error))
