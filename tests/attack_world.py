@@ -7,12 +7,17 @@ holds a marker string that must never reach someone who may not see it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.test import Client
 
 from lessons.models import Attempt, Cohort, Derivation, Lesson, Question, Response
-from tests.factories import LessonFactory, QuestionFactory, SourceFactory, take_quiz
+from tests.factories import LessonFactory, QuestionFactory, SourceFactory
 
 # Strings that identify data a role must never read.
 BOB_ANSWER = "bobsecretanswer"
@@ -153,4 +158,23 @@ def _bob_takes_the_quiz(bob, lesson, question, fill_blank) -> Attempt:
     return attempt
 
 
-__all__ = ["ROLES", "World", "build_world", "take_quiz"]
+@contextmanager
+def world_for_module(django_db_blocker) -> Iterator[World]:
+    """The world built once for a test module, inside a transaction rolled back
+    after the module; each test runs in a savepoint of its own within it. Each
+    role signs in once here; a test reuses that session (World.sessions)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        for role in ROLES:
+            if user := world.user_for(role):
+                signed_in = Client()
+                signed_in.force_login(user)
+                world.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield world
+        transaction.set_rollback(True)
+
+
+def sign_in(client: Client, world: World, role: str) -> Client:
+    if role in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client

@@ -15,10 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -30,7 +27,8 @@ from tests.attack_world import (
     DRAFT_QUESTION,
     ROLES,
     World,
-    build_world,
+    sign_in,
+    world_for_module,
 )
 
 # ------------------------------------------------------------------ outcomes
@@ -388,18 +386,8 @@ def test_every_url_pattern_has_an_expectation():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back after
-    it; each test runs in a savepoint of its own within it. Each role signs in
-    once here, and each test reuses that session."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        world = build_world()
-        for role in ROLES:
-            if user := world.user_for(role):
-                signed_in = Client()
-                signed_in.force_login(user)
-                world.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    with world_for_module(django_db_blocker) as world:
         yield world
-        transaction.set_rollback(True)
 
 
 def body_of(response) -> str:
@@ -428,8 +416,7 @@ CASES = [
 @pytest.mark.parametrize(("key", "role"), CASES)
 def test_access(client, world, key, role):
     expect = EXPECTATIONS[key]
-    if role in world.sessions:
-        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    sign_in(client, world, role)
     url = url_for(ROUTES[key], expect.params(world)) + expect.query
     response = getattr(client, expect.method)(url, expect.data(world))
     wanted = expect.outcomes[role]
