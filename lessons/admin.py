@@ -3,6 +3,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -496,12 +497,27 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+class DateHierarchyChangeList(ChangeList):
+    """Django turns a date hierarchy's impossible date (ValueError) into its
+    bad-lookup redirect, but a year too large for a C long is an OverflowError,
+    which was a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
     list_filter = ("lesson",)
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
     def has_add_permission(self, request):
         return False
