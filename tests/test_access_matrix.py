@@ -428,3 +428,51 @@ def test_access(client, world, key, role):
     body = body_of(response)
     leaked = [m for m, readers in MARKER_READERS.items() if role not in readers and m in body]
     assert not leaked, f"{role} {url} shows {leaked}"
+
+
+# ------------------------------------------------------------------ beyond the matrix
+
+OWN_COHORT_PAGES = {
+    "instructor_home": lambda w: {},
+    "instructor_cohort": lambda w: {"cohort_id": w.cohort_x.pk},
+    "instructor_learner": lambda w: {"cohort_id": w.cohort_x.pk, "learner_id": w.alice.pk},
+    "instructor_lesson": lambda w: {"cohort_id": w.cohort_x.pk, "slug": w.lesson.slug},
+    "instructor_scores_csv": lambda w: {"cohort_id": w.cohort_x.pk},
+    "instructor_responses_csv": lambda w: {"cohort_id": w.cohort_x.pk},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(OWN_COHORT_PAGES))
+def test_an_instructor_s_own_pages_show_no_learner_of_another_cohort(client, world, key):
+    """Ivan's cohort X pages work and carry nothing of bob, who is in Y only."""
+    sign_in(client, world, "instructor")
+    response = client.get(url_for(ROUTES[key], OWN_COHORT_PAGES[key](world)))
+    assert response.status_code == 200
+    body = body_of(response)
+    assert BOB_NAME not in body and BOB_ANSWER not in body
+
+
+@pytest.mark.django_db
+def test_a_student_s_quiz_never_asks_a_draft_question(client, world):
+    sign_in(client, world, "other_student")
+    client.post(url_for(ROUTES["quiz_start"], {"slug": world.lesson.slug}))
+    attempt = world.alice.attempts.get(lesson=world.lesson, finished_at=None)
+    assert world.draft_question.pk not in attempt.question_ids
+    for question_id in attempt.question_ids:
+        page = client.get(
+            url_for(
+                ROUTES["attempt_question"], {"attempt_id": attempt.pk, "question_id": question_id}
+            )
+        )
+        assert page.status_code == 200
+        assert DRAFT_QUESTION not in page.content.decode()
+    # Asking for the draft by id inside the attempt is refused too.
+    page = client.get(
+        url_for(
+            ROUTES["attempt_question"],
+            {"attempt_id": attempt.pk, "question_id": world.draft_question.pk},
+        )
+    )
+    assert page.status_code == 404
+    assert DRAFT_QUESTION not in page.content.decode()
