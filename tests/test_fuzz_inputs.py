@@ -171,7 +171,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     # ---- instructors' query strings
     "instructor_home": Endpoint(
-        "instructor", "get", lambda w: reverse("instructor_home"), lambda w: {"cohort": "1"}
+        "instructor",
+        "get",
+        lambda w: reverse("instructor_home"),
+        lambda w: {"cohort": w.cohort_x.pk},
     ),
     "instructor_cohort": Endpoint(
         "superuser",
