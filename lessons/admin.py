@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
@@ -647,6 +648,18 @@ class LearnerDataAdmin(admin.ModelAdmin):
         return self.scoped_for(queryset, request.user)
 
 
+class DateHierarchyChangeList(ChangeList):
+    """Django turns a date hierarchy's impossible date (ValueError) into its
+    bad-lookup redirect, but a year too large for a C long is an OverflowError,
+    which was a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Attempt)
 class AttemptAdmin(LearnerDataAdmin):
     list_display = ("learner", "lesson", "started_at", "finished_at", "score")
@@ -656,6 +669,9 @@ class AttemptAdmin(LearnerDataAdmin):
 
     def scoped_for(self, queryset, user):
         return queryset.filter(learner__in=reports.learners_for(user))
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
     def has_add_permission(self, request):
         return False

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from lessons import selectors, services
 from lessons.grading import Submission
-from lessons.models import Attempt, Response, ReviewCard
-from tests.factories import LessonFactory, QuestionFactory, UserFactory
+from lessons.models import Attempt, Cohort, LessonScore, Response, Review, ReviewCard
+from tests.factories import PASSWORD, LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,12 +24,14 @@ pytestmark = [
 THREADS = 8
 
 
-def race(action):
-    """Run `action` in THREADS threads released at the same moment."""
-    barrier = threading.Barrier(THREADS)
+def race(action, *others):
+    """Run `action` in THREADS threads released at the same moment, or, given
+    several actions, each in a thread of its own."""
+    actions = [action, *others] if others else [action] * THREADS
+    barrier = threading.Barrier(len(actions))
     results, errors = [], []
 
-    def run():
+    def run(action):
         try:
             barrier.wait()
             results.append(action())
@@ -36,7 +40,7 @@ def race(action):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -128,3 +132,99 @@ def test_concurrent_look_alike_sign_ups_make_one_account():
         for name in names
     )
     assert User.objects.filter(username__in=names).count() == 1
+
+
+def _answer(attempt, question_id, *, right=True):
+    data = selectors.question_data(question_id)
+    choice = next(c.id for c in data.choices if c.is_correct == right)
+    return lambda: services.response_record(
+        attempt=Attempt.objects.get(pk=attempt.pk),
+        question=data,
+        submission=Submission(choice_ids=frozenset({choice})),
+        time_taken=timedelta(seconds=5),
+    )
+
+
+def test_the_last_two_answers_at_once_finish_the_attempt_once():
+    lesson = LessonFactory()
+    first, second = QuestionFactory(lesson=lesson), QuestionFactory(lesson=lesson)
+    learner = UserFactory()
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+
+    race(_answer(attempt, first.pk), _answer(attempt, second.pk))
+    attempt.refresh_from_db()
+    assert Response.objects.filter(attempt=attempt).count() == 2
+    assert (attempt.answered_count, attempt.correct_count) == (2, 2)
+    assert attempt.is_finished and attempt.score == 1
+    score = LessonScore.objects.get(learner=learner, lesson=lesson)
+    assert (score.attempts, score.best_score) == (1, 1)
+
+
+def test_different_answers_to_one_question_at_once_keep_the_first_only():
+    question = QuestionFactory()
+    learner = UserFactory()
+    attempt, _ = services.attempt_start(learner=learner, lesson=question.lesson)
+    answers = [_answer(attempt, question.pk, right=i % 2 == 0) for i in range(THREADS)]
+
+    results = race(*answers)
+    assert sum(r.created for r in results) == 1
+    response = Response.objects.get(attempt=attempt)
+    attempt.refresh_from_db()
+    assert (attempt.answered_count, attempt.correct_count) == (1, int(response.is_correct))
+    # Every thread was shown the answer that was kept, not its own.
+    assert {r.response.pk for r in results} == {response.pk}
+
+
+def test_concurrent_identical_reviews_store_one_review():
+    question = QuestionFactory()
+    learner = UserFactory()
+    take_quiz(learner, question.lesson, [True])
+    card = ReviewCard.objects.get(learner=learner, question=question)
+    data = selectors.question_data(question.pk)
+    right = next(c.id for c in data.choices if c.is_correct)
+
+    results = race(
+        lambda: services.review_record(
+            learner=learner,
+            question=data,
+            submission=Submission(choice_ids=frozenset({right})),
+            card_review_number=card.reviews,
+            time_taken=timedelta(seconds=5),
+        )
+    )
+    assert len({r.review.pk for r in results}) == 1
+    assert Review.objects.filter(learner=learner).count() == 1
+    card.refresh_from_db()
+    assert card.reviews == 2  # the quiz's answer, then one review
+
+
+def test_concurrent_retries_open_one_retry_attempt():
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson)
+    learner = UserFactory()
+    missed = take_quiz(learner, lesson, [False])
+
+    results = race(lambda: services.attempt_retry_missed(learner=learner, attempt=missed))
+    assert len({attempt.pk for attempt, _ in results}) == 1
+    assert Attempt.objects.filter(learner=learner, is_retry=True).count() == 1
+
+
+def test_concurrent_joins_of_one_cohort_make_one_membership():
+    cohort = Cohort.objects.create(name="Group")
+    learner = UserFactory()
+    race(lambda: services.cohort_join(learner=learner, code=cohort.code))
+    assert Cohort.learners.through.objects.filter(cohort=cohort, user=learner).count() == 1
+
+
+def test_simultaneous_sign_ups_with_one_username_make_one_account():
+    form = {"username": "twin", "password1": PASSWORD, "password2": PASSWORD}
+
+    def sign_up():
+        client = Client(raise_request_exception=False)
+        response = client.post(reverse("signup"), form)
+        return response.status_code, response.content.decode()
+
+    results = race(sign_up)
+    assert sorted(code for code, _ in results) == [302] + [400] * (THREADS - 1)
+    assert all("already exists" in body for code, body in results if code == 400)
+    assert User.objects.filter(username="twin").count() == 1
