@@ -221,6 +221,9 @@ def _axes(model_name: str) -> int:
     return getattr(models, model_name).objects.filter(username=BOB_NAME).earliest("pk").pk
 
 
+LEARNER_DATA_MODELS = {"lessons.attempt", "lessons.response", "lessons.cohort"}
+
+
 def _model_pages(model: str) -> dict[str, Expect]:
     """The six pages Django's admin makes for a registered model."""
     grants, target = ADMIN_MODELS[model]
@@ -237,10 +240,17 @@ def _model_pages(model: str) -> dict[str, Expect]:
         return Expect(outcomes, params=obj)
 
     bare = {role: ADMIN_SIGN_IN for role in ("anonymous", "other_student", "owner")}
+    history = allowed({VIEW, CHANGE})
+    if model in LEARNER_DATA_MODELS:
+        # The admin scopes these rows itself, so another learner's row is "does
+        # not exist" (a redirect to the index) before any permission check.
+        for role in STAFF:
+            if history.outcomes[role] is FORBIDDEN:
+                history.outcomes[role] = redirect_to("/admin/")
     return {
         f"{prefix}_changelist": allowed({VIEW, CHANGE}),
         f"{prefix}_add": Expect(allowed({ADD}).outcomes),
-        f"{prefix}_history": allowed({VIEW, CHANGE}),
+        f"{prefix}_history": history,
         f"{prefix}_delete": allowed({DELETE}),
         f"{prefix}_change": allowed({VIEW, CHANGE}),
         # <object_id>/ redirects any staff member to the change page, which checks.

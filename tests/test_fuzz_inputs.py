@@ -445,10 +445,6 @@ ON_SQLITE = connection.vendor == "sqlite"
 HUGE = "99999999999999999999"
 
 
-def fixed_on(branch: str, *, condition: bool = True):
-    return pytest.mark.xfail(condition, strict=True, reason=f"fixed on {branch}")
-
-
 def open_hole(reason: str, *, condition: bool = True):
     """A hole no branch fixes yet (reported to the lead)."""
     return pytest.mark.xfail(condition, strict=True, reason=reason)
@@ -514,19 +510,6 @@ def test_known_bad_input(client, world, name, replaced):
     assert send(client, endpoint.method, endpoint.url(world), pairs) < 500
 
 
-@pytest.mark.django_db
-@fixed_on("sec-input")
-def test_a_form_body_in_utf16_is_a_4xx(client, world):
-    body = "username=alice&password=wrong".encode("utf-16")
-    with transaction.atomic():
-        try:
-            response = client.post(reverse("login"), body, content_type=f"{FORM}; charset=utf-16")
-        except Exception:
-            transaction.set_rollback(True)
-            raise
-    assert 400 <= response.status_code < 500
-
-
 def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -536,18 +519,15 @@ def _upload(name: str, content: bytes):
 GIFT_CASES = [
     pytest.param(
         {"file": _upload("nul.gift", b"::Q:: A\x00B? {=yes ~no}")},
-        marks=fixed_on("sec-input", condition=ON_POSTGRES),
         id="nul-in-file",
     ),
     pytest.param({"text": "::Q:: A\x00B? {=yes ~no}"}, id="nul-in-text"),
     pytest.param(
         {"text": "::Q:: Which? {=" + "y" * 600 + " ~no}"},
-        marks=fixed_on("sec-input", condition=ON_POSTGRES),
         id="choice-over-500",
     ),
     pytest.param(
         {"text": "::Q:: Smooth muscle is {=" + "y" * 300 + "}."},
-        marks=fixed_on("sec-input", condition=ON_POSTGRES),
         id="answer-over-200",
     ),
     pytest.param({"file": _upload("bad.gift", b"\xff\xfe::Q:: A? {=yes ~no}")}, id="not-utf8"),
@@ -570,7 +550,6 @@ def test_a_bad_gift_import_is_refused_and_imports_nothing(client, world, data):
 
 
 @pytest.mark.django_db
-@fixed_on("sec-input")
 def test_an_upload_far_over_the_limit_is_refused_before_it_is_read(client, world):
     sign_in(client, world, "educator")
     text = b"Smooth muscles are involuntary muscles. " * 300_000  # 12 MB
@@ -581,7 +560,6 @@ def test_an_upload_far_over_the_limit_is_refused_before_it_is_read(client, world
 
 
 @pytest.mark.django_db
-@fixed_on("sec-accounts")
 def test_a_username_that_looks_like_another_is_refused(client, world):
     User.objects.create(username="admin")
     response = client.post(
