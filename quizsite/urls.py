@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lessons import views as lesson_views
 from lessons.forms import SignInForm
+from lessons.views import pages
 
 admin.site.site_header = "Quiz site administration"
 admin.site.site_title = "Quiz site admin"
 
 urlpatterns = [
     path("", include("lessons.urls")),
-    path("accounts/signup/", lesson_views.signup, name="signup"),
+    path("accounts/signup/", pages.signup, name="signup"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),
@@ -18,14 +18,14 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        lesson_views.PasswordResetView.as_view(),
+        pages.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", lesson_views.healthz, name="healthz"),
+    path("healthz", pages.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", lesson_views.favicon),
+    path("favicon.ico", pages.favicon),
 ]
 
 # A database outage met outside a view (the session, say) gets the 503 page too.

@@ -84,7 +84,7 @@ def test_healthz_reports_the_database(client, db):
 
 
 def test_healthz_is_503_when_the_database_is_down(client, db):
-    with mock.patch("lessons.views.connection.cursor", side_effect=OperationalError("gone")):
+    with mock.patch("lessons.views.pages.connection.cursor", side_effect=OperationalError("gone")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
