@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "lessons",
+    "lessons.devtools",
 ]
 
 MIDDLEWARE = [

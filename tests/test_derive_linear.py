@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lessons.derive import DeriveError, derive
-from lessons.derive.shapes import SHAPES
+from lessons.devtools.shapes import SHAPES
 
 SIZE = 50_000
 # Normal text derives at about 20 ms/KB (1 s for this size), the slowest shape

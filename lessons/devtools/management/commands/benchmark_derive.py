@@ -12,7 +12,7 @@ from django.db import transaction
 
 from lessons.derive import DeriveError, derive
 from lessons.derive.services import derivation_store
-from lessons.derive.shapes import SHAPES
+from lessons.devtools.shapes import SHAPES
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
