@@ -3,11 +3,13 @@ backend: immediate in tests and local runs, a database worker in production."""
 
 from django.tasks import task
 
-from lessons.derive import services
-
 
 @task
 def derivation_run(derivation_id: int) -> int:
     """Derive lessons and drafts for a requested derivation; returns its status."""
-    record = services.derivation_execute(derivation_id=derivation_id)
+    # Imported here: the services enqueue this task, so a module-level import
+    # would make the two modules import each other.
+    from lessons.derive.services import derivation_execute
+
+    record = derivation_execute(derivation_id=derivation_id)
     return record.pk

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from lessons.derive import MAX_BYTES
@@ -18,10 +19,16 @@ def edu_client(client, educator):
     return client
 
 
+def derive_post(client, data):
+    """Post to the derive page and run what it queued: a derivation is queued
+    when its record commits, and the test's transaction never commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("admin:lessons_derivation_add"), data)
+
+
 def upload(client, content: bytes, title="Leiomyosarcoma"):
-    return client.post(
-        reverse("admin:lessons_derivation_add"),
-        {"title": title, "file": SimpleUploadedFile("text.txt", content, "text/plain")},
+    return derive_post(
+        client, {"title": title, "file": SimpleUploadedFile("text.txt", content, "text/plain")}
     )
 
 
@@ -49,9 +56,7 @@ def test_an_educator_uploads_a_text_and_reviews_and_publishes(edu_client):
 
 def test_pasted_text_works_too(edu_client):
     text = SHIPPED.read_text(encoding="utf-8")
-    response = edu_client.post(
-        reverse("admin:lessons_derivation_add"), {"title": "Pasted", "text": text}
-    )
+    response = derive_post(edu_client, {"title": "Pasted", "text": text})
     assert response.status_code == 302
     assert Question.objects.filter(status="draft").exists()
 

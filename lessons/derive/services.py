@@ -31,6 +31,7 @@ from lessons.models import (
     Source,
 )
 from lessons.models import Derivation as DerivationRecord
+from lessons.tasks import derivation_run
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -188,11 +189,10 @@ def derivation_store(
 
 def derivation_request(*, title: str, text: str, user: AbstractBaseUser | None) -> DerivationRecord:
     """Record a derivation and hand it to the task queue (run at once by the
-    ImmediateBackend, by a worker with a database backend)."""
-    from lessons.tasks import derivation_run
-
+    ImmediateBackend, by a worker with a database backend) once the record is
+    committed: a worker must not look for a row it cannot see yet."""
     record = DerivationRecord.objects.create(title=title[:200], text=text, created_by=user)
-    derivation_run.enqueue(derivation_id=record.pk)
+    transaction.on_commit(lambda: derivation_run.enqueue(derivation_id=record.pk))
     return record
 
 
