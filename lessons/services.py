@@ -40,6 +40,7 @@ from lessons.models import (
 from lessons.selectors import Feedback, asked_question, feedback_on, question_data_from
 
 ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
+NOT_IN_ATTEMPT = "That question is not part of this attempt."
 QUESTION_WITHDRAWN = (
     "A question of this quiz was withdrawn by its educator; the quiz goes on without it."
 )
@@ -201,7 +202,7 @@ def response_record(
     except Attempt.DoesNotExist:
         raise AttemptNotFound("No such attempt.") from None
     if question_id not in attempt.question_ids:
-        raise NotInAttempt("That question is not part of this attempt.")
+        raise NotInAttempt(NOT_IN_ATTEMPT)
     asked = asked_question(attempt, question_id)
     if asked is None:
         raise QuestionWithdrawn(QUESTION_WITHDRAWN, attempt=attempt)

@@ -231,6 +231,22 @@ def test_a_question_outside_the_attempt_is_404(student_client, lesson):
     assert "not part of this attempt" in response.content.decode()
 
 
+def test_by_htmx_too_a_question_outside_the_attempt_or_another_learners_attempt_is_404(
+    client, lesson
+):
+    owner = UserFactory()
+    client.force_login(owner)
+    attempt = start(client, lesson)
+    draft = lesson.questions.get(status=Question.Status.DRAFT)
+    outside = answer(client, attempt, draft.pk, htmx=True, choice=right_choice(draft.pk))
+    assert outside.status_code == 404
+    assert "not part of this attempt" in outside.content.decode()
+    client.force_login(UserFactory())
+    qid = attempt.question_ids[0]
+    assert answer(client, attempt, qid, htmx=True, choice=right_choice(qid)).status_code == 404
+    assert not Response.objects.exists()
+
+
 def test_every_answer_updates_the_learners_review_card(student_client, lesson, student):
     attempt = start(student_client, lesson)
     first, second = attempt.question_ids[:2]

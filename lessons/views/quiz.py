@@ -108,7 +108,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
     """One question of the attempt: its feedback when answered, else the form."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
-        return render_quiz_error(request, "That question is not part of this attempt.", 404)
+        return render_quiz_error(request, services.NOT_IN_ATTEMPT, 404)
     asked = selectors.asked_question(attempt, question_id)
     if asked is None:
         return _go_on_without_withdrawn(request, attempt)
