@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from lessons.grading import ChoiceData, QuestionData
+from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade
 from lessons.models import (
     Attempt,
     Lesson,
@@ -101,6 +101,55 @@ def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:
     return get_object_or_404(
         Attempt.objects.select_related("lesson"), pk=attempt_id, learner=learner
     )
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A stored answer, the question as it stood when answered, and its grading."""
+
+    question: QuestionData
+    response: Response | Review
+    result: Result
+
+
+def feedback_on(answered: Response | Review, question: QuestionData) -> Feedback:
+    """The feedback on a stored answer, the one way every page and replay shows it."""
+    # A review keeps no snapshot: it is graded against the question as it is now.
+    as_answered = question.as_answered(getattr(answered, "question_snapshot", None) or {})
+    return Feedback(
+        as_answered, answered, grade(as_answered, Submission.from_json(answered.answer))
+    )
+
+
+def question_for_attempt(attempt: Attempt, question_id: int) -> QuestionData | None:
+    """The question at the attempt's lesson's content version (cached), or None
+    when an educator has deleted it."""
+    try:
+        return question_data(question_id, lesson_version=attempt.lesson.content_version)
+    except Question.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    # As the learner sees it: as it stood when answered, once it is answered.
+    question: QuestionData
+    feedback: Feedback | None  # None until the attempt has answered it
+
+
+def asked_question(attempt: Attempt, question_id: int) -> AskedQuestion | None:
+    """One question of the attempt (the caller checks that it is one) with the
+    feedback on its stored answer, or None when it is withdrawn: deleted, or
+    unpublished before it was answered. Two queries at most: the question
+    from the cache, and the stored answer."""
+    question = question_for_attempt(attempt, question_id)
+    if question is None:
+        return None
+    response = Response.objects.filter(attempt_id=attempt.pk, question_id=question_id).first()
+    if response is None:
+        return AskedQuestion(question, None) if question.is_published else None
+    feedback = feedback_on(response, question)
+    return AskedQuestion(feedback.question, feedback)
 
 
 def attempt_responses(attempt: Attempt) -> dict[int, Response]:

@@ -4,6 +4,7 @@ each in one transaction."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lessons import gift, scheduling
-from lessons.grading import QuestionData, Result, Submission, grade
+from lessons.grading import (
+    InvalidAnswer,
+    QuestionData,
+    Result,
+    Submission,
+    grade,
+    parse_submission,
+)
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -29,9 +37,13 @@ from lessons.models import (
     Review,
     ReviewCard,
 )
-from lessons.selectors import question_data_from
+from lessons.selectors import Feedback, asked_question, feedback_on, question_data_from
 
 ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
+NOT_IN_ATTEMPT = "That question is not part of this attempt."
+QUESTION_WITHDRAWN = (
+    "A question of this quiz was withdrawn by its educator; the quiz goes on without it."
+)
 # A page left open overnight says nothing about how hard a question was.
 MAX_TIME_TAKEN = timedelta(minutes=30)
 
@@ -42,12 +54,39 @@ class QuizError(Exception):
     status = 400
 
 
-class AttemptFinished(QuizError):
-    status = 409
+class AttemptNotFound(QuizError):
+    """No such attempt, or another learner's: the same 404 either way."""
+
+    status = 404
 
 
 class NotInAttempt(QuizError):
     status = 404
+
+
+class QuestionWithdrawn(QuizError):
+    """An educator deleted the question, or unpublished it before it was answered."""
+
+    status = 409
+
+    def __init__(self, message: str, *, attempt: Attempt) -> None:
+        super().__init__(message)
+        self.attempt = attempt
+
+
+class AnswerRefused(QuizError):
+    """An answer the attempt cannot take. It carries the attempt and the question
+    so that the form can be shown again with the message."""
+
+    status = 400
+
+    def __init__(self, message: str, *, attempt: Attempt, question: QuestionData) -> None:
+        super().__init__(message)
+        self.attempt, self.question = attempt, question
+
+
+class AttemptFinished(AnswerRefused):
+    status = 409
 
 
 class NothingToAsk(QuizError):
@@ -56,9 +95,24 @@ class NothingToAsk(QuizError):
 
 @dataclass(frozen=True)
 class Recorded:
-    response: Response
-    result: Result
+    """An answer as stored (this one, or the first one on a replay) and the
+    attempt as it stands after it."""
+
+    attempt: Attempt
+    feedback: Feedback
     created: bool
+
+    @property
+    def question(self) -> QuestionData:
+        return self.feedback.question
+
+    @property
+    def response(self) -> Response:
+        return self.feedback.response
+
+    @property
+    def result(self) -> Result:
+        return self.feedback.result
 
 
 def _clamp(time_taken: timedelta | None) -> timedelta | None:
@@ -123,32 +177,50 @@ def _attempt_create(
 @transaction.atomic
 def response_record(
     *,
-    attempt: Attempt,
-    question: QuestionData,
-    submission: Submission,
+    learner: AbstractBaseUser,
+    attempt_id: int,
+    question_id: int,
+    choice_values: Sequence[str] = (),
+    text: str | None = None,
     time_taken: timedelta | None,
 ) -> Recorded:
-    """Grade and store a learner's answer, once.
+    """Check, grade and store a learner's answer (the form's raw values), once.
 
     A replay (double click, second tab, back button) returns the first answer
-    unchanged. Finishing the last question finishes the attempt."""
-    # Lock the attempt so that concurrent submissions for it run one at a time;
-    # the later one then finds the earlier one's response.
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    stored = Response.objects.filter(attempt=locked, question_id=question.id).first()
-    if stored:
-        answered = question.as_answered(stored.question_snapshot)
-        return Recorded(stored, grade(answered, Submission.from_json(stored.answer)), created=False)
-    if locked.is_finished:
-        raise AttemptFinished(ATTEMPT_FINISHED)
-    if question.id not in locked.question_ids:
-        raise NotInAttempt("That question is not part of this attempt.")
+    unchanged, whatever this one says. Finishing the last question finishes
+    the attempt. Raises AttemptNotFound, NotInAttempt, QuestionWithdrawn, or
+    AnswerRefused (AttemptFinished) for an answer it cannot take."""
+    # The one read of the attempt, locked so that concurrent submissions for it
+    # run one at a time: the later one then finds the earlier one's response.
+    # Only the attempt's row is locked, not its lesson's.
+    try:
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("lesson")
+            .get(pk=attempt_id, learner=learner)
+        )
+    except Attempt.DoesNotExist:
+        raise AttemptNotFound("No such attempt.") from None
+    if question_id not in attempt.question_ids:
+        raise NotInAttempt(NOT_IN_ATTEMPT)
+    asked = asked_question(attempt, question_id)
+    if asked is None:
+        raise QuestionWithdrawn(QUESTION_WITHDRAWN, attempt=attempt)
+    if asked.feedback:
+        return Recorded(attempt, asked.feedback, created=False)
+    question = asked.question
+    try:
+        submission = parse_submission(question, choice_values=list(choice_values), text=text)
+    except InvalidAnswer as error:
+        raise AnswerRefused(str(error), attempt=attempt, question=question) from None
+    if attempt.is_finished:
+        raise AttemptFinished(ATTEMPT_FINISHED, attempt=attempt, question=question)
 
     result = grade(question, submission)
     now = timezone.now()
     time_taken = _clamp(time_taken)
     response = Response.objects.create(
-        attempt=locked,
+        attempt=attempt,
         question_id=question.id,
         answer=submission.as_json(),
         is_correct=result.is_correct,
@@ -157,34 +229,30 @@ def response_record(
     )
     if submission.choice_ids:
         ResponseChoice.objects.bulk_create(
-            ResponseChoice(response=response, choice_id=choice_id, attempt_id=locked.pk)
+            ResponseChoice(response=response, choice_id=choice_id, attempt_id=attempt.pk)
             for choice_id in sorted(submission.choice_ids)
         )
-    answered = locked.answered_count + 1
-    correct = locked.correct_count + int(result.is_correct)
-    finished = answered >= locked.question_count
-    Attempt.objects.filter(pk=locked.pk).update(
-        answered_count=F("answered_count") + 1,
-        correct_count=F("correct_count") + int(result.is_correct),
-        finished_at=now if finished else None,
-        score=(correct / locked.question_count) if finished else None,
-    )
-    attempt.answered_count, attempt.correct_count = answered, correct
-    if finished:
-        attempt.finished_at, attempt.score = now, correct / locked.question_count
+    # Under the lock the row read above is current, so the new counts are
+    # computed once, here, and written as they are.
+    attempt.answered_count += 1
+    attempt.correct_count += int(result.is_correct)
+    if attempt.answered_count >= attempt.question_count:
+        attempt.finished_at = now
+        attempt.score = attempt.correct_count / attempt.question_count
+    attempt.save(update_fields=["answered_count", "correct_count", "finished_at", "score"])
     _lesson_score_update(
-        attempt=locked,
+        attempt=attempt,
         when=now,
-        score=correct / locked.question_count if finished and not locked.is_retry else None,
+        score=attempt.score if attempt.is_finished and not attempt.is_retry else None,
     )
     _card_review(
-        learner_id=locked.learner_id,
+        learner_id=attempt.learner_id,
         question_id=question.id,
         is_correct=result.is_correct,
         time_taken=time_taken,
         when=now,
     )
-    return Recorded(response, result, created=True)
+    return Recorded(attempt, Feedback(question, response, result), created=True)
 
 
 @transaction.atomic
@@ -303,7 +371,7 @@ def review_record(
         learner=learner, question_id=question.id, card_review_number=card_review_number
     ).first()
     if stored:
-        return Reviewed(stored, grade(question, Submission.from_json(stored.answer)), False, card)
+        return Reviewed(stored, feedback_on(stored, question).result, False, card)
     if card_review_number != card.reviews:
         raise QuizError("This review is out of date: it was answered elsewhere.")
 

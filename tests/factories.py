@@ -218,7 +218,6 @@ def take_quiz(learner, lesson, pattern, *, seconds=10):
     """Answer the lesson's questions in order, right where pattern says True,
     through the same services the quiz uses."""
     from lessons import services
-    from lessons.grading import Submission
     from lessons.selectors import question_data
 
     attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
@@ -226,9 +225,10 @@ def take_quiz(learner, lesson, pattern, *, seconds=10):
         data = question_data(qid)
         choice = next(c.id for c in data.choices if c.is_correct == right)
         services.response_record(
-            attempt=attempt,
-            question=data,
-            submission=Submission(choice_ids=frozenset({choice})),
+            learner=learner,
+            attempt_id=attempt.pk,
+            question_id=qid,
+            choice_values=[str(choice)],
             time_taken=timedelta(seconds=seconds),
         )
     attempt.refresh_from_db()

@@ -132,15 +132,15 @@ def test_students_cannot_preview(student_client, db):
 def answer_once(question, *, correct=True):
     learner = UserFactory()
     attempt, _ = services.attempt_start(learner=learner, lesson=question.lesson)
-    from lessons.grading import Submission
     from lessons.selectors import question_data
 
     data = question_data(question.pk)
     choice = next(c.id for c in data.choices if c.is_correct == correct)
     services.response_record(
-        attempt=attempt,
-        question=data,
-        submission=Submission(choice_ids=frozenset({choice})),
+        learner=learner,
+        attempt_id=attempt.pk,
+        question_id=data.id,
+        choice_values=[str(choice)],
         time_taken=None,
     )
     return learner, attempt

@@ -58,9 +58,10 @@ def test_concurrent_identical_answers_store_exactly_one_response():
 
     results = race(
         lambda: services.response_record(
-            attempt=Attempt.objects.get(pk=attempt.pk),
-            question=data,
-            submission=Submission(choice_ids=frozenset({right})),
+            learner=learner,
+            attempt_id=attempt.pk,
+            question_id=data.id,
+            choice_values=[str(right)],
             time_taken=timedelta(seconds=12),
         )
     )
@@ -137,10 +138,12 @@ def test_concurrent_look_alike_sign_ups_make_one_account():
 def _answer(attempt, question_id, *, right=True):
     data = selectors.question_data(question_id)
     choice = next(c.id for c in data.choices if c.is_correct == right)
+    learner = attempt.learner
     return lambda: services.response_record(
-        attempt=Attempt.objects.get(pk=attempt.pk),
-        question=data,
-        submission=Submission(choice_ids=frozenset({choice})),
+        learner=learner,
+        attempt_id=attempt.pk,
+        question_id=question_id,
+        choice_values=[str(choice)],
         time_taken=timedelta(seconds=5),
     )
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import reports, services
-from lessons.grading import Submission
 from lessons.models import Cohort, LessonScore, Response
 from lessons.selectors import question_data
 from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
@@ -59,9 +58,10 @@ def test_lesson_scores_follow_full_attempts_and_ignore_retries(lesson):
     retry, _ = services.attempt_retry_missed(learner=learner, attempt=latest)
     data = question_data(retry.question_ids[0])
     services.response_record(
-        attempt=retry,
-        question=data,
-        submission=Submission(choice_ids=frozenset({data.choices[1].id})),
+        learner=learner,
+        attempt_id=retry.pk,
+        question_id=data.id,
+        choice_values=[str(data.choices[1].id)],
         time_taken=None,
     )
 

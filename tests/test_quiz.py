@@ -231,6 +231,22 @@ def test_a_question_outside_the_attempt_is_404(student_client, lesson):
     assert "not part of this attempt" in response.content.decode()
 
 
+def test_by_htmx_too_a_question_outside_the_attempt_or_another_learners_attempt_is_404(
+    client, lesson
+):
+    owner = UserFactory()
+    client.force_login(owner)
+    attempt = start(client, lesson)
+    draft = lesson.questions.get(status=Question.Status.DRAFT)
+    outside = answer(client, attempt, draft.pk, htmx=True, choice=right_choice(draft.pk))
+    assert outside.status_code == 404
+    assert "not part of this attempt" in outside.content.decode()
+    client.force_login(UserFactory())
+    qid = attempt.question_ids[0]
+    assert answer(client, attempt, qid, htmx=True, choice=right_choice(qid)).status_code == 404
+    assert not Response.objects.exists()
+
+
 def test_every_answer_updates_the_learners_review_card(student_client, lesson, student):
     attempt = start(student_client, lesson)
     first, second = attempt.question_ids[:2]
@@ -265,10 +281,17 @@ def test_question_page_and_answer_stay_within_a_fixed_query_budget(
     choice = right_choice(qid)
     with django_assert_max_num_queries(6):
         assert student_client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200
-    # Grading, the response and its chosen options, the attempt, the lesson
-    # score and the review card: the same count for any lesson size or history.
-    with django_assert_max_num_queries(13):
+    # The user; then in the answer's transaction (a savepoint under the test's):
+    # the attempt, read once and locked, with its lesson; the stored answer,
+    # if any; the response and its chosen options; the attempt's new counts;
+    # the lesson score; the review card read and written. The question comes
+    # from the cache. The same count for any lesson size or history.
+    with django_assert_max_num_queries(11):
         assert answer(student_client, attempt, qid, htmx=True, choice=choice).status_code == 200
+    # A replay stops at the stored answer: the user, the locked attempt, the answer.
+    with django_assert_max_num_queries(5):
+        replay = answer(student_client, attempt, qid, htmx=True, choice=choice)
+        assert replay.status_code == 200 and "Correct" in replay.content.decode()
     with django_assert_max_num_queries(5):
         assert student_client.get(reverse("progress")).status_code == 200
     with django_assert_max_num_queries(4):

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons import charts, selectors, services, timing
-from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, grade, parse_submission
-from lessons.models import Attempt, Lesson, Question, Response, Review
+from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, parse_submission
+from lessons.models import Attempt, Lesson, Question, Review
 
 
 def _submission_from(request: HttpRequest, question: QuestionData) -> Submission:
@@ -32,12 +32,12 @@ def _question_context(
     attempt: Attempt,
     question: QuestionData,
     *,
-    response: Response | None = None,
-    result: Result | None = None,
+    feedback: selectors.Feedback | None = None,
     error: str = "",
 ) -> dict:
     order = attempt.choice_order(question.id, [c.id for c in question.choices])
     by_id = {c.id: c for c in question.choices}
+    response = feedback.response if feedback else None
     chosen = set(response.answer.get("choices", [])) if response else set()
     return {
         "attempt": attempt,
@@ -47,7 +47,7 @@ def _question_context(
         "total": attempt.question_count,
         "answered": attempt.answered_count,
         "response": response,
-        "result": result,
+        "result": feedback.result if feedback else None,
         "error": error,
         # Only a form needs the clock (and its cache read); feedback does not.
         "shown": ""
@@ -61,27 +61,9 @@ def _question_context(
     }
 
 
-WITHDRAWN = "A question of this quiz was withdrawn by its educator; the quiz goes on without it."
-
-
-def _live_question(attempt: Attempt, question_id: int) -> QuestionData | None:
-    """The question as the attempt asks it, or None when an educator has
-    deleted it or (before it was answered) unpublished it."""
-    try:
-        question = selectors.question_data(
-            question_id, lesson_version=attempt.lesson.content_version
-        )
-    except Question.DoesNotExist:
-        return None
-    if question.is_published:
-        return question
-    answered = attempt.responses.filter(question_id=question_id).exists()
-    return question if answered else None
-
-
 def _go_on_without_withdrawn(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     remaining = services.attempt_questions_withdraw(attempt=attempt)
-    messages.info(request, WITHDRAWN)
+    messages.info(request, services.QUESTION_WITHDRAWN)
     target = (
         reverse("attempt_detail", args=[remaining.pk])
         if remaining
@@ -113,8 +95,9 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     question_id = selectors.next_unanswered(attempt, answered)
     if attempt.is_finished or question_id is None:
         return redirect("attempt_results", attempt.pk)
-    question = _live_question(attempt, question_id)
-    if question is None:
+    question = selectors.question_for_attempt(attempt, question_id)
+    # Unanswered, so an unpublished question is withdrawn too.
+    if question is None or not question.is_published:
         return _go_on_without_withdrawn(request, attempt)
     return render(request, "lessons/question.html", _question_context(attempt, question))
 
@@ -125,76 +108,52 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
     """One question of the attempt: its feedback when answered, else the form."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
-        return render_quiz_error(request, "That question is not part of this attempt.", 404)
-    question = _live_question(attempt, question_id)
-    if question is None:
+        return render_quiz_error(request, services.NOT_IN_ATTEMPT, 404)
+    asked = selectors.asked_question(attempt, question_id)
+    if asked is None:
         return _go_on_without_withdrawn(request, attempt)
-    response = attempt.responses.filter(question_id=question_id).first()
-    if response is None and attempt.is_finished:
+    if asked.feedback is None and attempt.is_finished:
         return redirect("attempt_results", attempt.pk)
-    result = None
-    if response:
-        question = question.as_answered(response.question_snapshot)
-        result = grade(question, Submission.from_json(response.answer))
-    context = _question_context(attempt, question, response=response, result=result)
+    context = _question_context(attempt, asked.question, feedback=asked.feedback)
     return render(request, "lessons/question.html", context)
 
 
 @login_required
 @require_POST
 def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
-    attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
-    if question_id not in attempt.question_ids:
-        return render_quiz_error(request, "That question is not part of this attempt.", 404)
-    question = _live_question(attempt, question_id)
-    if question is None:
-        return _go_on_without_withdrawn(request, attempt)
-    question_url = reverse("attempt_question", args=[attempt.pk, question_id])
+    """Record an answer (the service checks, locks and replays); this view only
+    picks the reply: the feedback fragment for HTMX, else redirect-after-post."""
     try:
-        try:
-            submission = _submission_from(request, question)
-        except InvalidAnswer:
-            # A replay (back button, double click) of an answered question shows
-            # the first answer, whatever this one says.
-            if attempt.responses.filter(question_id=question_id).exists():
-                return (
-                    redirect(question_url)
-                    if not request.htmx
-                    else _replay(request, attempt, question)
-                )
-            raise
         recorded = services.response_record(
-            attempt=attempt,
-            question=question,
-            submission=submission,
+            learner=request.user,
+            attempt_id=attempt_id,
+            question_id=question_id,
+            choice_values=request.POST.getlist("choice"),
+            text=request.POST.get("answer"),
             time_taken=timing.time_taken_from(
                 request.POST.get("shown"),
-                learner_id=attempt.learner_id,
-                question_id=question.id,
-                occasion=timing.attempt_occasion(attempt.pk),
+                learner_id=request.user.pk,
+                question_id=question_id,
+                occasion=timing.attempt_occasion(attempt_id),
             ),
         )
-    except (InvalidAnswer, services.QuizError) as error:
-        status = getattr(error, "status", 400)
-        context = _question_context(attempt, question, error=str(error))
+    except services.AttemptNotFound:
+        raise Http404("No such attempt.") from None
+    except services.NotInAttempt as error:
+        return render_quiz_error(request, str(error), error.status)
+    except services.QuestionWithdrawn as error:
+        return _go_on_without_withdrawn(request, error.attempt)
+    except services.AnswerRefused as error:
+        context = _question_context(error.attempt, error.question, error=str(error))
         template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
-        return render(request, template, context, status=status)
+        return render(request, template, context, status=error.status)
 
+    question_url = reverse("attempt_question", args=[attempt_id, question_id])
     if not request.htmx:
         return redirect(question_url)
-    context = _question_context(
-        attempt, question, response=recorded.response, result=recorded.result
-    )
+    context = _question_context(recorded.attempt, recorded.question, feedback=recorded.feedback)
     # The address bar follows the swap, so a reload shows this same feedback.
     return push_url(render(request, "lessons/question.html#answered_swap", context), question_url)
-
-
-def _replay(request: HttpRequest, attempt: Attempt, question: QuestionData) -> HttpResponse:
-    response = attempt.responses.get(question_id=question.id)
-    question = question.as_answered(response.question_snapshot)
-    result = grade(question, Submission.from_json(response.answer))
-    context = _question_context(attempt, question, response=response, result=result)
-    return render(request, "lessons/question.html#answered_swap", context)
 
 
 def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -336,8 +295,8 @@ def review_feedback(request: HttpRequest) -> HttpResponse:
         return redirect("review")
     question = selectors.question_data(review_obj.question_id)
     queue = selectors.review_queue(learner=request.user, now=timezone.now())
-    result = grade(question, Submission.from_json(review_obj.answer))
-    context = _review_feedback_context(queue, question, review_obj, result)
+    feedback = selectors.feedback_on(review_obj, question)
+    context = _review_feedback_context(queue, question, review_obj, feedback.result)
     return render(request, "lessons/question.html", context)
 
 
