@@ -26,6 +26,7 @@ from lessons import gift, reports, selectors, services
 from lessons.downloads import csv_download
 from lessons.forms import StaffUserChangeForm, StaffUserCreationForm, uploaded_text_check
 from lessons.grading import InvalidAnswer, grade, parse_submission
+from lessons.ids import parse_pk
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -62,16 +63,22 @@ def _shown_of(total: int, noun: str) -> str:
 class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
     """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
     not all of them: a sidebar of every lesson or source grows with the
-    library. Any other is reached by the link from its own page, or search."""
+    library. Any other is reached by the link from its own page, or search.
+
+    An id that is not one (text, or past 64 bits, which SQLite's driver cannot
+    even compare) is the admin's bad-lookup redirect, not a query."""
 
     def field_choices(self, field, request, model_admin):
+        # Called by __init__ before anything else queries with the value.
+        if any(parse_pk(value) is None for value in self.lookup_val or ()):
+            raise IncorrectLookupParameters(f"{self.lookup_kwarg} is not an id.")
         related = field.remote_field.model._default_manager.all()
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
         choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
         listed = {str(pk) for pk, _ in choices}
-        chosen = [v for v in self.lookup_val or () if v.isdecimal() and v not in listed]
+        chosen = [v for v in self.lookup_val or () if v not in listed]
         if chosen:
             choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
         return choices

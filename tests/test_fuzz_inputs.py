@@ -591,3 +591,13 @@ def test_every_admin_inline_bounds_a_forged_form_count(world, rf):
         if (formset := inline.get_formset(request)).absolute_max > FORMSET_BOUND
     }
     assert not unbounded
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [HUGE, "abc", "1.5", "-9223372036854775809"])
+def test_a_related_filter_given_what_is_not_an_id_is_the_bad_lookup_redirect(client, world, value):
+    sign_in(client, world, "educator")
+    changelist = reverse("admin:lessons_question_changelist")
+    response = client.get(changelist, {"lesson__id__exact": value})
+    assert response.status_code == 302
+    assert response.url == f"{changelist}?e=1"
