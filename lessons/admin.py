@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
+from lessons.admin_base import (
+    CheckedAutocompleteSelect,
+    CheckedIdsMixin,
+    CheckedModelAdmin,
+    CheckedTabularInline,
+)
 from lessons.downloads import csv_download
 from lessons.forms import StaffUserChangeForm, StaffUserCreationForm, uploaded_text_check
 from lessons.grading import InvalidAnswer, grade, parse_submission
@@ -85,7 +90,7 @@ class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CheckedModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "text")
     prepopulated_fields = {"slug": ("title",)}
@@ -105,7 +110,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(admin.ModelAdmin):
+class SentenceAdmin(CheckedModelAdmin):
     list_display = ("text", "source", "position", "is_noise")
     list_filter = (("source", FirstRelatedChoicesFilter), "is_noise")
     search_fields = ("text",)
@@ -115,7 +120,7 @@ class SentenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("passages",)
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+class PreloadedAutocompleteSelect(CheckedAutocompleteSelect):
     """An autocomplete select that renders its chosen object from the one its
     form already holds: the stock widget looks it up again, a query per row."""
 
@@ -142,7 +147,7 @@ class LessonSentenceForm(forms.ModelForm):
                 widget.chosen = self.instance.sentence
 
 
-class LessonSentenceInline(admin.TabularInline):
+class LessonSentenceInline(CheckedTabularInline):
     model = LessonSentence
     form = LessonSentenceForm
     extra = 0
@@ -162,7 +167,7 @@ class LessonSentenceInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(CheckedModelAdmin):
     list_display = ("title", "position", "published", "source")
     list_editable = ("position", "published")
     list_filter = ("published", ("source", FirstRelatedChoicesFilter))
@@ -305,7 +310,7 @@ class AcceptedAnswerFormSet(AnswerRowsFormSet):
         question.clean_accepted_answers(rows)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(CheckedTabularInline):
     model = Choice
     formset = ChoiceFormSet
     formfield_overrides = {
@@ -320,7 +325,7 @@ class ChoiceInline(admin.TabularInline):
     ordering = ("position",)
 
 
-class AcceptedAnswerInline(admin.TabularInline):
+class AcceptedAnswerInline(CheckedTabularInline):
     model = AcceptedAnswer
     formset = AcceptedAnswerFormSet
 
@@ -344,7 +349,7 @@ class QuestionChangeList(ChangeList):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CheckedModelAdmin):
     list_display = (
         "short_prompt",
         "lesson",
@@ -638,7 +643,7 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-class LearnerDataAdmin(admin.ModelAdmin):
+class LearnerDataAdmin(CheckedModelAdmin):
     """An admin of learners' data, scoped by the admin itself: a non-superuser
     sees only rows of the learners of the cohorts they instruct, whatever
     permissions a group is given later. get_queryset also serves the change,
@@ -815,7 +820,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(CheckedIdsMixin, UserAdmin):
     add_form = StaffUserCreationForm
     form = StaffUserChangeForm
 

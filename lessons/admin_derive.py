@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from lessons.admin_base import CheckedModelAdmin
 from lessons.derive import MAX_BYTES, DeriveError, read_text
 from lessons.derive.pipeline import check_text
 from lessons.derive.services import derivation_quality, derivation_request, drafts_publish
@@ -65,7 +66,7 @@ class DerivationForm(forms.Form):
 
 
 @admin.register(Derivation)
-class DerivationAdmin(admin.ModelAdmin):
+class DerivationAdmin(CheckedModelAdmin):
     list_display = ("title", "status", "progress", "lesson_count", "question_count", "created_at")
     list_filter = ("status",)
     search_fields = ("title",)
