@@ -5,9 +5,6 @@ from django.urls import include, path
 from lessons import views as lesson_views
 from lessons.forms import SignInForm
 
-admin.site.site_header = "Quiz site administration"
-admin.site.site_title = "Quiz site admin"
-
 urlpatterns = [
     path("", include("lessons.urls")),
     path("accounts/signup/", lesson_views.signup, name="signup"),
