@@ -18,6 +18,7 @@ from lessons.derive import MAX_BYTES, DeriveError, read_text
 from lessons.derive.pipeline import check_text
 from lessons.derive.services import derivation_quality, derivation_request, drafts_publish
 from lessons.forms import uploaded_text_check
+from lessons.ids import parse_pk
 from lessons.models import Derivation, Question
 from lessons.text import split_source
 
@@ -155,7 +156,8 @@ class DerivationAdmin(CheckedModelAdmin):
         record = get_object_or_404(Derivation, pk=pk)
         if not request.user.has_perm("lessons.change_question"):
             raise PermissionDenied
-        ids = [int(v) for v in request.POST.getlist("question") if v.isdecimal()]
+        # Not ids are skipped, as unchecked boxes are (one past 64 bits broke SQLite's driver).
+        ids = [pk for v in request.POST.getlist("question") if (pk := parse_pk(v)) is not None]
         ids = list(
             Question.objects.filter(derivation=record, pk__in=ids).values_list("pk", flat=True)
         )
