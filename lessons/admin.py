@@ -149,6 +149,9 @@ class LessonSentenceForm(forms.ModelForm):
 
 class LessonSentenceInline(CheckedTabularInline):
     model = LessonSentence
+    # A derived lesson has at most 12 sentences (derive.grouping.MAX_SENTENCES),
+    # the shipped ones at most 7; room for a long authored one.
+    max_num = 50
     form = LessonSentenceForm
     extra = 0
     autocomplete_fields = ("sentence",)
@@ -312,6 +315,8 @@ class AcceptedAnswerFormSet(AnswerRowsFormSet):
 
 class ChoiceInline(CheckedTabularInline):
     model = Choice
+    # The shipped questions have at most 5 choices; derived ones a similar handful.
+    max_num = 20
     formset = ChoiceFormSet
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
@@ -327,6 +332,8 @@ class ChoiceInline(CheckedTabularInline):
 
 class AcceptedAnswerInline(CheckedTabularInline):
     model = AcceptedAnswer
+    # The shipped questions accept at most 8 spellings.
+    max_num = 20
     formset = AcceptedAnswerFormSet
 
     def get_extra(self, request, obj=None, **kwargs):
