@@ -5,11 +5,14 @@ none is left out."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 
 from lessons.ids import parse_pk
 
@@ -107,7 +110,21 @@ class CheckedIdsMixin:
 
 
 class CheckedModelAdmin(CheckedIdsMixin, admin.ModelAdmin):
-    pass
+    def changelist_view(self, request, extra_context=None):
+        # The rows of list_editable are named by form-N-<pk>; Django looks
+        # them up as sent, and one past 64 bits broke SQLite's driver.
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            row_id = re.compile(rf"form-\d+-{re.escape(self.opts.pk.name)}")
+            sent = [v for k, v in request.POST.items() if row_id.fullmatch(k)]
+            if _ids_only(sent, self.model, None) != sent:
+                self.message_user(
+                    request,
+                    "The edited rows are not rows of this list; reload it and edit again. "
+                    "No items have been changed.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
 
 
 class CheckedTabularInline(CheckedIdsMixin, admin.TabularInline):

@@ -241,6 +241,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             "questions-INITIAL_FORMS": "0",
         },
     ),
+    "lesson list edit": Endpoint(
+        "educator",
+        "post",
+        lambda w: reverse("admin:lessons_lesson_changelist"),
+        lambda w: {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": w.draft_lesson.pk,
+            "form-0-position": "3",
+            "_save": "Save",
+        },
+    ),
     "gift import text": Endpoint(
         "educator",
         "post",
@@ -441,6 +453,8 @@ KNOWN = [
     pytest.param("question change", {"provenance_passage": HUGE}, id="provenance-passage-huge"),
     pytest.param("cohort add", {"instructors": HUGE}, id="cohort-instructor-huge"),
     pytest.param("question action", {"_selected_action": HUGE}, id="action-huge"),
+    pytest.param("lesson list edit", {"form-0-id": HUGE}, id="list-edit-huge"),
+    pytest.param("lesson list edit", {"form-0-id": "abc"}, id="list-edit-text"),
     pytest.param("derivation publish", {"question": HUGE}, id="publish-huge"),
     pytest.param("attempt changelist", {"started_at__year": HUGE}, id="year-huge"),
     # Bounded today; kept so they stay bounded.
