@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -23,9 +22,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from lessons import gift, reports, selectors, services
+from lessons.admin_base import (
+    CheckedAutocompleteSelect,
+    CheckedIdsMixin,
+    CheckedModelAdmin,
+    CheckedTabularInline,
+)
 from lessons.downloads import csv_download
 from lessons.forms import StaffUserChangeForm, StaffUserCreationForm, uploaded_text_check
 from lessons.grading import InvalidAnswer, grade, parse_submission
+from lessons.ids import parse_pk
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -62,23 +68,29 @@ def _shown_of(total: int, noun: str) -> str:
 class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
     """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
     not all of them: a sidebar of every lesson or source grows with the
-    library. Any other is reached by the link from its own page, or search."""
+    library. Any other is reached by the link from its own page, or search.
+
+    An id that is not one (text, or past 64 bits, which SQLite's driver cannot
+    even compare) is the admin's bad-lookup redirect, not a query."""
 
     def field_choices(self, field, request, model_admin):
+        # Called by __init__ before anything else queries with the value.
+        if any(parse_pk(value) is None for value in self.lookup_val or ()):
+            raise IncorrectLookupParameters(f"{self.lookup_kwarg} is not an id.")
         related = field.remote_field.model._default_manager.all()
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
         choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
         listed = {str(pk) for pk, _ in choices}
-        chosen = [v for v in self.lookup_val or () if v.isdecimal() and v not in listed]
+        chosen = [v for v in self.lookup_val or () if v not in listed]
         if chosen:
             choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
         return choices
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CheckedModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "text")
     prepopulated_fields = {"slug": ("title",)}
@@ -98,7 +110,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(admin.ModelAdmin):
+class SentenceAdmin(CheckedModelAdmin):
     list_display = ("text", "source", "position", "is_noise")
     list_filter = (("source", FirstRelatedChoicesFilter), "is_noise")
     search_fields = ("text",)
@@ -108,7 +120,7 @@ class SentenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("passages",)
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+class PreloadedAutocompleteSelect(CheckedAutocompleteSelect):
     """An autocomplete select that renders its chosen object from the one its
     form already holds: the stock widget looks it up again, a query per row."""
 
@@ -135,8 +147,11 @@ class LessonSentenceForm(forms.ModelForm):
                 widget.chosen = self.instance.sentence
 
 
-class LessonSentenceInline(admin.TabularInline):
+class LessonSentenceInline(CheckedTabularInline):
     model = LessonSentence
+    # A derived lesson has at most 12 sentences (derive.grouping.MAX_SENTENCES),
+    # the shipped ones at most 7; room for a long authored one.
+    max_num = 50
     form = LessonSentenceForm
     extra = 0
     autocomplete_fields = ("sentence",)
@@ -155,7 +170,7 @@ class LessonSentenceInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(CheckedModelAdmin):
     list_display = ("title", "position", "published", "source")
     list_editable = ("position", "published")
     list_filter = ("published", ("source", FirstRelatedChoicesFilter))
@@ -298,8 +313,10 @@ class AcceptedAnswerFormSet(AnswerRowsFormSet):
         question.clean_accepted_answers(rows)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(CheckedTabularInline):
     model = Choice
+    # The shipped questions have at most 5 choices; derived ones a similar handful.
+    max_num = 20
     formset = ChoiceFormSet
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
@@ -313,8 +330,10 @@ class ChoiceInline(admin.TabularInline):
     ordering = ("position",)
 
 
-class AcceptedAnswerInline(admin.TabularInline):
+class AcceptedAnswerInline(CheckedTabularInline):
     model = AcceptedAnswer
+    # The shipped questions accept at most 8 spellings.
+    max_num = 20
     formset = AcceptedAnswerFormSet
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -337,7 +356,7 @@ class QuestionChangeList(ChangeList):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CheckedModelAdmin):
     list_display = (
         "short_prompt",
         "lesson",
@@ -631,7 +650,7 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-class LearnerDataAdmin(admin.ModelAdmin):
+class LearnerDataAdmin(CheckedModelAdmin):
     """An admin of learners' data, scoped by the admin itself: a non-superuser
     sees only rows of the learners of the cohorts they instruct, whatever
     permissions a group is given later. get_queryset also serves the change,
@@ -808,7 +827,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(CheckedIdsMixin, UserAdmin):
     add_form = StaffUserCreationForm
     form = StaffUserChangeForm
 

@@ -13,10 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from lessons.admin_base import CheckedModelAdmin
 from lessons.derive import MAX_BYTES, DeriveError, read_text
 from lessons.derive.pipeline import check_text
 from lessons.derive.services import derivation_quality, derivation_request, drafts_publish
 from lessons.forms import uploaded_text_check
+from lessons.ids import parse_pk
 from lessons.models import Derivation, Question
 from lessons.text import split_source
 
@@ -65,7 +67,7 @@ class DerivationForm(forms.Form):
 
 
 @admin.register(Derivation)
-class DerivationAdmin(admin.ModelAdmin):
+class DerivationAdmin(CheckedModelAdmin):
     list_display = ("title", "status", "progress", "lesson_count", "question_count", "created_at")
     list_filter = ("status",)
     search_fields = ("title",)
@@ -154,7 +156,8 @@ class DerivationAdmin(admin.ModelAdmin):
         record = get_object_or_404(Derivation, pk=pk)
         if not request.user.has_perm("lessons.change_question"):
             raise PermissionDenied
-        ids = [int(v) for v in request.POST.getlist("question") if v.isdecimal()]
+        # Not ids are skipped, as unchecked boxes are (one past 64 bits broke SQLite's driver).
+        ids = [pk for v in request.POST.getlist("question") if (pk := parse_pk(v)) is not None]
         ids = list(
             Question.objects.filter(derivation=record, pk__in=ids).values_list("pk", flat=True)
         )

@@ -5,9 +5,6 @@ from django.urls import include, path
 from lessons.forms import SignInForm
 from lessons.views import pages
 
-admin.site.site_header = "Quiz site administration"
-admin.site.site_title = "Quiz site admin"
-
 urlpatterns = [
     path("", include("lessons.urls")),
     path("accounts/signup/", pages.signup, name="signup"),

@@ -1,0 +1,142 @@
+"""What every admin page of the project shares: submitted ids checked before
+they reach a query, and inlines of a bounded number of rows. Every ModelAdmin
+and inline here derives from these, and tests/test_fuzz_inputs.py checks that
+none is left out."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+
+from lessons.ids import parse_pk
+
+
+def _keyed_by_integer(model: type[models.Model], to_field_name: str | None) -> bool:
+    key = model._meta.get_field(to_field_name) if to_field_name else model._meta.pk
+    return isinstance(key, models.IntegerField)
+
+
+def _ids_only(values, model: type[models.Model], to_field_name: str | None) -> list:
+    if not _keyed_by_integer(model, to_field_name):
+        return list(values)
+    return [v for v in values if parse_pk(v) is not None]
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A related object by its id: a value that cannot be an id is "Select a
+    valid choice" before any query (SQLite's driver raises OverflowError on one
+    past 64 bits)."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and not isinstance(value, models.Model)
+            and not _ids_only([value], self.queryset.model, self.to_field_name)
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            usable = _ids_only(value, self.queryset.model, self.to_field_name)
+            if bad := [v for v in value if v not in usable]:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": bad[0]},
+                )
+        return super().clean(value)
+
+
+class _CheckedOptgroups:
+    """Django's autocomplete widgets look the submitted values up again to
+    render an invalid form; a value that is not an id raised ValueError (or
+    OverflowError) there, a 500 instead of the form's own error."""
+
+    def optgroups(self, name, value, attr=None):
+        model = self.field.remote_field.model
+        to_field = getattr(self.field.remote_field, "field_name", None)
+        return super().optgroups(name, _ids_only(value, model, to_field), attr)
+
+
+class CheckedAutocompleteSelect(_CheckedOptgroups, widgets.AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_CheckedOptgroups, widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """Shows the chosen object's name beside the id; none for what is not an id."""
+
+    def label_and_url_for_value(self, value):
+        if not _ids_only([value], self.rel.model, self.rel.get_related_field().name):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class CheckedIdsMixin:
+    """For ModelAdmin and inlines: related fields that check a submitted id
+    (form field and widget) before Django's own code queries with it."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        using = kwargs.get("using")
+        if "widget" not in kwargs:
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=using)
+            elif db_field.name in self.raw_id_fields:
+                kwargs["widget"] = CheckedRawIdWidget(
+                    db_field.remote_field, self.admin_site, using=using
+                )
+        kwargs.setdefault("form_class", IdChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CheckedModelAdmin(CheckedIdsMixin, admin.ModelAdmin):
+    def changelist_view(self, request, extra_context=None):
+        # The rows of list_editable are named by form-N-<pk>; Django looks
+        # them up as sent, and one past 64 bits broke SQLite's driver.
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            row_id = re.compile(rf"form-\d+-{re.escape(self.opts.pk.name)}")
+            sent = [v for k, v in request.POST.items() if row_id.fullmatch(k)]
+            if _ids_only(sent, self.model, None) != sent:
+                self.message_user(
+                    request,
+                    "The edited rows are not rows of this list; reload it and edit again. "
+                    "No items have been changed.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+
+class CheckedTabularInline(CheckedIdsMixin, admin.TabularInline):
+    """An inline of at most max_num rows, submitted or shown as extra. A
+    formset builds min(TOTAL_FORMS, absolute_max) forms from what the POST
+    claims, and Django's default absolute_max is 2000: one forged count cost
+    about 10 s of CPU. Past the bound the formset builds max_num forms and
+    shows "Please submit at most N forms"; each inline sets a max_num that
+    fits its real use."""
+
+    max_num = 20
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)
