@@ -98,13 +98,21 @@ def _skeleton(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def username_skeleton(username: str) -> str:
-    """What `username` looks like: two usernames with one skeleton can pass for
-    each other ("admin" with a Cyrillic "а", "rnary" and "mary", "ＳＡＭ" and
-    "sam"). TR39's skeleton, taken after compatibility folding and again
-    after case folding, as the site's names are told apart without case."""
+def username_skeletons(username: str) -> tuple[str, str]:
+    """What `username` looks like: two usernames with a skeleton in common can
+    pass for each other ("admin" with a Cyrillic "а", "rnary" and "mary",
+    "ＳＡＭ" and "sam", "educat0r" and "educator"). TR39's skeleton, after
+    compatibility folding, and again after case folding, as the site's names
+    are told apart without case: once from the lower case (where "rn" is
+    "m") and once from the upper case (where "o" is "O", which is "0")."""
     folded = unicodedata.normalize("NFKC", username)
-    return _skeleton(_skeleton(folded).casefold())
+    lower = _skeleton(_skeleton(folded).casefold())
+    upper = _skeleton(_skeleton(folded.upper()).casefold())
+    return lower, upper
+
+
+def look_alike(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    return first[0] == second[0] or first[1] == second[1]
 
 
 def username_problem(username: str, *, exclude_pk: int | None = None) -> str | None:
@@ -115,20 +123,21 @@ def username_problem(username: str, *, exclude_pk: int | None = None) -> str | N
     if username_mixes_scripts(username):
         return USERNAME_MIXED_SCRIPTS
     folded = username.casefold()
-    skeleton = username_skeleton(username)
+    skeletons = username_skeletons(username)
     others = User.objects.exclude(pk=exclude_pk).values_list("username", flat=True)
     for other in others.iterator(chunk_size=2000):
         if other.casefold() == folded:
             return USERNAME_TAKEN
-        if username_skeleton(other) == skeleton:
+        if look_alike(username_skeletons(other), skeletons):
             return USERNAME_LOOKALIKE
     return None
 
 
-def email_taken(email: str) -> bool:
-    """Whether an account already has `email`, in any letter case: password
-    resets go to every account with the address, so two would share a reset."""
-    return User.objects.filter(email__iexact=email.strip()).exists()
+def email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether an account (other than `exclude_pk`) already has `email`, in any
+    letter case: password resets go to every account with the address, so two
+    would share a reset."""
+    return User.objects.filter(email__iexact=email.strip()).exclude(pk=exclude_pk).exists()
 
 
 def lock_signups() -> None:

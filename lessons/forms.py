@@ -2,6 +2,7 @@ import smtplib
 from contextlib import suppress
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
@@ -100,7 +101,15 @@ class StaffUserCreationForm(DistinctUsernameMixin, AdminUserCreationForm):
 
 
 class StaffUserChangeForm(DistinctUsernameMixin, UserChangeForm):
-    """The admin's user form: a rename follows sign-up's username rules."""
+    """The admin's user form: a rename follows sign-up's username rules, and
+    an email stays one account's, as at sign-up."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        changed = email and "email" in self.changed_data
+        if changed and accounts.email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(EMAIL_TAKEN, code="unique")
+        return email
 
 
 class CohortJoinForm(forms.Form):
@@ -114,8 +123,8 @@ class CohortJoinForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, with the username's length checked on the server.
+class UsernameLengthMixin:
+    """The username's length checked on the server, for sign-in forms.
 
     AuthenticationForm sets the field's max_length after the field is built,
     so only the browser enforced it; an overlong username went on to
@@ -129,6 +138,14 @@ class SignInForm(AuthenticationForm):
                 f"A username has at most {limit} characters.", code="max_length"
             )
         return username
+
+
+class SignInForm(UsernameLengthMixin, AuthenticationForm):
+    """The site's sign-in form."""
+
+
+class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin's sign-in form (staff only), with the same length check."""
 
 
 class ResetMailNotSent(Exception):

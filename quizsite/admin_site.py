@@ -28,6 +28,14 @@ class QuizAdminSite(admin.AdminSite):
     site_header = "Quiz site administration"
     site_title = "Quiz site admin"
 
+    @property
+    def login_form(self):
+        # Imported when first used: this module is loaded with the app
+        # registry, before forms (which need models) can be imported.
+        from lessons.forms import AdminSignInForm
+
+        return AdminSignInForm
+
     def admin_view(self, view, cacheable=False):
         @wraps(view)
         def checked_view(request, *args, **kwargs):

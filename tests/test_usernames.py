@@ -27,6 +27,8 @@ def signup(client, username):
         ("mary", "rnary"),  # r n drawn as m
         ("lan", "Ian"),  # capital I drawn as l
         ("sam", "ｓａｍ"),  # fullwidth
+        ("educator", "educat0r"),  # zero drawn as o
+        ("instructor", "1nstructor"),  # one drawn as l or I
     ],
 )
 def test_a_username_that_looks_like_an_existing_one_is_refused(client, db, existing, lookalike):
@@ -45,7 +47,7 @@ def test_admin_with_a_cyrillic_a_is_refused_as_a_lookalike(client, db):
     UserFactory(username="admin")
     response = signup(client, "аdmin")
     assert response.status_code == 400
-    assert accounts.username_skeleton("аdmin") == accounts.username_skeleton("admin")
+    assert accounts.username_skeletons("аdmin") == accounts.username_skeletons("admin")
     assert not User.objects.filter(username="аdmin").exists()
 
 
@@ -149,3 +151,36 @@ def test_the_admin_can_still_edit_an_old_lookalike_account_without_renaming_it(
     data["username"] = "ɑdmin"
     response = superuser_client.post(reverse("admin:auth_user_change", args=[real.pk]), data)
     assert response.status_code == 200
+
+
+def user_change_data(client, user) -> dict:
+    """The admin's user change form as it stands, ready to post back."""
+    form = client.get(reverse("admin:auth_user_change", args=[user.pk])).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    for name in ("date_joined", "last_login", "password"):
+        data.pop(name, None)
+    data.update(
+        {
+            "is_active": "on",
+            "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+            "groups": [],
+            "user_permissions": [],
+        }
+    )
+    return data
+
+
+def test_the_admin_keeps_an_email_one_accounts_as_sign_up_does(superuser_client):
+    UserFactory(username="first", email="same@example.org")
+    second = UserFactory(username="second", email="second@example.org")
+    data = user_change_data(superuser_client, second) | {"email": "SAME@example.org"}
+    response = superuser_client.post(reverse("admin:auth_user_change", args=[second.pk]), data)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    second.refresh_from_db()
+    assert second.email == "second@example.org"
+    # Saving an account with its own address is fine.
+    data["email"] = "second@example.org"
+    response = superuser_client.post(reverse("admin:auth_user_change", args=[second.pk]), data)
+    assert response.status_code == 302
