@@ -1,4 +1,5 @@
-"""Refuse, once, a request body Django cannot read.
+"""Refuse, once, a request body Django cannot read, or a query string no
+page can take.
 
 Django raises on every read of `request.POST` whose body it cannot parse (a
 form declared in a charset other than UTF-8, too many fields, a body over
@@ -26,11 +27,19 @@ FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"
 UNREADABLE_BODY = (BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
+class NulInQueryString(BadRequest):
+    pass
+
+
 class UnreadableBodyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            # No page takes a NUL, and PostgreSQL cannot compare text with one:
+            # an admin filter (?status__exact=%00) given one was a 500.
+            return unreadable_body_response(request, NulInQueryString("a NUL in the query string"))
         # Django parses a form body only for POST; other methods read empty.
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
             try:
@@ -47,6 +56,8 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
     status = 400
     if isinstance(error, RequestDataTooBig):
         message, status = "The request is too large.", 413
+    elif isinstance(error, NulInQueryString):
+        message = "The address holds a character no page takes (a NUL)."
     elif request.encoding and request.encoding.lower() != "utf-8":  # as Django tests it
         message = "The form could not be read: send it UTF-8 encoded, as browsers do."
     else:

@@ -146,3 +146,15 @@ def test_a_file_part_growing_past_the_limit_is_refused(settings):
     assert handler.receive_data_chunk(b"x" * 10, 0) == b"x" * 10
     with pytest.raises(RequestDataTooBig):
         handler.receive_data_chunk(b"x" * 10, settings.UPLOAD_MAX_BYTES - 5)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/lessons/question/?status__exact=%00", "/instructor/?q=a%00b", "/?page=%00"],
+)
+def test_a_nul_in_the_query_string_is_a_400_on_any_page(client, educator, url):
+    # PostgreSQL cannot compare text with a NUL: an admin filter given one was a 500.
+    client.force_login(educator)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
