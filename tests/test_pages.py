@@ -83,6 +83,13 @@ def test_healthz_reports_the_database(client, db):
     assert response.json() == {"status": "ok", "database": "up"}
 
 
+def test_healthz_answers_a_head_probe(client, db):
+    # Some load balancers probe with HEAD.
+    assert client.head("/healthz").status_code == 200
+    with mock.patch("lessons.views.pages.connection.cursor", side_effect=OperationalError("gone")):
+        assert client.head("/healthz").status_code == 503
+
+
 def test_healthz_is_503_when_the_database_is_down(client, db):
     with mock.patch("lessons.views.pages.connection.cursor", side_effect=OperationalError("gone")):
         response = client.get("/healthz")

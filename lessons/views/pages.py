@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from lessons import accounts, selectors, services
 from lessons.forms import CohortJoinForm, PasswordResetRequestForm, ResetMailNotSent, SignUpForm
@@ -105,7 +105,7 @@ def cohort_join(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe  # load balancers probe with GET or HEAD
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:
