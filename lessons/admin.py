@@ -485,6 +485,8 @@ class QuestionAdmin(CheckedModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # After the inlines: the fingerprint covers the choices and accepted answers.
+        services.question_fingerprints_refresh(question_ids=[form.instance.pk])
         # A question moved to another lesson changes both lessons' content.
         lesson_ids = {form.instance.lesson_id, form.initial.get("lesson")} - {None}
         for lesson_id in lesson_ids:

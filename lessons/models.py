@@ -224,6 +224,13 @@ class Question(models.Model):
         help_text="The draft's content as derived, to tell a published-unchanged draft "
         "from an edited one.",
     )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The question's content as it is now, kept by every write: equal to the "
+        "derived fingerprint while a derived draft is unedited.",
+    )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,8 +3,10 @@ each in one transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -420,6 +422,51 @@ def cohort_learners_change(*, cohort: Cohort, add: list, remove: list) -> None:
 # ------------------------------------------------------------ educators' content
 
 
+def question_fingerprint(
+    *, kind: str, prompt: str, explanation: str, choices: Iterable, accepted: Iterable[str]
+) -> str:
+    """A digest of what a learner sees of a question: equal digests mean unedited.
+    Choices are (text, is_correct) pairs; their order and spacing do not count."""
+    content = {
+        "kind": kind,
+        "prompt": prompt.strip(),
+        "explanation": explanation.strip(),
+        "choices": sorted((c[0].strip(), bool(c[1])) for c in choices),
+        "accepted": sorted(a.strip() for a in accepted),
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+FINGERPRINT_BATCH = 500
+
+
+def question_fingerprints_refresh(*, question_ids: Iterable[int]) -> None:
+    """Call after any write to questions' kind, prompt, explanation, choices or
+    accepted answers. Storing the digest at write time lets the derivation
+    quality figures be one aggregate, instead of reading back every derived
+    question with its answers on each admin page."""
+    ids = list(question_ids)
+    for start in range(0, len(ids), FINGERPRINT_BATCH):
+        questions = (
+            Question.objects.filter(pk__in=ids[start : start + FINGERPRINT_BATCH])
+            .only("kind", "prompt", "explanation", "fingerprint")
+            .prefetch_related("choices", "accepted_answers")
+        )
+        stale = []
+        for question in questions:
+            current = question_fingerprint(
+                kind=question.kind,
+                prompt=question.prompt,
+                explanation=question.explanation,
+                choices=[(c.text, c.is_correct) for c in question.choices.all()],
+                accepted=[a.text for a in question.accepted_answers.all()],
+            )
+            if current != question.fingerprint:
+                question.fingerprint = current
+                stale.append(question)
+        Question.objects.bulk_update(stale, ["fingerprint"])
+
+
 @dataclass(frozen=True)
 class BulkOutcome:
     changed: list[Question]
@@ -468,6 +515,7 @@ def question_duplicate(*, question: Question) -> Question:
     copy.status = Question.Status.DRAFT
     copy.origin = Question.Origin.AUTHORED
     copy.position = _next_position(question.lesson_id)
+    # The copy keeps the original's fingerprint: it gets the same content below.
     copy.save()
     _answers_create(
         copy,
@@ -540,6 +588,13 @@ def gift_import(*, lesson: Lesson, text: str) -> list[Question]:
             status=Question.Status.DRAFT,
             origin=Question.Origin.AUTHORED,
             position=position + offset,
+            fingerprint=question_fingerprint(
+                kind=item.kind,
+                prompt=item.prompt,
+                explanation=item.explanation,
+                choices=[(c.text, c.is_correct) for c in item.choices],
+                accepted=item.accepted_answers,
+            ),
         )
         _answers_create(
             question,

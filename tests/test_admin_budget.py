@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from lessons import admin as lessons_admin
+from lessons.models import AcceptedAnswer, Choice, Question
 from tests.factories import (
     AttemptFactory,
     CohortFactory,
@@ -80,6 +82,7 @@ class World:
                 provenance=sentence,
                 provenance_passage=passage,
                 derivation=self.derivation,
+                origin=Question.Origin.DERIVED,
                 position=i + 1,
             )
             LessonFactory(source=SourceFactory())
@@ -171,3 +174,56 @@ def test_every_admin_page_keeps_its_queries_and_size_whatever_the_data(
         or large[name].size > size_allowed(name)
     ]
     assert not broken, "\n".join(broken)
+
+
+def test_the_derivation_pages_read_no_derived_question_whatever_their_number(admin_client):
+    """The quality figures on the derivation changelist and change page: a few
+    queries, and no question, choice or answer loaded, at 3 or 60 questions."""
+    record = DerivationFactory()
+    lesson = LessonFactory()
+    urls = {
+        "changelist": reverse("admin:lessons_derivation_changelist"),
+        "changelist of failed": reverse("admin:lessons_derivation_changelist")
+        + "?status__exact=failed",
+        "change": reverse("admin:lessons_derivation_change", args=[record.pk]),
+    }
+    loaded = []
+
+    def count_loaded(sender, **kwargs):
+        if sender in (Question, Choice, AcceptedAnswer):
+            loaded.append(sender)
+
+    def grow(size: int) -> None:
+        for i in range(Question.objects.filter(derivation=record).count(), size):
+            QuestionFactory(
+                lesson=lesson,
+                derivation=record,
+                origin=Question.Origin.DERIVED,
+                status=Question.Status.PUBLISHED if i % 2 else Question.Status.DRAFT,
+            )
+        record.question_count = size
+        record.save()
+
+    def measure_all() -> dict[str, tuple[Measure, int]]:
+        result = {}
+        for name, url in urls.items():
+            loaded.clear()
+            page = measure(admin_client, url)
+            result[name] = (page, len(loaded))
+        return result
+
+    post_init.connect(count_loaded)
+    try:
+        grow(SMALL)
+        small = measure_all()
+        grow(LARGE)
+        large = measure_all()
+    finally:
+        post_init.disconnect(count_loaded)
+
+    for name in urls:
+        (small_page, small_loaded), (large_page, large_loaded) = small[name], large[name]
+        assert small_page.status == large_page.status == 200, name
+        assert large_page.queries <= small_page.queries + QUERY_SLACK, name
+        # measure() loads each page twice; neither load builds a question.
+        assert small_loaded == large_loaded == 0, (name, small_loaded, large_loaded)

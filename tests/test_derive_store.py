@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
+from lessons import services
 from lessons.derive import derive
 from lessons.derive.services import derivation_quality, derivation_store, drafts_publish
 from lessons.models import AcceptedAnswer, Derivation, Lesson, Question, Sentence, Source
@@ -110,6 +111,7 @@ def test_publish_and_the_quality_shares(result):
     edited = Question.objects.get(pk=ids[2])
     edited.prompt += " (edited)"
     edited.save()
+    services.question_fingerprints_refresh(question_ids=[edited.pk])
     drafts_publish(question_ids=[ids[2]])
     Question.objects.filter(pk=ids[3]).delete()
 

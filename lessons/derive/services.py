@@ -4,8 +4,6 @@ that measures derivation quality (what educators kept, edited or deleted)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,34 +30,11 @@ from lessons.models import (
     Source,
 )
 from lessons.models import Derivation as DerivationRecord
+from lessons.services import question_fingerprint
 from lessons.tasks import derivation_run
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-
-
-def question_fingerprint(
-    *, kind: str, prompt: str, explanation: str, choices: Iterable, accepted: Iterable[str]
-) -> str:
-    """A digest of what a learner sees of a question: equal digests mean unedited."""
-    content = {
-        "kind": kind,
-        "prompt": prompt.strip(),
-        "explanation": explanation.strip(),
-        "choices": sorted((c[0].strip(), bool(c[1])) for c in choices),
-        "accepted": sorted(a.strip() for a in accepted),
-    }
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
-
-
-def _fingerprint_of(question: Question) -> str:
-    return question_fingerprint(
-        kind=question.kind,
-        prompt=question.prompt,
-        explanation=question.explanation,
-        choices=[(c.text, c.is_correct) for c in question.choices.all()],
-        accepted=[a.text for a in question.accepted_answers.all()],
-    )
 
 
 def _unique_slugs(model, bases: list[str]) -> list[str]:
@@ -134,6 +110,14 @@ def derivation_store(
     )
     rows = []
     for n, q in enumerate(derivation.questions):
+        # What is stored: choice and answer texts are cut to their columns' length.
+        stored = question_fingerprint(
+            kind=q.kind,
+            prompt=q.prompt,
+            explanation=q.explanation,
+            choices=[(c.text[:500], c.correct) for c in q.choices],
+            accepted=[a[:200] for a in q.accepted],
+        )
         rows.append(
             Question(
                 lesson=lessons[q.lesson],
@@ -154,6 +138,7 @@ def derivation_store(
                     choices=[(c.text, c.correct) for c in q.choices],
                     accepted=q.accepted,
                 ),
+                fingerprint=stored,
                 position=n,
             )
         )
@@ -314,31 +299,31 @@ class Quality:
 
 
 def derivation_quality(*, derivation_ids: Iterable[int] | None = None) -> Quality:
-    """Compare every derived question with its fingerprint from derivation time;
-    the ones missing from a derivation's count were deleted. Three queries."""
+    """Compare every derived question's fingerprint now with its fingerprint
+    from derivation time; the ones missing from a derivation's count were
+    deleted. Two aggregate queries, whatever the number of questions: the
+    current fingerprint is kept by every write (question_fingerprints_refresh)."""
     records = DerivationRecord.objects.filter(status=DerivationRecord.Status.DONE)
     questions = Question.objects.filter(derivation__isnull=False, origin=Question.Origin.DERIVED)
     if derivation_ids is not None:
         ids = list(derivation_ids)
         records = records.filter(pk__in=ids)
         questions = questions.filter(derivation_id__in=ids)
-    derived = sum(records.values_list("question_count", flat=True))
-    counts = {"pu": 0, "pe": 0, "ed": 0, "ud": 0}
-    existing = 0
-    for question in questions.only(
-        "kind", "prompt", "explanation", "status", "derived_fingerprint"
-    ).prefetch_related("choices", "accepted_answers"):
-        existing += 1
-        unchanged = _fingerprint_of(question) == question.derived_fingerprint
-        if question.status == Question.Status.PUBLISHED:
-            counts["pu" if unchanged else "pe"] += 1
-        else:
-            counts["ud" if unchanged else "ed"] += 1
+    derived = records.aggregate(total=Sum("question_count"))["total"] or 0
+    published = Q(status=Question.Status.PUBLISHED)
+    unchanged = Q(fingerprint=F("derived_fingerprint"))
+    counts = questions.aggregate(
+        existing=Count("pk"),
+        published_unchanged=Count("pk", filter=published & unchanged),
+        published_edited=Count("pk", filter=published & ~unchanged),
+        edited_drafts=Count("pk", filter=~published & ~unchanged),
+        untouched_drafts=Count("pk", filter=~published & unchanged),
+    )
     return Quality(
         derived=derived,
-        published_unchanged=counts["pu"],
-        published_edited=counts["pe"],
-        deleted=max(0, derived - existing),
-        edited_drafts=counts["ed"],
-        untouched_drafts=counts["ud"],
+        published_unchanged=counts["published_unchanged"],
+        published_edited=counts["published_edited"],
+        deleted=max(0, derived - counts["existing"]),
+        edited_drafts=counts["edited_drafts"],
+        untouched_drafts=counts["untouched_drafts"],
     )
