@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from lessons.models import Attempt, Question
+from lessons.models import Attempt
 from tests.factories import LessonFactory, QuestionFactory
 
 PAYLOADS = [
@@ -133,7 +133,7 @@ def test_markdown_still_renders_emphasis_lists_links_and_code(student_client, db
         '<a href="https://example.org" rel="noopener noreferrer nofollow">the text</a>' in answered
     )
     assert "<code>smooth</code>" in answered
-    assert Question.objects.count() == 1
+    assert question.lesson.questions.count() == 1
 
 
 def test_instructor_pages_never_carry_executable_markup(
