@@ -20,10 +20,27 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+SHIPPED_COURSE = "leiomyosarcoma"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the shipped course loaded once for the session:
+    loading it costs about half a second, and each test's rolled-back
+    transaction leaves it as it was."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", SHIPPED_COURSE, verbosity=0)
+
+
 @pytest.fixture
 def course(db):
-    """The shipped leiomyosarcoma course, loaded from its JSON fixture."""
-    call_command("loaddata", "leiomyosarcoma", verbosity=0)
+    """The shipped leiomyosarcoma course. Loaded with the test database; a
+    transactional test (transactional_db, live_server) flushes the database
+    when it ends, so after one the course is loaded again."""
+    from lessons.models import Lesson
+
+    if not Lesson.objects.filter(source__slug=SHIPPED_COURSE).exists():
+        call_command("loaddata", SHIPPED_COURSE, verbosity=0)
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ def test_choices_are_shuffled_once_per_attempt_and_keep_their_order(student_clie
 def test_htmx_answer_returns_feedback_and_an_out_of_band_progress_bar(student_client, lesson):
     attempt = start(student_client, lesson)
     qid = attempt.question_ids[0]
+    Question.objects.filter(pk=qid).update(highlight="involuntary")
     response = answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
     assert response.status_code == 200
     html = response.content.decode()
@@ -92,7 +93,8 @@ def test_htmx_answer_returns_feedback_and_an_out_of_band_progress_bar(student_cl
     assert "Not quite" in html
     assert "Your answer" in html and "Right answer" in html
     assert Question.objects.get(pk=qid).explanation in html
-    assert "<mark>" in html or "involuntary muscles" in html  # the source sentence is quoted
+    # The source sentence is quoted with the words the question tests marked.
+    assert "<blockquote>Smooth muscles are <mark>involuntary</mark> muscles.</blockquote>" in html
     assert 'id="quiz-progress" class="quiz-progress" hx-swap-oob="true"' in html
     assert 'value="1"' in html  # one answered
     assert 'role="status"' in html and "Not quite." in html  # announced

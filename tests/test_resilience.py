@@ -119,7 +119,9 @@ def test_with_redis_unreachable_a_student_signs_in_and_stays_signed_in(settings,
     UserFactory(username="rita", password="a-long-enough-pass")
     response = client.post(reverse("login"), {"username": "rita", "password": "a-long-enough-pass"})
     assert response.status_code == 302
-    assert "Sign out" in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home"))
+    assert home.context["user"].username == "rita"
+    assert "Sign out" in home.content.decode()
 
 
 def test_an_unreachable_redis_is_skipped_for_a_while_after_a_failure(settings):

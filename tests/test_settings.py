@@ -10,21 +10,67 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Variables the settings read, so a test starts from production defaults and
+# says which of them it sets. TESTING (and pytest being imported) would give
+# the test defaults instead.
+_SETTINGS_VARIABLES = (
+    "DEBUG",
+    "SECRET_KEY",
+    "TESTING",
+    "TASKS_BACKEND",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DB_STATEMENT_TIMEOUT_MS",
+    "DB_WORKER_STATEMENT_TIMEOUT_MS",
+)
 
-def run_manage(*args, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+def _production_environment(**env: str) -> dict[str, str]:
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _SETTINGS_VARIABLES and not name.startswith("EMAIL_")
     }
+    return {**inherited, "DJANGO_SETTINGS_MODULE": "quizsite.settings", **env}
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env=_production_environment(**env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def in_fresh_process(expressions: dict[str, str], *, argv: list[str] | None = None, **env: str):
+    """Evaluate each expression in a new Python process whose settings come
+    from env (on top of production defaults), and return their values by name.
+
+    The expressions see `settings` and a test `Client`. argv is what the
+    process looks like it was started as, for settings that depend on it."""
+    code = (
+        "import json, sys\n"
+        f"sys.argv = {argv or ['python']!r}\n"
+        "import django\n"
+        "django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.test import Client\n"
+        f"expressions = {expressions!r}\n"
+        "print(json.dumps({name: eval(expression) for name, expression in expressions.items()}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_production_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # Settings may log to stdout while loading; the values are the last line.
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_deploy_check_passes_with_production_values():
@@ -53,21 +99,10 @@ def test_without_a_secret_key_production_refuses_to_start():
     ],
 )
 def test_the_database_is_chosen_by_database_url(url, engine):
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": url,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    chosen = in_fresh_process(
+        {"engine": "settings.DATABASES['default']['ENGINE']"}, DEBUG="1", DATABASE_URL=url
     )
-    assert result.stdout.strip() == engine, result.stderr
+    assert chosen["engine"] == engine
 
 
 @pytest.mark.parametrize(
@@ -78,65 +113,33 @@ def test_the_database_is_chosen_by_database_url(url, engine):
     ],
 )
 def test_production_derives_in_a_background_worker_and_a_laptop_in_the_request(debug, backend):
-    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "TASKS_BACKEND", "DEBUG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
-            "DEBUG": debug,
-            "SECRET_KEY": "k" * 50,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    tasks = in_fresh_process(
+        {"backend": "settings.TASKS['default']['BACKEND']"}, DEBUG=debug, SECRET_KEY="k" * 50
     )
-    assert result.stdout.strip() == backend, result.stderr
+    assert tasks["backend"] == backend
 
 
 def test_with_production_defaults_a_plain_http_health_check_is_answered_not_redirected():
     # Load balancers check health over plain HTTP; everything else goes to HTTPS.
-    code = (
-        "import django; django.setup(); from django.test import Client; c = Client(); "
-        "print(c.get('/healthz').status_code, c.get('/').status_code)"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
-            "SECRET_KEY": "k" * 50,
-            "ALLOWED_HOSTS": "testserver",
+    answers = in_fresh_process(
+        {
+            "health": "Client().get('/healthz').status_code",
+            "home": "Client().get('/').status_code",
+            "home_location": "Client().get('/')['Location']",
         },
-        capture_output=True,
-        text=True,
-        timeout=60,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="testserver",
     )
-    health, home = result.stdout.split()
-    assert health in {"200", "503"}, result.stderr
-    assert home == "301", result.stderr
+    # 503 is an answer too: the check reports a database the subprocess cannot reach.
+    assert answers["health"] in {200, 503}
+    assert answers["home"] == 301
+    assert answers["home_location"] == "https://testserver/"
 
 
 def mailer_settings(**env):
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.MAILERS['default']))"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_") and k != "DEBUG"}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "quizsite.settings", "SECRET_KEY": "k" * 50, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return in_fresh_process({"mailer": "settings.MAILERS['default']"}, SECRET_KEY="k" * 50, **env)[
+        "mailer"
+    ]
 
 
 def test_email_is_sent_through_the_smtp_server_the_environment_names():
@@ -179,31 +182,6 @@ def test_postgresql_cancels_a_web_requests_statement_after_the_configured_time()
         assert cursor.fetchone()[0] == "off"
 
 
-def database_options(argv: list[str], **env) -> str:
-    """The PostgreSQL server options a process started as `argv` would connect with."""
-    code = (
-        f"import sys; sys.argv = {argv!r}; import django; django.setup(); "
-        "from django.conf import settings; "
-        "print(settings.DATABASES['default']['OPTIONS']['options'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if "STATEMENT_TIMEOUT" not in k},
-            "DJANGO_SETTINGS_MODULE": "quizsite.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/quizsite",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
 @pytest.mark.parametrize(
     ("argv", "env", "expected"),
     [
@@ -223,4 +201,11 @@ def database_options(argv: list[str], **env) -> str:
     ],
 )
 def test_web_requests_and_the_task_worker_get_their_own_statement_timeout(argv, env, expected):
-    assert database_options(argv, **env) == expected
+    connection_options = in_fresh_process(
+        {"options": "settings.DATABASES['default']['OPTIONS']['options']"},
+        argv=argv,
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/quizsite",
+        **env,
+    )
+    assert connection_options["options"] == expected

@@ -2,20 +2,13 @@
 
 import re
 
-import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from lessons.models import Lesson, Question
 from tests.e2e.conftest import new_page, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import PASSWORD, UserFactory
 
 PROMPT = "Which words does the text use for leiomyoma? Select all that apply."
-
-
-@pytest.fixture
-def course(transactional_db):
-    call_command("loaddata", "leiomyosarcoma", verbosity=0)
 
 
 def test_an_educator_writes_previews_and_publishes_a_question_a_student_then_meets(

@@ -1,6 +1,5 @@
 """Public pages as people meet them: audited, at phone width, by keyboard."""
 
-import pytest
 from django.contrib.auth.models import User
 
 from lessons.models import Lesson
@@ -8,15 +7,8 @@ from tests.e2e.conftest import screenshot, serious_accessibility_violations
 from tests.factories import PASSWORD
 
 
-@pytest.fixture
-def shipped_course(transactional_db):
-    from django.core.management import call_command
-
-    call_command("loaddata", "leiomyosarcoma", verbosity=0)
-
-
 def test_home_and_lesson_pass_the_accessibility_audit_at_phone_width(
-    phone_page, live_server, shipped_course
+    phone_page, live_server, course
 ):
     page = phone_page
     page.goto(live_server.url + "/")
@@ -35,7 +27,7 @@ def test_home_and_lesson_pass_the_accessibility_audit_at_phone_width(
     screenshot(page, "lesson-390")
 
 
-def test_a_student_signs_up_by_keyboard_alone(page, live_server, shipped_course):
+def test_a_student_signs_up_by_keyboard_alone(page, live_server, course):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
@@ -69,7 +61,7 @@ def test_a_student_signs_up_by_keyboard_alone(page, live_server, shipped_course)
     assert page.get_by_role("button", name="Start quiz").is_visible()
 
 
-def test_sign_in_errors_are_announced_and_accessible(page, live_server, shipped_course):
+def test_sign_in_errors_are_announced_and_accessible(page, live_server, course):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Username").fill("nobody")
     page.get_by_label("Password").fill("wrong-password")

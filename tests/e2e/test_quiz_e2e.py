@@ -4,7 +4,6 @@ by keyboard alone, and at phone width."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from lessons.models import Attempt, Lesson, Question, Response
 from tests.e2e.conftest import (
@@ -18,8 +17,7 @@ from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture
-def lesson(transactional_db) -> Lesson:
-    call_command("loaddata", "leiomyosarcoma", verbosity=0)
+def lesson(course) -> Lesson:
     return Lesson.objects.published().get(slug="what-is-leiomyosarcoma")
 
 
