@@ -171,7 +171,9 @@ def test_the_figures_follow_every_edit_publish_and_delete_as_reading_back_did(ad
     assert quality_read_back(record) == expected
     assert derivation_quality(derivation_ids=[record.pk]) == expected
     assert derivation_quality() == expected
-    for question in Question.objects.all():
+    # Every question this test wrote (the shipped course, loaded from its
+    # fixture, is authored: its fingerprints are not compared).
+    for question in Question.objects.exclude(lesson__source__title__startswith="Leiomyosarcoma"):
         assert question.fingerprint == content_fingerprint(question), question.prompt
 
 
