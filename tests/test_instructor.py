@@ -427,3 +427,19 @@ def test_the_item_analysis_is_reused_for_a_few_minutes_and_redone_after_an_edit(
         assert "1</strong> attempt" in instructor_client.get(url).content.decode()
     services.lesson_content_changed(lesson_id=lesson.pk)
     assert "2</strong> attempts" in instructor_client.get(url).content.decode()
+
+
+def test_last_activity_is_said_as_humanize_says_it(lesson, cohort, instructor_client, client):
+    import re
+
+    learner = member(cohort, "kai")
+    take_quiz(learner, lesson, [True, True, True])
+    moment = timezone.now() - timedelta(seconds=30)
+    LessonScore.objects.filter(learner=learner).update(last_activity=moment)
+    learner.attempts.update(finished_at=moment)
+    learner.review_cards.update(last_review=moment)
+    said = re.compile(r">3\d\xa0seconds ago</time>")  # naturaltime's words, not "just now"
+    page = instructor_client.get(reverse("instructor_cohort", args=[cohort.pk]))
+    assert said.search(page.content.decode())
+    client.force_login(learner)
+    assert said.search(client.get(reverse("progress")).content.decode())
