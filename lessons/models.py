@@ -528,9 +528,6 @@ class ReviewCard(models.Model):
     def __str__(self) -> str:
         return f"{self.learner} · Q{self.question_id} · due {self.due:%Y-%m-%d %H:%M}"
 
-    def is_recalled(self, now) -> bool:
-        return self.recall_until is not None and self.recall_until >= now
-
 
 class Review(models.Model):
     """An answer given in the review queue, outside any attempt."""
