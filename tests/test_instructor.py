@@ -376,9 +376,10 @@ def test_the_admin_changelist_shows_discrimination(lesson, cohort, client):
     assert Response.objects.count() == 3 * len(PATTERNS)
 
 
-# Outside a wrapping transaction, as the commands run for real: on PostgreSQL
-# make_cohort then writes from its own thread, and the benchmark's early-closed
-# downloads end their requests (which closes connections found mid-transaction).
+# Outside a wrapping transaction, as the commands run for real: make_cohort then
+# commits its own transaction (and on PostgreSQL runs VACUUM ANALYZE, which no
+# transaction may wrap), and the benchmark's early-closed downloads end their
+# requests (which closes connections found mid-transaction).
 @pytest.mark.django_db(transaction=True)
 def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
     from io import StringIO
