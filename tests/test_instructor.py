@@ -385,7 +385,7 @@ def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
     from io import StringIO
 
     from django.core.management import call_command
-    from django.db.models import Count, Max
+    from django.db.models import Count, F, Max
 
     from lessons.models import Attempt
 
@@ -405,6 +405,10 @@ def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
         for s in LessonScore.objects.filter(attempts__gt=0)
     }
     assert stored == expected
+    # Past times, as given: every answer within its attempt, the last half an hour ago.
+    assert not Attempt.objects.filter(started_at__gte=timezone.now() - timedelta(minutes=29))
+    assert not Response.objects.filter(answered_at__lt=F("attempt__started_at"))
+    assert not Response.objects.filter(answered_at__gt=F("attempt__finished_at"))
     for response in Response.objects.prefetch_related("chosen")[:200]:
         assert sorted(c.pk for c in response.chosen.all()) == response.answer.get("choices", [])
 
