@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Source(models.Model):
@@ -364,7 +365,9 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attempts")
-    started_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add, so that bulk writes of past activity
+    # (make_cohort) can give the time; the admin shows attempts read-only.
+    started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(
         null=True,
@@ -431,7 +434,7 @@ class Response(models.Model):
         help_text='What was submitted: {"choices": [ids]} or {"text": "..."}.'
     )
     is_correct = models.BooleanField()
-    answered_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(default=timezone.now)  # as Attempt.started_at
     time_taken = models.DurationField(null=True, blank=True)
     question_snapshot = models.JSONField(
         default=dict,
@@ -531,9 +534,6 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · Q{self.question_id} · due {self.due:%Y-%m-%d %H:%M}"
-
-    def is_recalled(self, now) -> bool:
-        return self.recall_until is not None and self.recall_until >= now
 
 
 class Review(models.Model):

@@ -1,8 +1,8 @@
 """Spaced repetition with FSRS (the fsrs package, as in Anki).
 
 The card state lives in ReviewCard rows; this module converts to and from the
-package's Card, picks the rating from correctness and time taken, and says how
-likely a learner still recalls a question now.
+package's Card, picks the rating from correctness and time taken, and says until
+when a learner still recalls a question.
 """
 
 from __future__ import annotations
@@ -65,16 +65,6 @@ def review(card: ReviewCard, *, rating: fsrs.Rating, when: datetime, is_correct:
     card.reviews += 1
     if not is_correct and card.reviews > 1:
         card.lapses += 1
-
-
-def retrievability(
-    *, stability: float | None, last_review: datetime | None, now: datetime
-) -> float:
-    """The probability that the learner recalls the question now (0 to 1)."""
-    if stability is None or last_review is None:
-        return 0.0
-    card = fsrs.Card(stability=stability, last_review=last_review, state=fsrs.State.Review)
-    return scheduler().get_card_retrievability(card, current_datetime=now)
 
 
 def recall_until(

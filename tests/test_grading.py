@@ -105,7 +105,13 @@ def test_recall_fades_with_time_and_needs_a_right_last_answer():
     until = scheduling.recall_until(last_correct=True, stability=5.0, last_review=reviewed)
     assert reviewed < now < until < now + timedelta(days=60)
     assert scheduling.recall_until(last_correct=False, stability=5.0, last_review=reviewed) is None
-    assert scheduling.retrievability(stability=None, last_review=None, now=now) == 0
+
+
+def retrievability(*, stability: float, last_review, now) -> float:
+    """fsrs's own probability that the learner recalls the question now: the
+    oracle recall_until must agree with."""
+    card = fsrs.Card(stability=stability, last_review=last_review, state=fsrs.State.Review)
+    return scheduling.scheduler().get_card_retrievability(card, current_datetime=now)
 
 
 @pytest.mark.parametrize("retention", [0.8, 0.9, 0.95])
@@ -113,11 +119,7 @@ def test_recall_lasts_until_the_forgetting_curve_reaches_the_desired_retention(r
     settings.FSRS_DESIRED_RETENTION = retention
     reviewed = timezone.now()
     until = scheduling.recall_until(last_correct=True, stability=12.0, last_review=reviewed)
-    recall = scheduling.retrievability(
-        stability=12.0, last_review=reviewed, now=until + timedelta(days=1)
-    )
+    recall = retrievability(stability=12.0, last_review=reviewed, now=until + timedelta(days=1))
     # fsrs counts whole days elapsed, so one day past the moment recall is just below the target.
-    before = scheduling.retrievability(
-        stability=12.0, last_review=reviewed, now=until - timedelta(days=1)
-    )
+    before = retrievability(stability=12.0, last_review=reviewed, now=until - timedelta(days=1))
     assert before >= retention > recall

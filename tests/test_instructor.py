@@ -377,15 +377,16 @@ def test_the_admin_changelist_shows_discrimination(lesson, cohort, client):
     assert Response.objects.count() == 3 * len(PATTERNS)
 
 
-# Outside a wrapping transaction, as the commands run for real: on PostgreSQL
-# make_cohort then writes from its own thread, and the benchmark's early-closed
-# downloads end their requests (which closes connections found mid-transaction).
+# Outside a wrapping transaction, as the commands run for real: make_cohort then
+# commits its own transaction (and on PostgreSQL runs VACUUM ANALYZE, which no
+# transaction may wrap), and the benchmark's early-closed downloads end their
+# requests (which closes connections found mid-transaction).
 @pytest.mark.django_db(transaction=True)
 def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
     from io import StringIO
 
     from django.core.management import call_command
-    from django.db.models import Count, Max
+    from django.db.models import Count, F, Max
 
     from lessons.models import Attempt
 
@@ -405,6 +406,10 @@ def test_the_synthetic_cohort_is_what_the_quiz_would_have_written(course):
         for s in LessonScore.objects.filter(attempts__gt=0)
     }
     assert stored == expected
+    # Past times, as given: every answer within its attempt, the last half an hour ago.
+    assert not Attempt.objects.filter(started_at__gte=timezone.now() - timedelta(minutes=29))
+    assert not Response.objects.filter(answered_at__lt=F("attempt__started_at"))
+    assert not Response.objects.filter(answered_at__gt=F("attempt__finished_at"))
     for response in Response.objects.prefetch_related("chosen")[:200]:
         assert sorted(c.pk for c in response.chosen.all()) == response.answer.get("choices", [])
 
@@ -428,3 +433,19 @@ def test_the_item_analysis_is_reused_for_a_few_minutes_and_redone_after_an_edit(
         assert "1</strong> attempt" in instructor_client.get(url).content.decode()
     services.lesson_content_changed(lesson_id=lesson.pk)
     assert "2</strong> attempts" in instructor_client.get(url).content.decode()
+
+
+def test_last_activity_is_said_as_humanize_says_it(lesson, cohort, instructor_client, client):
+    import re
+
+    learner = member(cohort, "kai")
+    take_quiz(learner, lesson, [True, True, True])
+    moment = timezone.now() - timedelta(seconds=30)
+    LessonScore.objects.filter(learner=learner).update(last_activity=moment)
+    learner.attempts.update(finished_at=moment)
+    learner.review_cards.update(last_review=moment)
+    said = re.compile(r">3\d\xa0seconds ago</time>")  # naturaltime's words, not "just now"
+    page = instructor_client.get(reverse("instructor_cohort", args=[cohort.pk]))
+    assert said.search(page.content.decode())
+    client.force_login(learner)
+    assert said.search(client.get(reverse("progress")).content.decode())

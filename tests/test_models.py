@@ -132,3 +132,46 @@ def test_source_checksum_follows_its_text():
     source.save()
     assert source.checksum != before
     assert len(source.checksum) == 64
+
+
+def test_past_activity_keeps_the_times_it_is_given_and_new_activity_is_stamped_now():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner, lesson = UserFactory(), LessonFactory()
+    question = QuestionFactory(lesson=lesson)
+    past = timezone.now() - timedelta(days=30)
+    (attempt,) = Attempt.objects.bulk_create(
+        [
+            Attempt(
+                learner=learner, lesson=lesson, question_ids=[question.pk], seed=1, started_at=past
+            )
+        ]
+    )
+    (response,) = Response.objects.bulk_create(
+        [
+            Response(
+                attempt=attempt, question=question, answer={}, is_correct=False, answered_at=past
+            )
+        ]
+    )
+    attempt.refresh_from_db()
+    response.refresh_from_db()
+    assert (attempt.started_at, response.answered_at) == (past, past)
+    fresh = Attempt.objects.create(learner=UserFactory(), lesson=lesson, question_ids=[], seed=2)
+    assert timezone.now() - fresh.started_at < timedelta(minutes=1)
+
+
+def test_the_admin_shows_an_attempts_start_read_only(client):
+    from django.urls import reverse
+
+    attempt = Attempt.objects.create(
+        learner=UserFactory(), lesson=LessonFactory(), question_ids=[], seed=1
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = reverse("admin:lessons_attempt_change", args=[attempt.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="started_at' not in page.content.decode()
+    assert client.post(url, {"started_at_0": "2020-01-01"}).status_code == 403

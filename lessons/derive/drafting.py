@@ -35,7 +35,6 @@ from lessons.derive.analysis import (
     is_plural,
     key,
     specificity,
-    strip_parentheticals,
     zipf,
 )
 from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
@@ -1043,7 +1042,3 @@ def _fix_articles(text: str) -> str:
 def _ordered(choices: list[DerivedChoice], seed: str) -> list[DerivedChoice]:
     """A fixed order that does not put the right answer first every time."""
     return sorted(choices, key=lambda c: stable_hash(f"{seed}|{c.text}"))
-
-
-def strip_parens(text: str) -> str:
-    return strip_parentheticals(text)

@@ -21,10 +21,6 @@ GENERIC_HEADINGS = frozenset(
 )
 
 
-def _terms_of(position: int, index: TermIndex, mentions: dict[int, set[str]]) -> set[str]:
-    return mentions.get(position, set())
-
-
 def group_lessons(
     sentences: list[DerivedSentence], index: TermIndex, *, title: str
 ) -> list[DerivedLesson]:

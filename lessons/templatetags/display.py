@@ -1,10 +1,6 @@
-from datetime import timedelta
-
 from django import template
-from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
 
 from lessons import rich_text
 
@@ -62,13 +58,3 @@ def duration(value) -> str:
 def option_share(stats, choice_id: int) -> float | None:
     """The share of a question's responses that picked this choice."""
     return stats.option_share(choice_id)
-
-
-@register.filter
-def ago(moment) -> str:
-    """How long ago, as people say it: "just now", "5 minutes ago"."""
-    if moment is None:
-        return "–"
-    if timezone.now() - moment < timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment)} ago"
