@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0007_instructors_see_learners_only_through_cohorts"),
+        ("lessons", "0008_question_fingerprint"),
     ]
 
     operations = [
