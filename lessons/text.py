@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import syntok.segmenter as segmenter
@@ -268,14 +268,25 @@ class _NearDuplicateIndex:
     Comparing every pair is quadratic; instead each sentence is filed under its
     rarest words, and only sentences sharing one of them (and of a similar
     length) are compared. Sentences that are 90% alike share nearly all words,
-    so they share a rare one."""
+    so they share a rare one.
+
+    A text of few words (an upload of random sentences over a dozen words, or
+    one long run cut into pieces) has no rare word: every sentence shares its
+    signature with every other. So each word keeps only the latest sentences
+    filed under it, and a sentence is compared with at most SIGNATURE_WORDS x
+    RECENT_PER_WORD others. In real texts a signature word stands in a handful
+    of sentences (at most 3 in the shipped and sample texts), so none is
+    forgotten there; exact repeats are found by the exact index, unbounded."""
 
     SIGNATURE_WORDS = 4
+    RECENT_PER_WORD = 16
 
     def __init__(self, word_counts: dict[str, int]):
         self.word_counts = word_counts
         self.exact: dict[str, int] = {}
-        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_word: dict[str, deque[int]] = defaultdict(
+            lambda: deque(maxlen=self.RECENT_PER_WORD)
+        )
         self.keys: list[str] = []
 
     def _signature(self, key: str) -> list[str]:
