@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import syntok.segmenter as segmenter
@@ -234,13 +234,17 @@ def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
 def _cut_long(sentence: str) -> list[str]:
     """A sentence over MAX_SENTENCE_CHARS in pieces no longer, cut at spaces
     where there are any."""
-    pieces = []
-    while len(sentence) > MAX_SENTENCE_CHARS:
-        cut = sentence.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
-        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
-        pieces.append(sentence[:cut].strip())
-        sentence = sentence[cut:].strip()
-    return [p for p in [*pieces, sentence] if p]
+    # Walks an offset instead of slicing off the rest after each cut: a copy
+    # of the rest per piece made a 2 MB run quadratic.
+    pieces, start = [], 0
+    while len(sentence) - start > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut != -1 else start + MAX_SENTENCE_CHARS
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+    return [p for p in [*pieces, sentence[start:].strip()] if p]
 
 
 def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
@@ -268,14 +272,25 @@ class _NearDuplicateIndex:
     Comparing every pair is quadratic; instead each sentence is filed under its
     rarest words, and only sentences sharing one of them (and of a similar
     length) are compared. Sentences that are 90% alike share nearly all words,
-    so they share a rare one."""
+    so they share a rare one.
+
+    A text of few words (an upload of random sentences over a dozen words, or
+    one long run cut into pieces) has no rare word: every sentence shares its
+    signature with every other. So each word keeps only the latest sentences
+    filed under it, and a sentence is compared with at most SIGNATURE_WORDS x
+    RECENT_PER_WORD others. In real texts a signature word stands in a handful
+    of sentences (at most 3 in the shipped and sample texts), so none is
+    forgotten there; exact repeats are found by the exact index, unbounded."""
 
     SIGNATURE_WORDS = 4
+    RECENT_PER_WORD = 16
 
     def __init__(self, word_counts: dict[str, int]):
         self.word_counts = word_counts
         self.exact: dict[str, int] = {}
-        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_word: dict[str, deque[int]] = defaultdict(
+            lambda: deque(maxlen=self.RECENT_PER_WORD)
+        )
         self.keys: list[str] = []
 
     def _signature(self, key: str) -> list[str]:

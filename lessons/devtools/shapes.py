@@ -121,6 +121,32 @@ def alias_run(size: int) -> str:
     )
 
 
+# A dozen words, so that every sentence shares its words with every other: no
+# word is rare enough to narrow the near-duplicate search.
+_FEW_WORDS = """
+    cell muscle tumour grows smooth rare uterus wall stomach spreads blood cancer
+""".split()  # noqa: SIM905
+
+
+def small_vocabulary(size: int) -> str:
+    # Many short, distinct sentences drawn from _FEW_WORDS: each one a
+    # near-duplicate candidate of every earlier one.
+    rng = random.Random(4)
+    return _repeat(
+        lambda n: " ".join(rng.choice(_FEW_WORDS) for _ in range(9)).capitalize() + ". ", size
+    )
+
+
+def hyphenated_capitalised_run(size: int) -> str:
+    # One "word" of capitalised words joined by hyphens: a single sentence far
+    # over MAX_SENTENCE_CHARS, whose cut pieces all share the same few words.
+    rng = random.Random(3)
+    names = [w.capitalize() for w in _FEW_WORDS[:10]]
+    return _repeat(
+        lambda n: rng.choice(names) + "-", size, head=SENTENCE + " ", tail="Cell." + SENTENCE
+    )
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "whitespace run": whitespace_run,
     "capitalised run": capitalised_run,
@@ -137,4 +163,6 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "markdown": markdown,
     "random unicode": random_unicode,
     "alias run": alias_run,
+    "small vocabulary": small_vocabulary,
+    "hyphenated capitalised run": hyphenated_capitalised_run,
 }
