@@ -549,7 +549,7 @@ FORMSET_BOUND = 50
 def test_every_admin_inline_bounds_a_forged_form_count(world, rf):
     from django.contrib import admin
 
-    from lessons.admin_base import CheckedTabularInline
+    from lessons.admin.base import CheckedTabularInline
 
     request = rf.post("/")
     request.user = world.root
@@ -626,7 +626,7 @@ def test_every_admin_of_the_project_checks_submitted_ids():
     autocomplete and overflow 500s back."""
     from django.contrib import admin
 
-    from lessons.admin_base import CheckedIdsMixin
+    from lessons.admin.base import CheckedIdsMixin
 
     ours = [
         model_admin

@@ -1,92 +1,49 @@
-import re
+"""Admin of the course content: sources, sentences, lessons and questions."""
+
+from __future__ import annotations
+
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from lessons import gift, reports, selectors, services
-from lessons.admin_base import (
+from lessons import reports, selectors, services
+from lessons.admin.base import (
+    SUMMARY_ROWS,
     CheckedAutocompleteSelect,
-    CheckedIdsMixin,
     CheckedModelAdmin,
     CheckedTabularInline,
+    FirstRelatedChoicesFilter,
+    shown_of,
+    summary_table,
 )
+from lessons.admin.gift import LessonGiftMixin, QuestionGiftMixin
 from lessons.downloads import csv_download
-from lessons.forms import StaffUserChangeForm, StaffUserCreationForm, uploaded_text_check
 from lessons.grading import InvalidAnswer, grade, parse_submission
-from lessons.ids import parse_pk
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
-    Cohort,
     Lesson,
     LessonScore,
     LessonSentence,
     Question,
-    Response,
     Sentence,
     Source,
 )
-
-# A change page lists at most this many of an object's children (passages,
-# questions) and links to the rest, so it stays the same size whatever the data.
-SUMMARY_ROWS = 20
-
-
-def _summary_table(headers: tuple[str, ...], rows: list[tuple]) -> str:
-    return format_html(
-        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
-        format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
-        format_html_join("", "<tr>" + "<td>{}</td>" * len(headers) + "</tr>", rows),
-    )
-
-
-def _shown_of(total: int, noun: str) -> str:
-    if total > SUMMARY_ROWS:
-        return f"The first {SUMMARY_ROWS} of {total} {noun}s."
-    return f"{total} {noun}{pluralize(total)}."
-
-
-class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
-    """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
-    not all of them: a sidebar of every lesson or source grows with the
-    library. Any other is reached by the link from its own page, or search.
-
-    An id that is not one (text, or past 64 bits, which SQLite's driver cannot
-    even compare) is the admin's bad-lookup redirect, not a query."""
-
-    def field_choices(self, field, request, model_admin):
-        # Called by __init__ before anything else queries with the value.
-        if any(parse_pk(value) is None for value in self.lookup_val or ()):
-            raise IncorrectLookupParameters(f"{self.lookup_kwarg} is not an id.")
-        related = field.remote_field.model._default_manager.all()
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        if ordering:
-            related = related.order_by(*ordering)
-        choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
-        listed = {str(pk) for pk, _ in choices}
-        chosen = [v for v in self.lookup_val or () if v not in listed]
-        if chosen:
-            choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
-        return choices
 
 
 @admin.register(Source)
@@ -105,7 +62,7 @@ class SourceAdmin(CheckedModelAdmin):
         total = obj.passages.count() if len(passages) == SUMMARY_ROWS else len(passages)
         rows = [(p.number, Truncator(p.text).chars(200)) for p in passages]
         return format_html(
-            "{}<p>{}</p>", _summary_table(("Passage", "Text"), rows), _shown_of(total, "passage")
+            "{}<p>{}</p>", summary_table(("Passage", "Text"), rows), shown_of(total, "passage")
         )
 
 
@@ -170,7 +127,7 @@ class LessonSentenceInline(CheckedTabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(CheckedModelAdmin):
+class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
     list_display = ("title", "position", "published", "source")
     list_editable = ("position", "published")
     list_filter = ("published", ("source", FirstRelatedChoicesFilter))
@@ -211,8 +168,8 @@ class LessonAdmin(CheckedModelAdmin):
         return format_html(
             '{}<p>{} <a href="{}?lesson__id__exact={}">All questions of this lesson</a> · '
             '<a href="{}?lesson={}">Add a question</a></p>',
-            _summary_table(("Position", "Prompt", "Kind", "Status"), rows),
-            _shown_of(total, "question"),
+            summary_table(("Position", "Prompt", "Kind", "Status"), rows),
+            shown_of(total, "question"),
             changelist,
             obj.pk,
             add,
@@ -222,63 +179,6 @@ class LessonAdmin(CheckedModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.lesson_content_changed(lesson_id=form.instance.pk)
-
-    def get_urls(self):
-        import_view = self.admin_site.admin_view(self.import_gift_view)
-        return [
-            path("<int:lesson_id>/import-gift/", import_view, name="lessons_lesson_import_gift"),
-            *super().get_urls(),
-        ]
-
-    @admin.action(
-        description="Export the questions of selected lessons to GIFT", permissions=["view"]
-    )
-    def export_gift(self, request, queryset):
-        questions = (
-            Question.objects.filter(lesson__in=queryset)
-            .select_related("provenance", "provenance_passage")
-            .prefetch_related("choices", "accepted_answers")
-            .order_by("lesson__position", "position")
-        )
-        return _download(services.questions_to_gift(questions), "lessons.gift.txt", "text/plain")
-
-    def import_gift_view(self, request, lesson_id: int):
-        """Upload or paste a GIFT file; every question becomes a draft in this
-        lesson, or, if any line is bad, nothing is imported and each error shown."""
-        lesson = get_object_or_404(Lesson, pk=lesson_id)
-        if not self.has_change_permission(request, lesson) or not request.user.has_perm(
-            "lessons.add_question"
-        ):
-            raise PermissionDenied
-        form = GiftImportForm(request.POST or None, request.FILES or None)
-        errors, status = [], 200
-        if request.method == "POST" and form.is_valid():
-            try:
-                created = services.gift_import(lesson=lesson, text=form.gift_text())
-            except gift.GiftSyntaxError as error:
-                errors, status = error.errors, 400
-            else:
-                count = len(created)
-                self.message_user(
-                    request,
-                    f"Imported {count} question{pluralize(count)} into “{lesson}” as drafts.",
-                    messages.SUCCESS,
-                )
-                changelist = reverse("admin:lessons_question_changelist")
-                return redirect(f"{changelist}?lesson__id__exact={lesson.pk}&status__exact=draft")
-        elif request.method == "POST":
-            status = 400
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Import GIFT questions into “{lesson}”",
-            "lesson": lesson,
-            "form": form,
-            "gift_errors": errors,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/lessons/lesson/import_gift.html", context, status=status
-        )
 
 
 class AnswerRowsFormSet(BaseInlineFormSet):
@@ -356,7 +256,7 @@ class QuestionChangeList(ChangeList):
 
 
 @admin.register(Question)
-class QuestionAdmin(CheckedModelAdmin):
+class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     list_display = (
         "short_prompt",
         "lesson",
@@ -553,15 +453,6 @@ class QuestionAdmin(CheckedModelAdmin):
         }
         return TemplateResponse(request, "admin/lessons/question/move.html", context)
 
-    @admin.action(description="Export selected questions to GIFT (Moodle)", permissions=["view"])
-    def export_gift(self, request, queryset):
-        questions = (
-            queryset.select_related("provenance", "provenance_passage")
-            .prefetch_related("choices", "accepted_answers")
-            .order_by("lesson__position", "position")
-        )
-        return _download(services.questions_to_gift(questions), "questions.gift.txt", "text/plain")
-
     @admin.action(description="Export selected questions to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         questions = queryset.select_related("lesson", "provenance").prefetch_related(
@@ -608,230 +499,5 @@ class QuestionAdmin(CheckedModelAdmin):
         return TemplateResponse(request, template, context, status=status)
 
 
-GIFT_MAX_BYTES = 2 * 1024 * 1024
-
-
-class GiftImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="A GIFT file (.txt or .gift), UTF-8.")
-    # Not stripped, so the line numbers of errors are those of the pasted text.
-    text = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Or paste GIFT here.",
-    )
-
-    def clean(self):
-        data = super().clean()
-        upload, text = data.get("file"), data.get("text", "").strip()
-        if not upload and not text:
-            raise forms.ValidationError("Choose a GIFT file or paste GIFT text.")
-        if upload:
-            if upload.size > GIFT_MAX_BYTES:
-                raise forms.ValidationError("That file is over 2 MB; split it into smaller files.")
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    "That file is not UTF-8 text. Save it as UTF-8 and try again."
-                ) from None
-            data["text"] = uploaded_text_check(self.fields["text"], text, name="That file")
-        return data
-
-    def gift_text(self) -> str:
-        return self.cleaned_data["text"]
-
-
 class MoveQuestionsForm(forms.Form):
     lesson = forms.ModelChoiceField(queryset=Lesson.objects.order_by("position", "title"))
-
-
-def _download(content: str, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class LearnerDataAdmin(CheckedModelAdmin):
-    """An admin of learners' data, scoped by the admin itself: a non-superuser
-    sees only rows of the learners of the cohorts they instruct, whatever
-    permissions a group is given later. get_queryset also serves the change,
-    history and delete views' lookups by id, so another learner's row there is
-    the admin's "does not exist" redirect, not the row."""
-
-    def scoped_for(self, queryset: QuerySet, user) -> QuerySet:
-        raise NotImplementedError
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return self.scoped_for(queryset, request.user)
-
-
-class DateHierarchyChangeList(ChangeList):
-    """Django turns a date hierarchy's impossible date (ValueError) into its
-    bad-lookup redirect, but a year too large for a C long is an OverflowError,
-    which was a 500."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
-
-
-@admin.register(Attempt)
-class AttemptAdmin(LearnerDataAdmin):
-    list_display = ("learner", "lesson", "started_at", "finished_at", "score")
-    list_filter = (("lesson", FirstRelatedChoicesFilter),)
-    search_fields = ("learner__username",)
-    date_hierarchy = "started_at"
-
-    def scoped_for(self, queryset, user):
-        return queryset.filter(learner__in=reports.learners_for(user))
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Response)
-class ResponseAdmin(LearnerDataAdmin):
-    list_display = ("attempt", "question", "is_correct", "answered_at", "time_taken")
-    list_filter = ("is_correct",)
-    list_select_related = ("attempt__learner", "attempt__lesson", "question")
-
-    def scoped_for(self, queryset, user):
-        return queryset.filter(attempt__learner__in=reports.learners_for(user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-MAX_USERNAMES_PER_SAVE = 1000
-
-
-class CohortForm(forms.ModelForm):
-    """A cohort's learners are not one select of every member (a page that
-    grows with the cohort): the page shows the first of them, and learners are
-    added or removed here by username, beside joining with the code."""
-
-    add_learners = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Usernames to add, separated by spaces, commas or new lines.",
-    )
-    remove_learners = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Usernames to remove from the cohort.",
-    )
-
-    class Meta:
-        model = Cohort
-        fields = ("name", "code", "pass_mark", "instructors")
-
-    def _accounts(self, name: str) -> list:
-        usernames = set(re.split(r"[\s,]+", self.cleaned_data[name].strip())) - {""}
-        if len(usernames) > MAX_USERNAMES_PER_SAVE:
-            raise forms.ValidationError(
-                f"That is {len(usernames)} usernames; give at most "
-                f"{MAX_USERNAMES_PER_SAVE} at a time."
-            )
-        accounts = list(User.objects.filter(username__in=usernames))
-        unknown = usernames - {account.get_username() for account in accounts}
-        if unknown:
-            raise forms.ValidationError(f"No account is named {', '.join(sorted(unknown))}.")
-        return accounts
-
-    def clean_add_learners(self) -> list:
-        return self._accounts("add_learners")
-
-    def clean_remove_learners(self) -> list:
-        return self._accounts("remove_learners")
-
-
-@admin.register(Cohort)
-class CohortAdmin(LearnerDataAdmin):
-    """Cohorts are learner data: superusers (or whoever is given the cohort
-    permissions) manage them; learners can also join with the code. A
-    non-superuser sees only the cohorts they instruct."""
-
-    form = CohortForm
-    list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
-    search_fields = ("name", "code")
-    autocomplete_fields = ("instructors",)
-    readonly_fields = ("learner_summary",)
-    fieldsets = (
-        (None, {"fields": ("name", "code", "pass_mark", "instructors")}),
-        ("Learners", {"fields": ("learner_summary", "add_learners", "remove_learners")}),
-    )
-
-    def scoped_for(self, queryset, user):
-        return queryset.filter(pk__in=reports.cohorts_for(user).values("pk"))
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(learner_total=Count("learners", distinct=True))
-            .prefetch_related("instructors")
-        )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.cohort_learners_change(
-            cohort=form.instance,
-            add=form.cleaned_data["add_learners"],
-            remove=form.cleaned_data["remove_learners"],
-        )
-
-    @admin.display(description="Learners")
-    def learner_summary(self, obj):
-        if obj is None or obj.pk is None:
-            return "None yet: add them below, or give learners the join code."
-        learners = [u.get_username() for u in obj.learners.order_by("username")[:SUMMARY_ROWS]]
-        if not learners:
-            return "None yet: add them below, or give learners the join code."
-        total = getattr(obj, "learner_total", None)
-        if total is None:
-            total = obj.learners.count()
-        return format_html(
-            '{}<p>{} <a href="{}">Their scores</a></p>',
-            ", ".join(learners),
-            _shown_of(total, "learner"),
-            reverse("instructor_cohort", args=[obj.pk]),
-        )
-
-    @admin.display(description="Learners", ordering="learner_total")
-    def learner_total(self, obj):
-        return obj.learner_total
-
-    @admin.display(description="Instructors")
-    def instructor_names(self, obj):
-        return ", ".join(u.get_username() for u in obj.instructors.all()) or "–"
-
-    def view_on_site(self, obj):
-        return reverse("instructor_cohort", args=[obj.pk])
-
-
-# Django's user admin, with sign-up's username rules on "add user" and renames.
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class StaffUserAdmin(CheckedIdsMixin, UserAdmin):
-    add_form = StaffUserCreationForm
-    form = StaffUserChangeForm
-
-
-from lessons import admin_derive  # noqa: E402, F401  (derivation pages: issue 6)

@@ -10,9 +10,12 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
+from django.utils.html import format_html, format_html_join
 
 from lessons.ids import parse_pk
 
@@ -140,3 +143,44 @@ class CheckedTabularInline(CheckedIdsMixin, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", self.max_num)
         return super().get_formset(request, obj, **kwargs)
+
+
+SUMMARY_ROWS = 20
+
+
+def summary_table(headers: tuple[str, ...], rows: list[tuple]) -> str:
+    return format_html(
+        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
+        format_html_join("", "<tr>" + "<td>{}</td>" * len(headers) + "</tr>", rows),
+    )
+
+
+def shown_of(total: int, noun: str) -> str:
+    if total > SUMMARY_ROWS:
+        return f"The first {SUMMARY_ROWS} of {total} {noun}s."
+    return f"{total} {noun}{pluralize(total)}."
+
+
+class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
+    """Offers the first SUMMARY_ROWS related objects (and the one filtered by),
+    not all of them: a sidebar of every lesson or source grows with the
+    library. Any other is reached by the link from its own page, or search.
+
+    An id that is not one (text, or past 64 bits, which SQLite's driver cannot
+    even compare) is the admin's bad-lookup redirect, not a query."""
+
+    def field_choices(self, field, request, model_admin):
+        # Called by __init__ before anything else queries with the value.
+        if any(parse_pk(value) is None for value in self.lookup_val or ()):
+            raise IncorrectLookupParameters(f"{self.lookup_kwarg} is not an id.")
+        related = field.remote_field.model._default_manager.all()
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        choices = [(obj.pk, str(obj)) for obj in related[:SUMMARY_ROWS]]
+        listed = {str(pk) for pk, _ in choices}
+        chosen = [v for v in self.lookup_val or () if v not in listed]
+        if chosen:
+            choices += [(obj.pk, str(obj)) for obj in related.filter(pk__in=chosen)]
+        return choices
