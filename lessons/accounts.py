@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import QuerySet
 
 # Any fixed number: the key of the PostgreSQL advisory lock sign-ups share.
 SIGNUP_LOCK_KEY = 7_301_000_001
@@ -124,7 +125,7 @@ def username_problem(username: str, *, exclude_pk: int | None = None) -> str | N
         return USERNAME_MIXED_SCRIPTS
     folded = username.casefold()
     skeletons = username_skeletons(username)
-    others = User.objects.exclude(pk=exclude_pk).values_list("username", flat=True)
+    others = _other_accounts(exclude_pk).values_list("username", flat=True)
     for other in others.iterator(chunk_size=2000):
         if other.casefold() == folded:
             return USERNAME_TAKEN
@@ -137,7 +138,12 @@ def email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
     """Whether an account (other than `exclude_pk`) already has `email`, in any
     letter case: password resets go to every account with the address, so two
     would share a reset."""
-    return User.objects.filter(email__iexact=email.strip()).exclude(pk=exclude_pk).exists()
+    return _other_accounts(exclude_pk).filter(email__iexact=email.strip()).exists()
+
+
+def _other_accounts(exclude_pk: int | None) -> QuerySet[User]:
+    accounts = User.objects.all()
+    return accounts if exclude_pk is None else accounts.exclude(pk=exclude_pk)
 
 
 def lock_signups() -> None:

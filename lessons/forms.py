@@ -1,5 +1,6 @@
 import smtplib
 from contextlib import suppress
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -36,12 +37,20 @@ def uploaded_text_check(field: forms.Field, text: str, *, name: str = "The file"
     return text
 
 
-class DistinctUsernameMixin:
+# The mixins below extend Django's forms; the type checker sees them as such.
+if TYPE_CHECKING:
+    _ModelFormBase = forms.ModelForm
+    _FormBase = forms.Form
+else:
+    _ModelFormBase = _FormBase = object
+
+
+class DistinctUsernameMixin(_ModelFormBase):
     """Refuses a username that could pass for another account's (a look-alike
     letter from another alphabet, another case) or that mixes alphabets, so
     instructors' tables cannot show a fake "admin" beside the real one."""
 
-    def clean_username(self) -> str | None:
+    def clean_username(self) -> str:
         parent = getattr(super(), "clean_username", None)
         # Django's own check (another case) returns None once it refused.
         username = parent() if parent else self.cleaned_data["username"]
@@ -123,7 +132,7 @@ class CohortJoinForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
-class UsernameLengthMixin:
+class UsernameLengthMixin(_FormBase):
     """The username's length checked on the server, for sign-in forms.
 
     AuthenticationForm sets the field's max_length after the field is built,
@@ -132,7 +141,7 @@ class UsernameLengthMixin:
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
-        limit = self.fields["username"].max_length
+        limit = getattr(self.fields["username"], "max_length", None)
         if limit and len(username) > limit:
             raise forms.ValidationError(
                 f"A username has at most {limit} characters.", code="max_length"
@@ -160,14 +169,14 @@ class PasswordResetRequestForm(PasswordResetForm):
     that is down is reported whether or not the address has an account: the
     message does not tell a stranger which addresses are registered."""
 
-    def save(self, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.mailer = mail.mailers.default
         try:
             self.mailer.open()
         except MAIL_ERRORS as error:
             raise ResetMailNotSent from error
         try:
-            super().save(**kwargs)
+            super().save(*args, **kwargs)
         finally:
             with suppress(*MAIL_ERRORS):
                 self.mailer.close()

@@ -252,7 +252,7 @@ def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
     for raw in _raw_sentences(passage_text):
         pieces.extend(_split_run_ons(raw))
     pieces = _merge_lists(pieces)
-    spans = []
+    spans: list[SentenceSpan] = []
     for i, piece in enumerate(pieces):
         if len(piece) > MAX_SENTENCE_CHARS:
             # Read, never asked about: no question is drafted from a piece.

@@ -6,6 +6,7 @@ none is left out."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +20,13 @@ from django.utils.html import format_html, format_html_join
 
 from lessons.ids import parse_pk
 
+# The mixins below extend Django's classes; the type checker sees them as such.
+if TYPE_CHECKING:
+    _AutocompleteBase = widgets.AutocompleteMixin
+    _AdminBase = admin.options.BaseModelAdmin
+else:
+    _AutocompleteBase = _AdminBase = object
+
 
 def _keyed_by_integer(model: type[models.Model], to_field_name: str | None) -> bool:
     key = model._meta.get_field(to_field_name) if to_field_name else model._meta.pk
@@ -31,6 +39,12 @@ def _ids_only(values, model: type[models.Model], to_field_name: str | None) -> l
     return [v for v in values if parse_pk(v) is not None]
 
 
+def _model_of(field: forms.ModelChoiceField) -> type[models.Model]:
+    # Every related field of an admin form is built with its queryset.
+    assert field.queryset is not None
+    return field.queryset.model
+
+
 class IdChoiceField(forms.ModelChoiceField):
     """A related object by its id: a value that cannot be an id is "Select a
     valid choice" before any query (SQLite's driver raises OverflowError on one
@@ -40,7 +54,7 @@ class IdChoiceField(forms.ModelChoiceField):
         if (
             value not in self.empty_values
             and not isinstance(value, models.Model)
-            and not _ids_only([value], self.queryset.model, self.to_field_name)
+            and not _ids_only([value], _model_of(self), self.to_field_name)
         ):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
@@ -49,7 +63,7 @@ class IdChoiceField(forms.ModelChoiceField):
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         if isinstance(value, (list, tuple)):
-            usable = _ids_only(value, self.queryset.model, self.to_field_name)
+            usable = _ids_only(value, _model_of(self), self.to_field_name)
             if bad := [v for v in value if v not in usable]:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
@@ -59,7 +73,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class _CheckedOptgroups:
+class _CheckedOptgroups(_AutocompleteBase):
     """Django's autocomplete widgets look the submitted values up again to
     render an invalid form; a value that is not an id raised ValueError (or
     OverflowError) there, a 500 instead of the form's own error."""
@@ -87,7 +101,7 @@ class CheckedRawIdWidget(widgets.ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
-class CheckedIdsMixin:
+class CheckedIdsMixin(_AdminBase):
     """For ModelAdmin and inlines: related fields that check a submitted id
     (form field and widget) before Django's own code queries with it."""
 

@@ -473,9 +473,9 @@ def sentence_facts(position: int, text: str) -> SentenceFacts:
         term = _clean_phrase(m.group("term"))
         facts.categories.append(f"{term}=>{kind}")
 
-    m = _COPULA.match(text)
-    if m and m.group("subject").split()[0].lower() not in PRONOUN_STARTS | {"there"}:
-        subject = _clean_phrase(m.group("subject"))
+    copula = _COPULA.match(text)
+    if copula and copula.group("subject").split()[0].lower() not in PRONOUN_STARTS | {"there"}:
+        subject = _clean_phrase(copula.group("subject"))
         subject_words = subject.split()
         if (
             1 <= len(subject_words) <= 5
@@ -485,8 +485,8 @@ def sentence_facts(position: int, text: str) -> SentenceFacts:
         ):
             subject = re.sub(r"^(?:the )?term\s+", "", subject, flags=re.I)
             facts.subject = subject
-            rest = m.group("rest")
-            verb = m.group("verb").lower()
+            rest = copula.group("rest")
+            verb = copula.group("verb").lower()
             definition = _cut_definition(rest)
             if verb in {"is", "are", "was", "were", "refers to", "refer to", "means"}:
                 first = definition.split()[0].lower() if definition.split() else ""

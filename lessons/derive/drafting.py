@@ -211,7 +211,7 @@ class Drafter:
     def draft_sentence(self, position: int, previous: SentenceFacts | None) -> None:
         sentence = self.sentences[position]
         facts = self.facts.get(position)
-        if worthiness(sentence, facts):
+        if worthiness(sentence, facts) or facts is None:
             return
         stem = make_stem(sentence.text, previous)
         if stem is None or self._restates_an_earlier_sentence(stem.text):
@@ -311,8 +311,8 @@ class Drafter:
         phrases = sorted(set(_candidates(text)), key=lambda p: (-len(p), p))
         for phrase in phrases:
             k = key(phrase)
-            term = self.index.terms.get(k)
-            if term is None or k in seen:
+            indexed = self.index.terms.get(k)
+            if indexed is None or k in seen:
                 continue
             seen.add(k)
             start = _find_word(text, phrase)
@@ -332,7 +332,7 @@ class Drafter:
             # A term that stands twice in the sentence would give itself away.
             if len(_whole_word(phrase.lower()).findall(stem_lower)) != 1:
                 continue
-            terms.append((term.score, Fact("term", phrase, [phrase], start)))
+            terms.append((indexed.score, Fact("term", phrase, [phrase], start)))
         terms.sort(key=lambda sf: (-sf[0], sf[1].start))
         # A sentence's best term first, then its opposite for a false statement.
         ranked = [f for _, f in terms]
@@ -699,7 +699,9 @@ class Drafter:
 
     def _definitions_spread(self) -> list[tuple[str, str, int]]:
         """Definitions with each subject's first one before any second one."""
-        firsts, rest, seen = [], [], set()
+        firsts: list[tuple[str, str, int]] = []
+        rest: list[tuple[str, str, int]] = []
+        seen: set[str] = set()
         for item in self.definitions:
             (rest if key(item[0]) in seen else firsts).append(item)
             seen.add(key(item[0]))

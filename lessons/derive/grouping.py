@@ -66,7 +66,7 @@ def group_lessons(
     if len(groups) > 1 and len(groups[-1]) < MIN_SENTENCES:
         groups[-2].extend(groups.pop())
 
-    lesson_count = Counter()
+    lesson_count: Counter[str] = Counter()
     for group in groups:
         for t in set().union(*(mentions.get(p, set()) for p in group)):
             lesson_count[t] += 1

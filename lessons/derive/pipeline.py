@@ -132,7 +132,7 @@ def derive(
             if lesson >= 0 and len(lesson_terms[lesson]) < 60:
                 lesson_terms[lesson].append(term.key)
     numbers_by_kind: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    definitions = []
+    definitions: list[tuple[str, str, int]] = []
     for position, f in sorted(facts.items()):
         if worthiness(sentences[position], f):
             continue
