@@ -125,7 +125,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("lesson_detail", kwargs={"slug": self.slug})
+        return reverse("lessons:lesson_detail", kwargs={"slug": self.slug})
 
 
 class LessonSentence(models.Model):

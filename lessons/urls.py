@@ -2,6 +2,9 @@ from django.urls import path
 
 from lessons.views import instructor, pages, quiz
 
+# Reversed as "lessons:<name>"; the project-level names (login, signup, the auth views) stay bare.
+app_name = "lessons"
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("lessons/<slug:slug>/", pages.lesson_detail, name="lesson_detail"),

@@ -259,8 +259,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "lessons:home"
+LOGOUT_REDIRECT_URL = "lessons:home"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

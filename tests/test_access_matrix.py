@@ -118,27 +118,27 @@ COHORT_Y = {
 }
 
 SITE = {
-    "home": everyone(OK),
-    "lesson_detail": everyone(NOT_FOUND, params=lambda w: {"slug": w.draft_lesson.slug}),
-    "quiz_start": site(
+    "lessons:home": everyone(OK),
+    "lessons:lesson_detail": everyone(NOT_FOUND, params=lambda w: {"slug": w.draft_lesson.slug}),
+    "lessons:quiz_start": site(
         signed_in=NOT_FOUND, method="post", params=lambda w: {"slug": w.draft_lesson.slug}
     ),
-    "attempt_detail": site(
+    "lessons:attempt_detail": site(
         owner=redirect_to("/attempts/"), **LEARNER_ONLY, params=lambda w: bobs_attempt(w)
     ),
-    "attempt_question": site(owner=OK, **LEARNER_ONLY, params=bobs_attempt),
-    "quiz_answer": site(
+    "lessons:attempt_question": site(owner=OK, **LEARNER_ONLY, params=bobs_attempt),
+    "lessons:quiz_answer": site(
         owner=redirect_to("/attempts/"), **LEARNER_ONLY, method="post", params=bobs_attempt
     ),
-    "attempt_results": site(owner=OK, **LEARNER_ONLY, params=bobs_attempt),
-    "attempt_retry": site(
+    "lessons:attempt_results": site(owner=OK, **LEARNER_ONLY, params=bobs_attempt),
+    "lessons:attempt_retry": site(
         owner=redirect_to("/attempts/"), **LEARNER_ONLY, method="post", params=bobs_attempt
     ),
-    "progress": site(signed_in=OK),
-    "review": site(signed_in=OK),
-    "review_feedback": site(signed_in=redirect_to("/review/")),
+    "lessons:progress": site(signed_in=OK),
+    "lessons:review": site(signed_in=OK),
+    "lessons:review_feedback": site(signed_in=redirect_to("/review/")),
     # A draft question is in nobody's review queue.
-    "review_answer": site(
+    "lessons:review_answer": site(
         signed_in=NOT_FOUND,
         method="post",
         params=lambda w: {"question_id": w.draft_question.pk},
@@ -147,13 +147,15 @@ SITE = {
             "choice": w.draft_question.choices.get(is_correct=True).pk,
         },
     ),
-    "cohort_join": site(signed_in=OK),
-    "instructor_home": site(students=FORBIDDEN, instructor=OK, educator=FORBIDDEN, superuser=OK),
-    "instructor_cohort": site(**COHORT_Y),
-    "instructor_learner": site(**COHORT_Y),
-    "instructor_lesson": site(**COHORT_Y),
-    "instructor_scores_csv": site(**COHORT_Y),
-    "instructor_responses_csv": site(**COHORT_Y),
+    "lessons:cohort_join": site(signed_in=OK),
+    "lessons:instructor_home": site(
+        students=FORBIDDEN, instructor=OK, educator=FORBIDDEN, superuser=OK
+    ),
+    "lessons:instructor_cohort": site(**COHORT_Y),
+    "lessons:instructor_learner": site(**COHORT_Y),
+    "lessons:instructor_lesson": site(**COHORT_Y),
+    "lessons:instructor_scores_csv": site(**COHORT_Y),
+    "lessons:instructor_responses_csv": site(**COHORT_Y),
     "signup": site(anonymous=OK, signed_in=redirect_to("/")),
     "login": everyone(OK),
     "logout": everyone(METHOD),
@@ -443,12 +445,12 @@ def test_access(client, world, key, role):
 # ------------------------------------------------------------------ beyond the matrix
 
 OWN_COHORT_PAGES = {
-    "instructor_home": lambda w: {},
-    "instructor_cohort": lambda w: {"cohort_id": w.cohort_x.pk},
-    "instructor_learner": lambda w: {"cohort_id": w.cohort_x.pk, "learner_id": w.alice.pk},
-    "instructor_lesson": lambda w: {"cohort_id": w.cohort_x.pk, "slug": w.lesson.slug},
-    "instructor_scores_csv": lambda w: {"cohort_id": w.cohort_x.pk},
-    "instructor_responses_csv": lambda w: {"cohort_id": w.cohort_x.pk},
+    "lessons:instructor_home": lambda w: {},
+    "lessons:instructor_cohort": lambda w: {"cohort_id": w.cohort_x.pk},
+    "lessons:instructor_learner": lambda w: {"cohort_id": w.cohort_x.pk, "learner_id": w.alice.pk},
+    "lessons:instructor_lesson": lambda w: {"cohort_id": w.cohort_x.pk, "slug": w.lesson.slug},
+    "lessons:instructor_scores_csv": lambda w: {"cohort_id": w.cohort_x.pk},
+    "lessons:instructor_responses_csv": lambda w: {"cohort_id": w.cohort_x.pk},
 }
 
 
@@ -466,13 +468,14 @@ def test_an_instructor_s_own_pages_show_no_learner_of_another_cohort(client, wor
 @pytest.mark.django_db
 def test_a_student_s_quiz_never_asks_a_draft_question(client, world):
     sign_in(client, world, "other_student")
-    client.post(url_for(ROUTES["quiz_start"], {"slug": world.lesson.slug}))
+    client.post(url_for(ROUTES["lessons:quiz_start"], {"slug": world.lesson.slug}))
     attempt = world.alice.attempts.get(lesson=world.lesson, finished_at=None)
     assert world.draft_question.pk not in attempt.question_ids
     for question_id in attempt.question_ids:
         page = client.get(
             url_for(
-                ROUTES["attempt_question"], {"attempt_id": attempt.pk, "question_id": question_id}
+                ROUTES["lessons:attempt_question"],
+                {"attempt_id": attempt.pk, "question_id": question_id},
             )
         )
         assert page.status_code == 200
@@ -480,7 +483,7 @@ def test_a_student_s_quiz_never_asks_a_draft_question(client, world):
     # Asking for the draft by id inside the attempt is refused too.
     page = client.get(
         url_for(
-            ROUTES["attempt_question"],
+            ROUTES["lessons:attempt_question"],
             {"attempt_id": attempt.pk, "question_id": world.draft_question.pk},
         )
     )

@@ -163,7 +163,7 @@ def test_editing_an_answered_question_keeps_what_learners_answered(editor, clien
     assert attempt.score == 1.0
     assert Response.objects.get().is_correct
     client.force_login(learner)
-    results = client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    results = client.get(reverse("lessons:attempt_results", args=[attempt.pk])).content.decode()
     assert right.text in results and "Rewritten choice" not in results
     assert "1 of 1 right" in results
 

@@ -105,25 +105,31 @@ ENDPOINTS: dict[str, Endpoint] = {
     "quiz_answer choice": Endpoint(
         "other_student",
         "post",
-        lambda w: reverse("quiz_answer", args=[_alice_attempt(w).pk, w.question.pk]),
+        lambda w: reverse("lessons:quiz_answer", args=[_alice_attempt(w).pk, w.question.pk]),
         lambda w: {"choice": _right_choice(w.question), "shown": ""},
     ),
     "quiz_answer text": Endpoint(
         "other_student",
         "post",
-        lambda w: reverse("quiz_answer", args=[_alice_attempt(w).pk, w.fill_blank.pk]),
+        lambda w: reverse("lessons:quiz_answer", args=[_alice_attempt(w).pk, w.fill_blank.pk]),
         lambda w: {"answer": "involuntary", "shown": ""},
     ),
     "quiz_start": Endpoint(
-        "other_student", "post", lambda w: reverse("quiz_start", args=[w.lesson.slug]), lambda w: {}
+        "other_student",
+        "post",
+        lambda w: reverse("lessons:quiz_start", args=[w.lesson.slug]),
+        lambda w: {},
     ),
     "attempt_retry": Endpoint(
-        "owner", "post", lambda w: reverse("attempt_retry", args=[w.attempt.pk]), lambda w: {}
+        "owner",
+        "post",
+        lambda w: reverse("lessons:attempt_retry", args=[w.attempt.pk]),
+        lambda w: {},
     ),
     "review_answer": Endpoint(
         "owner",
         "post",
-        lambda w: reverse("review_answer", args=[w.question.pk]),
+        lambda w: reverse("lessons:review_answer", args=[w.question.pk]),
         lambda w: {
             "choice": _right_choice(w.question),
             "card_review_number": _bobs_card(w).reviews,
@@ -133,7 +139,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "cohort_join": Endpoint(
         "other_student",
         "post",
-        lambda w: reverse("cohort_join"),
+        lambda w: reverse("lessons:cohort_join"),
         lambda w: {"code": w.cohort_y.code},
     ),
     # ---- accounts
@@ -173,25 +179,25 @@ ENDPOINTS: dict[str, Endpoint] = {
     "instructor_home": Endpoint(
         "instructor",
         "get",
-        lambda w: reverse("instructor_home"),
+        lambda w: reverse("lessons:instructor_home"),
         lambda w: {"cohort": w.cohort_x.pk},
     ),
     "instructor_cohort": Endpoint(
         "superuser",
         "get",
-        lambda w: reverse("instructor_cohort", args=[w.cohort_y.pk]),
+        lambda w: reverse("lessons:instructor_cohort", args=[w.cohort_y.pk]),
         lambda w: {"sort": "-name", "q": "bob", "page": "1"},
     ),
     "instructor_learner": Endpoint(
         "superuser",
         "get",
-        lambda w: reverse("instructor_learner", args=[w.cohort_y.pk, w.bob.pk]),
+        lambda w: reverse("lessons:instructor_learner", args=[w.cohort_y.pk, w.bob.pk]),
         lambda w: {"page": "1"},
     ),
     "instructor_lesson": Endpoint(
         "superuser",
         "get",
-        lambda w: reverse("instructor_lesson", args=[w.cohort_y.pk, w.lesson.slug]),
+        lambda w: reverse("lessons:instructor_lesson", args=[w.cohort_y.pk, w.lesson.slug]),
         lambda w: {"attempts": "first"},
     ),
     # ---- educators in the admin

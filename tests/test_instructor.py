@@ -153,7 +153,7 @@ def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
     take_quiz(member(cohort, "alice", first_name="Alice"), lesson, [True, True, True])
     take_quiz(member(cohort, "bob"), lesson, [True, False, False])
     member(cohort, "carol")  # has not started
-    url = reverse("instructor_cohort", args=[cohort.pk])
+    url = reverse("lessons:instructor_cohort", args=[cohort.pk])
 
     now = timezone.now()
     cohort = reports.cohort_for(cohort.instructors.get(), cohort.pk)  # with its learner count
@@ -183,7 +183,7 @@ def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
 def test_the_scores_table_pages_through_a_big_cohort(lesson, cohort, instructor_client):
     learners = [UserFactory(username=f"learner{n:03}") for n in range(reports.PAGE_SIZE + 3)]
     cohort.learners.add(*learners)
-    url = reverse("instructor_cohort", args=[cohort.pk])
+    url = reverse("lessons:instructor_cohort", args=[cohort.pk])
     second = instructor_client.get(url, {"page": 2}).content.decode()
     assert "learner025" in second and "learner000" not in second
     assert "Page 2 of 2" in second
@@ -193,12 +193,15 @@ def test_the_scores_table_pages_through_a_big_cohort(lesson, cohort, instructor_
 
 @pytest.mark.parametrize(
     ("name", "params"),
-    [("instructor_cohort", {"sort": "shoe-size"}), ("instructor_lesson", {"attempts": "most"})],
+    [
+        ("lessons:instructor_cohort", {"sort": "shoe-size"}),
+        ("lessons:instructor_lesson", {"attempts": "most"}),
+    ],
 )
 def test_a_report_asked_for_something_it_does_not_offer_says_so(
     lesson, cohort, instructor_client, name, params
 ):
-    args = [cohort.pk] if name == "instructor_cohort" else [cohort.pk, lesson.slug]
+    args = [cohort.pk] if name == "lessons:instructor_cohort" else [cohort.pk, lesson.slug]
     response = instructor_client.get(reverse(name, args=args), params)
     assert response.status_code == 400
     assert "does not offer" in response.content.decode()
@@ -208,7 +211,7 @@ def test_the_learner_page_lists_every_attempt_and_answer(lesson, cohort, instruc
     learner = member(cohort, "dana")
     take_quiz(learner, lesson, [True, False, True], seconds=12)
     page = instructor_client.get(
-        reverse("instructor_learner", args=[cohort.pk, learner.pk])
+        reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk])
     ).content.decode()
     assert "67%" in page  # the score
     assert page.count("✓ right") == 2 and page.count("✗ wrong") == 1
@@ -224,7 +227,7 @@ def test_the_scores_csv_has_a_row_per_learner_and_quotes_formulas(
 ):
     take_quiz(member(cohort, "erin"), lesson, [True, True, False])
     member(cohort, "=cmd", first_name="+sum(A1)")
-    response = instructor_client.get(reverse("instructor_scores_csv", args=[cohort.pk]))
+    response = instructor_client.get(reverse("lessons:instructor_scores_csv", args=[cohort.pk]))
     assert response.status_code == 200
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -245,7 +248,7 @@ def test_the_scores_csv_reads_learners_in_chunks(lesson, cohort):
 
 def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client):
     take_quiz(member(cohort, "finn"), lesson, [True, False, True])
-    response = instructor_client.get(reverse("instructor_responses_csv", args=[cohort.pk]))
+    response = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
     header, *body = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert header == reports.RESPONSE_CSV_HEADER
     assert [row[7] for row in body] == ["yes", "no", "yes"]
@@ -267,12 +270,12 @@ def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client)
 
 def instructor_urls(cohort, learner, lesson):
     return [
-        reverse("instructor_home"),
-        reverse("instructor_cohort", args=[cohort.pk]),
-        reverse("instructor_learner", args=[cohort.pk, learner.pk]),
-        reverse("instructor_lesson", args=[cohort.pk, lesson.slug]),
-        reverse("instructor_scores_csv", args=[cohort.pk]),
-        reverse("instructor_responses_csv", args=[cohort.pk]),
+        reverse("lessons:instructor_home"),
+        reverse("lessons:instructor_cohort", args=[cohort.pk]),
+        reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]),
+        reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]),
+        reverse("lessons:instructor_scores_csv", args=[cohort.pk]),
+        reverse("lessons:instructor_responses_csv", args=[cohort.pk]),
     ]
 
 
@@ -299,12 +302,12 @@ def test_an_instructor_sees_only_their_own_cohorts_and_learners(lesson, cohort, 
     for url in instructor_urls(cohort, learner, lesson)[1:]:
         assert client.get(url).status_code == 404, url
     # Their own cohort, but a learner who is not in it.
-    url = reverse("instructor_learner", args=[theirs.pk, learner.pk])
+    url = reverse("lessons:instructor_learner", args=[theirs.pk, learner.pk])
     assert client.get(url).status_code == 404
-    home = client.get(reverse("instructor_home")).content.decode()
+    home = client.get(reverse("lessons:instructor_home")).content.decode()
     assert "Olga" in home and "Spring group" not in home
-    assert client.get(reverse("instructor_home"), {"cohort": cohort.pk}).status_code == 400
-    assert client.get(reverse("instructor_home"), {"cohort": "²"}).status_code == 400
+    assert client.get(reverse("lessons:instructor_home"), {"cohort": cohort.pk}).status_code == 400
+    assert client.get(reverse("lessons:instructor_home"), {"cohort": "²"}).status_code == 400
 
 
 def test_a_superuser_sees_every_cohort(lesson, cohort, client):
@@ -318,13 +321,15 @@ def test_a_superuser_sees_every_cohort(lesson, cohort, client):
 
 
 def test_a_learner_joins_a_cohort_with_its_code(cohort, student_client, student):
-    response = student_client.post(reverse("cohort_join"), {"code": f" {cohort.code.lower()} "})
+    response = student_client.post(
+        reverse("lessons:cohort_join"), {"code": f" {cohort.code.lower()} "}
+    )
     assert response.status_code == 302
     assert cohort.learners.filter(pk=student.pk).exists()
 
 
 def test_a_wrong_code_says_so_and_joins_nothing(cohort, student_client, student):
-    response = student_client.post(reverse("cohort_join"), {"code": "NOPE1234"})
+    response = student_client.post(reverse("lessons:cohort_join"), {"code": "NOPE1234"})
     assert response.status_code == 400
     assert "No cohort has that code" in response.content.decode()
     assert not student.cohorts.exists()
@@ -345,13 +350,16 @@ def test_report_pages_stay_within_a_fixed_query_budget(
         QuestionFactory(lesson=extra, position=position)
     learner = cohort.learners.first()
     budgets = [
-        (reverse("instructor_home"), 6),
-        (reverse("instructor_cohort", args=[cohort.pk]), 12),
+        (reverse("lessons:instructor_home"), 6),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 12),
         # By mastery: one grouped count, the cohort sorted by it, then the page's learners.
-        (reverse("instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}", 13),
-        (reverse("instructor_learner", args=[cohort.pk, learner.pk]), 12),
-        (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]), 12),
-        (reverse("instructor_lesson", args=[cohort.pk, lesson.slug]) + "?attempts=all", 12),
+        (
+            reverse("lessons:instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}",
+            13,
+        ),
+        (reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]), 12),
+        (reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]), 12),
+        (reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]) + "?attempts=all", 12),
     ]
     for url, budget in budgets:
         with django_assert_max_num_queries(budget):
@@ -425,7 +433,7 @@ def test_the_item_analysis_is_reused_for_a_few_minutes_and_redone_after_an_edit(
     lesson, cohort, instructor_client, django_assert_max_num_queries
 ):
     take_quiz(member(cohort, "kai"), lesson, [True, True, True])
-    url = reverse("instructor_lesson", args=[cohort.pk, lesson.slug])
+    url = reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug])
     first = instructor_client.get(url).content.decode()
     assert "1</strong> attempt" in first
     take_quiz(member(cohort, "lia"), lesson, [False, False, False])
@@ -445,7 +453,7 @@ def test_last_activity_is_said_as_humanize_says_it(lesson, cohort, instructor_cl
     learner.attempts.update(finished_at=moment)
     learner.review_cards.update(last_review=moment)
     said = re.compile(r">3\d\xa0seconds ago</time>")  # naturaltime's words, not "just now"
-    page = instructor_client.get(reverse("instructor_cohort", args=[cohort.pk]))
+    page = instructor_client.get(reverse("lessons:instructor_cohort", args=[cohort.pk]))
     assert said.search(page.content.decode())
     client.force_login(learner)
-    assert said.search(client.get(reverse("progress")).content.decode())
+    assert said.search(client.get(reverse("lessons:progress")).content.decode())

@@ -21,7 +21,7 @@ def lesson(db):
 
 
 def start(client, lesson) -> Attempt:
-    response = client.post(reverse("quiz_start", args=[lesson.slug]))
+    response = client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     assert response.status_code == 302
     return Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"])[1]))
 
@@ -35,7 +35,7 @@ def wrong_choice(question_id):
 
 
 def answer(client, attempt, question_id, *, htmx=False, **data):
-    url = reverse("quiz_answer", args=[attempt.pk, question_id])
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, question_id])
     return client.post(url, data, headers=HTMX if htmx else {})
 
 
@@ -54,19 +54,19 @@ def test_start_asks_the_published_questions_and_resumes_the_unfinished_attempt(
     )
     again = start(student_client, lesson)
     assert again.pk == attempt.pk
-    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))
     assert "Question 2 of 3" in page.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, lesson):
-    response = client.post(reverse("quiz_start", args=[lesson.slug]))
+    response = client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 def test_choices_are_shuffled_once_per_attempt_and_keep_their_order(student_client, lesson):
     attempt = start(student_client, lesson)
-    url = reverse("attempt_detail", args=[attempt.pk])
+    url = reverse("lessons:attempt_detail", args=[attempt.pk])
 
     def order():
         return re.findall(r'name="choice" value="(\d+)"', student_client.get(url).content.decode())
@@ -107,7 +107,7 @@ def test_without_javascript_the_answer_redirects_to_the_same_feedback(student_cl
     qid = attempt.question_ids[0]
     response = answer(student_client, attempt, qid, choice=right_choice(qid))
     assert response.status_code == 302
-    assert response["Location"] == reverse("attempt_question", args=[attempt.pk, qid])
+    assert response["Location"] == reverse("lessons:attempt_question", args=[attempt.pk, qid])
     page = student_client.get(response["Location"]).content.decode()
     assert "Correct" in page and "Next question" in page
     assert "<html" in page
@@ -138,7 +138,9 @@ def test_the_last_answer_finishes_the_attempt_with_its_score(student_client, les
     attempt.refresh_from_db()
     assert attempt.is_finished
     assert attempt.score == pytest.approx(2 / 3)
-    results = student_client.get(reverse("attempt_results", args=[attempt.pk])).content.decode()
+    results = student_client.get(
+        reverse("lessons:attempt_results", args=[attempt.pk])
+    ).content.decode()
     assert "67%" in results and "2 of 3 right" in results
     assert "Retry the 1 question I missed" in results
     assert results.count('class="card result ') == 3
@@ -149,7 +151,7 @@ def test_retry_the_missed_questions_starts_a_short_attempt(student_client, lesso
     for qid in attempt.question_ids:
         chosen = wrong_choice(qid) if qid == attempt.question_ids[1] else right_choice(qid)
         answer(student_client, attempt, qid, choice=chosen)
-    response = student_client.post(reverse("attempt_retry", args=[attempt.pk]))
+    response = student_client.post(reverse("lessons:attempt_retry", args=[attempt.pk]))
     retry = Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"])[1]))
     assert retry.is_retry and retry.question_ids == [attempt.question_ids[1]]
     page = student_client.get(response["Location"]).content.decode()
@@ -219,9 +221,9 @@ def test_nobody_answers_or_sees_someone_elses_attempt(client, lesson):
     client.force_login(other)
     qid = attempt.question_ids[0]
     assert answer(client, attempt, qid, choice=right_choice(qid)).status_code == 404
-    assert client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 404
-    assert client.get(reverse("attempt_results", args=[attempt.pk])).status_code == 404
-    assert client.post(reverse("attempt_retry", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("lessons:attempt_results", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("lessons:attempt_retry", args=[attempt.pk])).status_code == 404
     assert not Response.objects.exists()
 
 
@@ -282,7 +284,10 @@ def test_question_page_and_answer_stay_within_a_fixed_query_budget(
     qid = attempt.question_ids[0]
     choice = right_choice(qid)
     with django_assert_max_num_queries(6):
-        assert student_client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200
+        assert (
+            student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).status_code
+            == 200
+        )
     # The user; then in the answer's transaction (a savepoint under the test's):
     # the attempt, read once and locked, with its lesson; the stored answer,
     # if any; the response and its chosen options; the attempt's new counts;
@@ -295,21 +300,24 @@ def test_question_page_and_answer_stay_within_a_fixed_query_budget(
         replay = answer(student_client, attempt, qid, htmx=True, choice=choice)
         assert replay.status_code == 200 and "Correct" in replay.content.decode()
     with django_assert_max_num_queries(5):
-        assert student_client.get(reverse("progress")).status_code == 200
+        assert student_client.get(reverse("lessons:progress")).status_code == 200
     with django_assert_max_num_queries(4):
-        assert student_client.get(reverse("home")).status_code == 200
+        assert student_client.get(reverse("lessons:home")).status_code == 200
     with django_assert_max_num_queries(3):
-        assert student_client.get(reverse("review")).status_code == 200
+        assert student_client.get(reverse("lessons:review")).status_code == 200
     finished = Attempt.objects.filter(finished_at__isnull=False).first()
     with django_assert_max_num_queries(6):
-        assert student_client.get(reverse("attempt_results", args=[finished.pk])).status_code == 200
+        assert (
+            student_client.get(reverse("lessons:attempt_results", args=[finished.pk])).status_code
+            == 200
+        )
 
 
 def test_an_educators_edit_reaches_the_next_question_page_at_once(
     student_client, lesson, educator, client
 ):
     attempt = start(student_client, lesson)
-    url = reverse("attempt_detail", args=[attempt.pk])
+    url = reverse("lessons:attempt_detail", args=[attempt.pk])
     question = Question.objects.get(pk=attempt.question_ids[0])
     assert question.prompt in student_client.get(url).content.decode()  # now cached
 
@@ -337,9 +345,9 @@ def test_the_timer_runs_from_the_first_showing_and_a_reload_does_not_restart_it(
     monkeypatch.setattr("time.time", lambda: now[0])
     attempt = start(student_client, lesson)
     first = attempt.question_ids[0]
-    student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))
     now[0] += 290
-    reloaded = student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    reloaded = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))
     now[0] += 10
     answer(student_client, attempt, first, choice=right_choice(first), shown=shown_on(reloaded))
     taken = Response.objects.get(attempt=attempt, question_id=first).time_taken
@@ -351,7 +359,7 @@ def test_a_timer_token_from_another_question_or_a_forged_one_records_no_time(
 ):
     attempt = start(student_client, lesson)
     first, second, third = attempt.question_ids
-    page = student_client.get(reverse("attempt_question", args=[attempt.pk, first]))
+    page = student_client.get(reverse("lessons:attempt_question", args=[attempt.pk, first]))
     answer(student_client, attempt, second, choice=right_choice(second), shown=shown_on(page))
     answer(student_client, attempt, third, choice=right_choice(third), shown="1.0:forged:sig")
     taken = dict(Response.objects.filter(attempt=attempt).values_list("question_id", "time_taken"))
@@ -390,7 +398,7 @@ def test_an_attempt_goes_on_without_a_question_withdrawn_midway_and_scores_what_
     answer(student_client, attempt, first, choice=right_choice(first))
     withdraw(second, delete=delete)
 
-    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]), follow=True)
     assert page.status_code == 200
     assert "withdrawn by its educator" in page.content.decode()
     assert "Question 2 of 2" in page.content.decode()
@@ -402,7 +410,7 @@ def test_an_attempt_goes_on_without_a_question_withdrawn_midway_and_scores_what_
     assert attempt.is_finished
     assert attempt.question_ids == [first, third]
     assert attempt.score == 0.5
-    results = student_client.get(reverse("attempt_results", args=[attempt.pk]))
+    results = student_client.get(reverse("lessons:attempt_results", args=[attempt.pk]))
     assert results.status_code == 200
 
 
@@ -414,9 +422,11 @@ def test_answering_a_withdrawn_question_by_htmx_sends_the_page_on_to_the_next(
     withdraw(first, delete=True)
     reply = answer(student_client, attempt, first, htmx=True, choice="1")
     assert reply.status_code == 200
-    assert reply["HX-Redirect"] == reverse("attempt_detail", args=[attempt.pk])
+    assert reply["HX-Redirect"] == reverse("lessons:attempt_detail", args=[attempt.pk])
     # The attempt no longer holds it: its old address says so plainly.
-    question_page = student_client.get(reverse("attempt_question", args=[attempt.pk, first]))
+    question_page = student_client.get(
+        reverse("lessons:attempt_question", args=[attempt.pk, first])
+    )
     assert question_page.status_code == 404
     assert "not part of this attempt" in question_page.content.decode()
 
@@ -427,18 +437,18 @@ def test_withdrawing_the_last_unanswered_question_finishes_the_attempt(student_c
     answer(student_client, attempt, first, choice=right_choice(first))
     answer(student_client, attempt, second, choice=wrong_choice(second))
     withdraw(third, delete=True)
-    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]), follow=True)
     assert page.status_code == 200
     attempt.refresh_from_db()
     assert attempt.is_finished and attempt.score == 0.5
-    assert page.redirect_chain[-1][0] == reverse("attempt_results", args=[attempt.pk])
+    assert page.redirect_chain[-1][0] == reverse("lessons:attempt_results", args=[attempt.pk])
 
 
 def test_an_attempt_whose_every_question_was_withdrawn_unanswered_is_gone(student_client, lesson):
     attempt = start(student_client, lesson)
     for question_id in attempt.question_ids:
         withdraw(question_id, delete=False)
-    page = student_client.get(reverse("attempt_detail", args=[attempt.pk]), follow=True)
+    page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]), follow=True)
     assert page.status_code == 200
     assert page.redirect_chain[-1][0] == lesson.get_absolute_url()
     assert not Attempt.objects.filter(pk=attempt.pk).exists()

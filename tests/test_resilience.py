@@ -28,7 +28,7 @@ def lesson(db):
 
 def answer_right(client, attempt, question_id, headers=HTMX):
     choice = attempt.lesson.questions.get(pk=question_id).choices.get(is_correct=True)
-    url = reverse("quiz_answer", args=[attempt.pk, question_id])
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, question_id])
     return client.post(url, {"choice": choice.pk}, headers=headers)
 
 
@@ -37,7 +37,7 @@ def test_a_view_meeting_a_database_outage_answers_503_with_the_friendly_page(stu
     with mock.patch(
         "lessons.selectors.progress_for_learner", side_effect=error("server closed the connection")
     ):
-        response = student_client.get(reverse("progress"))
+        response = student_client.get(reverse("lessons:progress"))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response["Cache-Control"] == "no-store"
@@ -53,7 +53,7 @@ def test_an_answer_meeting_a_database_outage_is_a_503_and_writes_nothing(student
     attempt = Attempt.objects.get(
         pk=re.search(
             r"/attempts/(\d+)/",
-            student_client.post(reverse("quiz_start", args=[lesson.slug]))["Location"],
+            student_client.post(reverse("lessons:quiz_start", args=[lesson.slug]))["Location"],
         )[1]
     )
     question_id = attempt.question_ids[0]
@@ -78,7 +78,7 @@ def test_an_outage_met_outside_the_view_also_gets_the_503_page(student_client):
         "django.contrib.sessions.middleware.SessionMiddleware.process_response",
         side_effect=OperationalError("connection refused"),
     ):
-        response = student_client.get(reverse("home"))
+        response = student_client.get(reverse("lessons:home"))
     assert response.status_code == 503
     assert "Back in a moment" in response.content.decode()
 
@@ -86,7 +86,7 @@ def test_an_outage_met_outside_the_view_also_gets_the_503_page(student_client):
 def test_other_errors_are_still_500(student_client):
     student_client.raise_request_exception = False
     with mock.patch("lessons.selectors.progress_for_learner", side_effect=ValueError("bug")):
-        response = student_client.get(reverse("progress"))
+        response = student_client.get(reverse("lessons:progress"))
     assert response.status_code == 500
 
 
@@ -100,10 +100,10 @@ def test_with_redis_unreachable_a_signed_in_student_still_answers(settings, clie
 
     student = UserFactory(username="rita")
     client.force_login(student)
-    started = client.post(reverse("quiz_start", args=[lesson.slug]))
+    started = client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     assert started.status_code == 302
     attempt = Attempt.objects.get(learner=student)
-    page = client.get(reverse("attempt_detail", args=[attempt.pk]))
+    page = client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))
     assert page.status_code == 200
     for question_id in attempt.question_ids:
         response = answer_right(client, attempt, question_id)
@@ -111,7 +111,7 @@ def test_with_redis_unreachable_a_signed_in_student_still_answers(settings, clie
         assert "Correct" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.is_finished and attempt.score == 1
-    assert client.get(reverse("progress")).status_code == 200
+    assert client.get(reverse("lessons:progress")).status_code == 200
 
 
 def test_with_redis_unreachable_a_student_signs_in_and_stays_signed_in(settings, client, db):
@@ -119,7 +119,7 @@ def test_with_redis_unreachable_a_student_signs_in_and_stays_signed_in(settings,
     UserFactory(username="rita", password="a-long-enough-pass")
     response = client.post(reverse("login"), {"username": "rita", "password": "a-long-enough-pass"})
     assert response.status_code == 302
-    home = client.get(reverse("home"))
+    home = client.get(reverse("lessons:home"))
     assert home.context["user"].username == "rita"
     assert "Sign out" in home.content.decode()
 
@@ -146,5 +146,5 @@ def test_a_broken_rule_is_not_mistaken_for_an_outage(student_client):
 
     student_client.raise_request_exception = False
     with mock.patch("lessons.selectors.progress_for_learner", side_effect=IntegrityError("dup")):
-        response = student_client.get(reverse("progress"))
+        response = student_client.get(reverse("lessons:progress"))
     assert response.status_code == 500

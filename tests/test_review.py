@@ -40,12 +40,12 @@ def right(card):
 
 def review_answer(client, card, *, htmx=False, number=None, **data):
     data.setdefault("card_review_number", card.reviews if number is None else number)
-    url = reverse("review_answer", args=[card.question_id])
+    url = reverse("lessons:review_answer", args=[card.question_id])
     return client.post(url, data, headers=HTMX if htmx else {})
 
 
 def test_the_queue_serves_the_card_due_first_and_counts_what_is_due(student_client, due_cards):
-    page = student_client.get(reverse("review")).content.decode()
+    page = student_client.get(reverse("lessons:review")).content.decode()
     assert due_cards[0].question.prompt in page
     assert "2 questions due now" in page
 
@@ -58,7 +58,7 @@ def test_answering_reschedules_the_card_and_the_queue_moves_on(student_client, d
     first.refresh_from_db()
     assert first.due > timezone.now() + timedelta(hours=12)
     assert first.reviews == 2
-    page = student_client.get(reverse("review")).content.decode()
+    page = student_client.get(reverse("lessons:review")).content.decode()
     assert due_cards[1].question.prompt in page
     assert "1 question due now" in page
 
@@ -66,7 +66,7 @@ def test_answering_reschedules_the_card_and_the_queue_moves_on(student_client, d
 def test_when_nothing_is_due_the_queue_says_when_the_next_one_is(student_client, due_cards):
     for card in due_cards[:2]:
         review_answer(student_client, card, choice=right(card))
-    page = student_client.get(reverse("review")).content.decode()
+    page = student_client.get(reverse("lessons:review")).content.decode()
     assert "All caught up" in page
     assert "The next question comes back" in page
 
@@ -111,7 +111,7 @@ def test_nobody_reviews_a_card_that_is_not_theirs(client, due_cards):
 
 
 def test_progress_shows_mastery_and_what_is_due(student_client, student, due_cards):
-    page = student_client.get(reverse("progress")).content.decode()
+    page = student_client.get(reverse("lessons:progress")).content.decode()
     assert "2 questions due for review" in page
     lesson = due_cards[2].question.lesson
     assert lesson.title in page
@@ -120,21 +120,21 @@ def test_progress_shows_mastery_and_what_is_due(student_client, student, due_car
 def test_a_finished_quiz_appears_in_progress_with_scores(student_client, student):
     lesson = LessonFactory(title="Muscle types")
     question = QuestionFactory(lesson=lesson)
-    student_client.post(reverse("quiz_start", args=[lesson.slug]))
+    student_client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     attempt = student.attempts.get()
     student_client.post(
-        reverse("quiz_answer", args=[attempt.pk, question.pk]),
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
         {"choice": question.choices.get(is_correct=True).pk},
     )
-    page = student_client.get(reverse("progress")).content.decode()
+    page = student_client.get(reverse("lessons:progress")).content.decode()
     assert "Muscle types" in page and "100%" in page
     assert '<svg class="chart"' in page
-    home = student_client.get(reverse("home")).content.decode()
+    home = student_client.get(reverse("lessons:home")).content.decode()
     assert "Mastery 100%" in home
 
 
 def test_unpublished_questions_leave_the_queue(student_client, due_cards):
     Question.objects.filter(pk=due_cards[0].question_id).update(status=Question.Status.DRAFT)
-    page = student_client.get(reverse("review")).content.decode()
+    page = student_client.get(reverse("lessons:review")).content.decode()
     assert due_cards[0].question.prompt not in page
     assert "1 question due now" in page

@@ -87,21 +87,21 @@ def hostile_question(request, db):
 
 def test_student_pages_never_carry_executable_markup(student_client, hostile_question):
     lesson = hostile_question.lesson
-    student_client.post(reverse("quiz_start", args=[lesson.slug]))
+    student_client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     attempt = Attempt.objects.get()
-    question_page = student_client.get(reverse("attempt_detail", args=[attempt.pk]))
+    question_page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))
     assert executable_bits(question_page.content.decode()) == []
 
     choice = hostile_question.choices.filter(is_correct=False).first()
     feedback = student_client.post(
-        reverse("quiz_answer", args=[attempt.pk, hostile_question.pk]),
+        reverse("lessons:quiz_answer", args=[attempt.pk, hostile_question.pk]),
         {"choice": choice.pk},
         headers={"HX-Request": "true"},
     )
     html = feedback.content.decode()
     assert "Feedback" in html  # the feedback was rendered, then checked
     assert executable_bits(html) == []
-    results = student_client.get(reverse("attempt_results", args=[attempt.pk]))
+    results = student_client.get(reverse("lessons:attempt_results", args=[attempt.pk]))
     assert executable_bits(results.content.decode()) == []
 
 
@@ -120,12 +120,12 @@ def test_markdown_still_renders_emphasis_lists_links_and_code(student_client, db
         prompt="Which is *involuntary*?",
         explanation="- one\n- two\n\n[the text](https://example.org) says `smooth`.",
     )
-    student_client.post(reverse("quiz_start", args=[question.lesson.slug]))
+    student_client.post(reverse("lessons:quiz_start", args=[question.lesson.slug]))
     attempt = Attempt.objects.get()
-    html = student_client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    html = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).content.decode()
     assert "<em>involuntary</em>" in html
     answered = student_client.post(
-        reverse("quiz_answer", args=[attempt.pk, question.pk]),
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
         {"choice": question.choices.get(is_correct=True).pk},
         headers={"HX-Request": "true"},
     ).content.decode()
@@ -143,11 +143,12 @@ def test_instructor_pages_never_carry_executable_markup(
     from lessons.models import Cohort
 
     lesson = hostile_question.lesson
-    student_client.post(reverse("quiz_start", args=[lesson.slug]))
+    student_client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     attempt = Attempt.objects.get()
     choice = hostile_question.choices.filter(is_correct=False).first()
     student_client.post(
-        reverse("quiz_answer", args=[attempt.pk, hostile_question.pk]), {"choice": choice.pk}
+        reverse("lessons:quiz_answer", args=[attempt.pk, hostile_question.pk]),
+        {"choice": choice.pk},
     )
     # A learner's name is theirs to choose; it reaches the instructor's pages too.
     student.first_name = PAYLOADS[0]
@@ -161,9 +162,9 @@ def test_instructor_pages_never_carry_executable_markup(
     name = escape(PAYLOADS[0])
     prompt = "Which is right?"
     shown = {
-        reverse("instructor_cohort", args=[cohort.pk]): [name],
-        reverse("instructor_learner", args=[cohort.pk, student.pk]): [name, prompt],
-        reverse("instructor_lesson", args=[cohort.pk, lesson.slug]): [prompt],
+        reverse("lessons:instructor_cohort", args=[cohort.pk]): [name],
+        reverse("lessons:instructor_learner", args=[cohort.pk, student.pk]): [name, prompt],
+        reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]): [prompt],
     }
     for url, texts in shown.items():
         html = client.get(url).content.decode()

@@ -117,28 +117,30 @@ def test_learner_pages_never_carry_executable_markup(client, world):
     check(client.get("/"), "home")
     check(client.get(lesson.get_absolute_url()), "lesson page")
     # A cohort's name reaches the learner in the message after joining.
-    joined = client.post(reverse("cohort_join"), {"code": world.cohort_y.code}, follow=True)
+    joined = client.post(reverse("lessons:cohort_join"), {"code": world.cohort_y.code}, follow=True)
     check(joined, "cohort joined")
 
-    client.post(reverse("quiz_start", args=[lesson.slug]))
+    client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
     attempt = Attempt.objects.filter(learner=world.bob, finished_at=None).get()
-    check(client.get(reverse("attempt_detail", args=[attempt.pk])), "question form")
+    check(client.get(reverse("lessons:attempt_detail", args=[attempt.pk])), "question form")
     wrong = question.choices.filter(is_correct=False).first()
     htmx = {"HX-Request": "true"}
-    answer = reverse("quiz_answer", args=[attempt.pk, question.pk])
+    answer = reverse("lessons:quiz_answer", args=[attempt.pk, question.pk])
     check(client.post(answer, {"choice": wrong.pk}, headers=htmx), "feedback fragment")
-    check(client.get(reverse("attempt_question", args=[attempt.pk, question.pk])), "feedback")
+    check(
+        client.get(reverse("lessons:attempt_question", args=[attempt.pk, question.pk])), "feedback"
+    )
     typed = {"answer": hostile(PAYLOADS[0], "typed")}
-    answer = reverse("quiz_answer", args=[attempt.pk, fill_blank.pk])
+    answer = reverse("lessons:quiz_answer", args=[attempt.pk, fill_blank.pk])
     check(client.post(answer, typed, headers=htmx), "fill-blank feedback fragment")
-    check(client.get(reverse("attempt_results", args=[attempt.pk])), "results")
-    check(client.get(reverse("progress")), "progress")
+    check(client.get(reverse("lessons:attempt_results", args=[attempt.pk])), "results")
+    check(client.get(reverse("lessons:progress")), "progress")
 
     ReviewCard.objects.filter(learner=world.bob).update(due=timezone.now())
     card = ReviewCard.objects.filter(learner=world.bob, question=question).get()
     ReviewCard.objects.exclude(pk=card.pk).delete()
-    check(client.get(reverse("review")), "review")
-    review_answer = reverse("review_answer", args=[question.pk])
+    check(client.get(reverse("lessons:review")), "review")
+    review_answer = reverse("lessons:review_answer", args=[question.pk])
     form = {"choice": wrong.pk, "card_review_number": card.reviews}
     check(client.post(review_answer, form, headers=htmx), "review feedback fragment")
     ReviewCard.objects.filter(pk=card.pk).update(due=timezone.now())
@@ -150,13 +152,16 @@ def test_learner_pages_never_carry_executable_markup(client, world):
 def test_instructor_pages_never_carry_executable_markup(client, world):
     cohort = world.cohort_y
     client.force_login(world.olga)
-    check(client.get(reverse("instructor_home")), "instructor home")
-    check(client.get(reverse("instructor_cohort", args=[cohort.pk])), "cohort table")
-    learner = reverse("instructor_learner", args=[cohort.pk, world.bob.pk])
+    check(client.get(reverse("lessons:instructor_home")), "instructor home")
+    check(client.get(reverse("lessons:instructor_cohort", args=[cohort.pk])), "cohort table")
+    learner = reverse("lessons:instructor_learner", args=[cohort.pk, world.bob.pk])
     check(client.get(learner), "learner record")
-    report = reverse("instructor_lesson", args=[cohort.pk, world.lesson.slug])
+    report = reverse("lessons:instructor_lesson", args=[cohort.pk, world.lesson.slug])
     check(client.get(report), "item analysis")
-    check(client.get(reverse("instructor_cohort", args=[cohort.pk]), {"q": SENTINEL}), "search")
+    check(
+        client.get(reverse("lessons:instructor_cohort", args=[cohort.pk]), {"q": SENTINEL}),
+        "search",
+    )
 
 
 def test_admin_pages_never_carry_executable_markup(client, world_of_all_payloads):

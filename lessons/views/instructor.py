@@ -62,7 +62,7 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
     cohorts = list(reports.cohorts_for(request.user))
     if chosen := request.GET.get("cohort"):
         if chosen.isdecimal() and any(c.pk == int(chosen) for c in cohorts):
-            return redirect("instructor_cohort", cohort_id=int(chosen))
+            return redirect("lessons:instructor_cohort", cohort_id=int(chosen))
         return render(
             request,
             "instructor/home.html",

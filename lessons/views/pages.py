@@ -41,13 +41,13 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("lessons:home")
     form = SignUpForm(request.POST or None)
     user = form.save_unless_taken() if request.method == "POST" and form.is_valid() else None
     if user is not None:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Pick a lesson to start.")
-        return redirect("home")
+        return redirect("lessons:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
@@ -99,7 +99,7 @@ def cohort_join(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"You joined {cohort}. Your instructors can now see your scores."
             )
-            return redirect("progress")
+            return redirect("lessons:progress")
     status = 400 if request.method == "POST" else 200
     return render(request, "lessons/cohort_join.html", {"form": form}, status=status)
 

@@ -57,7 +57,7 @@ def _question_context(
             question_id=question.id,
             occasion=timing.attempt_occasion(attempt.pk),
         ),
-        "answer_url": reverse("quiz_answer", args=[attempt.pk, question.id]),
+        "answer_url": reverse("lessons:quiz_answer", args=[attempt.pk, question.id]),
     }
 
 
@@ -65,7 +65,7 @@ def _go_on_without_withdrawn(request: HttpRequest, attempt: Attempt) -> HttpResp
     remaining = services.attempt_questions_withdraw(attempt=attempt)
     messages.info(request, services.QUESTION_WITHDRAWN)
     target = (
-        reverse("attempt_detail", args=[remaining.pk])
+        reverse("lessons:attempt_detail", args=[remaining.pk])
         if remaining
         else attempt.lesson.get_absolute_url()
     )
@@ -83,7 +83,7 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(lesson)
     if not created:
         messages.info(request, "Welcome back: your answers so far are kept.")
-    return redirect("attempt_detail", attempt.pk)
+    return redirect("lessons:attempt_detail", attempt.pk)
 
 
 @login_required
@@ -94,7 +94,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     answered = set(attempt.responses.values_list("question_id", flat=True))
     question_id = selectors.next_unanswered(attempt, answered)
     if attempt.is_finished or question_id is None:
-        return redirect("attempt_results", attempt.pk)
+        return redirect("lessons:attempt_results", attempt.pk)
     question = selectors.question_for_attempt(attempt, question_id)
     # Unanswered, so an unpublished question is withdrawn too.
     if question is None or not question.is_published:
@@ -113,7 +113,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
     if asked is None:
         return _go_on_without_withdrawn(request, attempt)
     if asked.feedback is None and attempt.is_finished:
-        return redirect("attempt_results", attempt.pk)
+        return redirect("lessons:attempt_results", attempt.pk)
     context = _question_context(attempt, asked.question, feedback=asked.feedback)
     return render(request, "lessons/question.html", context)
 
@@ -148,7 +148,7 @@ def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> Http
         template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
         return render(request, template, context, status=error.status)
 
-    question_url = reverse("attempt_question", args=[attempt_id, question_id])
+    question_url = reverse("lessons:attempt_question", args=[attempt_id, question_id])
     if not request.htmx:
         return redirect(question_url)
     context = _question_context(recorded.attempt, recorded.question, feedback=recorded.feedback)
@@ -165,7 +165,7 @@ def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpRe
 def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if not attempt.is_finished:
-        return redirect("attempt_detail", attempt.pk)
+        return redirect("lessons:attempt_detail", attempt.pk)
     rows = selectors.attempt_results(attempt)
     missed = sum(1 for row in rows if row.response and not row.response.is_correct)
     return render(
@@ -178,17 +178,17 @@ def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if not attempt.is_finished:
-        return redirect("attempt_detail", attempt.pk)
+        return redirect("lessons:attempt_detail", attempt.pk)
     try:
         retry, created = services.attempt_retry_missed(learner=request.user, attempt=attempt)
     except services.NothingToAsk:
         messages.success(request, "You missed nothing in that attempt: there is nothing to retry.")
-        return redirect("attempt_results", attempt.pk)
+        return redirect("lessons:attempt_results", attempt.pk)
     if not created:
         messages.info(
             request, "Finish this unfinished attempt first; your answers so far are kept."
         )
-    return redirect("attempt_detail", retry.pk)
+    return redirect("lessons:attempt_detail", retry.pk)
 
 
 @login_required
@@ -223,7 +223,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
         "due_count": queue.due_count,
         "card_review_number": card.reviews,
         "shown": shown,
-        "answer_url": reverse("review_answer", args=[question.id]),
+        "answer_url": reverse("lessons:review_answer", args=[question.id]),
         **extra,
     }
 
@@ -271,7 +271,7 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
         queue = selectors.review_queue(learner=request.user, now=timezone.now())
         if queue.card is None or queue.card.question_id != question.id:
             messages.info(request, str(error))
-            return redirect("review")
+            return redirect("lessons:review")
         context = _review_context(queue, question, error=str(error))
         template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
         return render(request, template, context, status=getattr(error, "status", 400))
@@ -281,7 +281,7 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
         return render(request, "lessons/question.html#answered_swap", context)
     # Without JavaScript: show the feedback on a page of its own (redirect after post).
     request.session["last_review_id"] = reviewed.review.pk
-    return redirect("review_feedback")
+    return redirect("lessons:review_feedback")
 
 
 @login_required
@@ -292,7 +292,7 @@ def review_feedback(request: HttpRequest) -> HttpResponse:
         review_id=request.session.get("last_review_id"), learner=request.user
     )
     if review_obj is None:
-        return redirect("review")
+        return redirect("lessons:review")
     question = selectors.question_data(review_obj.question_id)
     queue = selectors.review_queue(learner=request.user, now=timezone.now())
     feedback = selectors.feedback_on(review_obj, question)
@@ -309,7 +309,7 @@ def _review_feedback_context(queue, question: QuestionData, answered: Review, re
         "due_count": queue.due_count,
         "response": answered,
         "result": result,
-        "answer_url": reverse("review_answer", args=[question.id]),
+        "answer_url": reverse("lessons:review_answer", args=[question.id]),
     }
 
 

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         learner = User.objects.create_user("benchmark-learner", password="x" * 20)
         client = Client()
         client.force_login(learner)
-        client.post(reverse("quiz_start", args=[lesson.slug]))
+        client.post(reverse("lessons:quiz_start", args=[lesson.slug]))
         attempt = Attempt.objects.get(learner=learner)
         right = dict(
             Choice.objects.filter(question__lesson=lesson, is_correct=True).values_list(
@@ -92,9 +92,9 @@ class Command(BaseCommand):
         for question_id in attempt.question_ids:
             plain.append(timed(lambda: client.get(lesson_url)))
             question_page.append(
-                timed(lambda: client.get(reverse("attempt_detail", args=[attempt.pk])))
+                timed(lambda: client.get(reverse("lessons:attempt_detail", args=[attempt.pk])))
             )
-            url = reverse("quiz_answer", args=[attempt.pk, question_id])
+            url = reverse("lessons:quiz_answer", args=[attempt.pk, question_id])
             submit.append(
                 timed(
                     lambda url=url, qid=question_id: client.post(

@@ -146,9 +146,9 @@ class Command(BaseCommand):
         client = Client(SERVER_NAME="localhost")
         client.force_login(instructor)
         cid = chosen.pk
-        cohort_url = reverse("instructor_cohort", args=[cid])
+        cohort_url = reverse("lessons:instructor_cohort", args=[cid])
         pages = [
-            ("home", reverse("instructor_home")),
+            ("home", reverse("lessons:instructor_home")),
             ("cohort", cohort_url),
             (f"cohort ?sort=-best-{lesson.pk}", f"{cohort_url}?sort=-best-{lesson.pk}"),
             (f"cohort ?sort=-mastery-{lesson.pk}", f"{cohort_url}?sort=-mastery-{lesson.pk}"),
@@ -156,7 +156,7 @@ class Command(BaseCommand):
             ("cohort ?sort=-average (extra)", f"{cohort_url}?sort=-average"),
             ("cohort ?sort=-activity (extra)", f"{cohort_url}?sort=-activity"),
             ("cohort ?page=last (extra)", f"{cohort_url}?page=last"),
-            ("learner", reverse("instructor_learner", args=[cid, busiest["learner_id"]])),
+            ("learner", reverse("lessons:instructor_learner", args=[cid, busiest["learner_id"]])),
             ("lesson ?attempts=first", self.lesson_url(cid, lesson, "first")),
             ("lesson ?attempts=all", self.lesson_url(cid, lesson, "all")),
         ]
@@ -178,7 +178,7 @@ class Command(BaseCommand):
             for name in ("instructor_scores_csv", "instructor_responses_csv"):
                 if not picked(name.removeprefix("instructor_").replace("_csv", ".csv")):
                     continue
-                url = reverse(name, args=[cid])
+                url = reverse(f"lessons:{name}", args=[cid])
                 results.extend(self.download(client, name, url, repeat, csv_repeat))
                 self.stdout.write(f"  {name}: done")
         self.table(results, learner_count, responses)
@@ -201,7 +201,8 @@ class Command(BaseCommand):
         return found
 
     def lesson_url(self, cohort_id: int, lesson, scope: str) -> str:
-        return f"{reverse('instructor_lesson', args=[cohort_id, lesson.slug])}?attempts={scope}"
+        url = reverse("lessons:instructor_lesson", args=[cohort_id, lesson.slug])
+        return f"{url}?attempts={scope}"
 
     def note_queries(self, measure: Measure, captured: list[dict]) -> None:
         measure.queries = max(measure.queries, len(captured))
