@@ -184,7 +184,7 @@ class CohortAdmin(LearnerDataAdmin):
             '{}<p>{} <a href="{}">Their scores</a></p>',
             ", ".join(learners),
             shown_of(total, "learner"),
-            reverse("instructor_cohort", args=[obj.pk]),
+            reverse("lessons:instructor_cohort", args=[obj.pk]),
         )
 
     @admin.display(description="Learners", ordering="learner_total")
@@ -196,7 +196,7 @@ class CohortAdmin(LearnerDataAdmin):
         return ", ".join(u.get_username() for u in obj.instructors.all()) or "–"
 
     def view_on_site(self, obj):
-        return reverse("instructor_cohort", args=[obj.pk])
+        return reverse("lessons:instructor_cohort", args=[obj.pk])
 
 
 # Django's user admin, with sign-up's username rules on "add user" and renames.
