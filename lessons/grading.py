@@ -2,15 +2,36 @@
 
 Used by the quiz, the review queue, the admin preview and the load test's checks.
 Pure functions over plain data: the caller loads the question's choices or
-accepted answers; nothing here touches the database.
+accepted answers, and the terms of its text a typed answer must not be taken
+for (see terms_to_refuse); nothing here touches the database.
+
+A typed answer is graded as a teacher would mark it (grade_typed_answer):
+case, accents, punctuation, dashes and spacing do not count; nor does a
+singular for a plural, the text's second name when it is an accepted answer
+(derived questions store the aliases the text gives as accepted answers), a
+generic geographic head word left off ("Tocantins" for "Tocantins River"),
+a percent sign left off a number, or one slip in a long word, which is
+accepted with the right spelling shown. None of these leniencies ever
+accepts another term of the text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 from lessons.models import Question
-from lessons.text import answer_key
+from lessons.text import (
+    answer_key,
+    answer_words,
+    fold_accents,
+    normalise_answer,
+    singular,
+    words_key,
+)
 
 MAX_TEXT_ANSWER = 500
 
@@ -58,6 +79,10 @@ class QuestionData:
     passage_number: int | None = None
     highlight: str = ""
     lesson_id: int | None = None
+    # Terms of the question's text near its accepted answers, which a lenient
+    # reading must never accept (terms_to_refuse). In the snapshot, so that a
+    # replay grades a stored answer as it was graded.
+    refused_terms: tuple[str, ...] = ()
     # Not part of a snapshot: an unfinished attempt skips a question that an
     # educator has since unpublished.
     is_published: bool = True
@@ -73,6 +98,7 @@ class QuestionData:
                 for c in self.choices
             ],
             "accepted_answers": list(self.accepted_answers),
+            "refused_terms": list(self.refused_terms),
         }
 
     def as_answered(self, snapshot: dict) -> QuestionData:
@@ -86,6 +112,8 @@ class QuestionData:
             explanation=snapshot["explanation"],
             choices=tuple(ChoiceData(**c) for c in snapshot["choices"]),
             accepted_answers=tuple(snapshot["accepted_answers"]),
+            # Snapshots from before refused terms were kept have none.
+            refused_terms=tuple(snapshot.get("refused_terms", ())),
         )
 
     @property
@@ -106,6 +134,8 @@ class Result:
     is_correct: bool
     correct_choice_ids: frozenset[int]
     accepted_answer: str = ""
+    # Set when a typed answer was accepted despite one slip: the right spelling.
+    spelling: str = ""
 
 
 def parse_submission(
@@ -141,12 +171,188 @@ def parse_submission(
 def grade(question: QuestionData, submission: Submission) -> Result:
     correct_ids = question.correct_choice_ids
     if question.kind == Question.Kind.FILL_BLANK:
-        given = answer_key(submission.text)
-        accepted = {answer_key(a) for a in question.accepted_answers}
-        return Result(
-            is_correct=given in accepted,
-            correct_choice_ids=frozenset(),
-            accepted_answer=question.accepted_answers[0] if question.accepted_answers else "",
+        return grade_typed_answer(
+            submission.text, question.accepted_answers, refused_terms=question.refused_terms
         )
     # Single choice and true/false are the one-element case of "exactly the right set".
     return Result(is_correct=submission.choice_ids == correct_ids, correct_choice_ids=correct_ids)
+
+
+# "One slip" is one Damerau-Levenshtein edit (a letter missed, added, changed,
+# or two swapped), and only in a word of at least this many letters: below it
+# one edit too often makes another word (fat/fit, vein/vain, ileum/ilium), and
+# the text's vocabulary cannot list every word of English. Never in a number:
+# "5-11%" is another number, not a slip.
+MIN_SLIP_LETTERS = 7
+
+# Words that name the kind of place, not the place: "Tocantins River" is the
+# Tocantins. Only geographic heads: "tumor" or "muscle" says which thing it is.
+GENERIC_HEADS = frozenset(
+    """
+    river lake sea ocean island islands mountain mountains bay gulf strait desert
+    valley basin plateau peninsula falls fall
+    """.split()  # noqa: SIM905
+)
+# Heads that stand first: "Lake Titicaca", "Mount Roraima".
+LEADING_GENERIC_HEADS = frozenset({"lake", "mount", "cape", "isle"})
+# Left alone these are a direction or a description, not a name ("Red Sea",
+# "Great Lakes", "North Island").
+NOT_A_NAME = frozenset(
+    """
+    north south east west northern southern eastern western central middle upper lower
+    great little big grand high new old red black white yellow green blue dead
+    """.split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One way of writing an accepted answer: its compared words, and the
+    accepted answer it stands for."""
+
+    words: tuple[str, ...]
+    answer: str
+    exact: bool  # the accepted answer itself, not a lenient reading of it
+
+    @property
+    def key(self) -> str:
+        return words_key(list(self.words))
+
+
+def _singular_last(words: list[str]) -> tuple[str, ...]:
+    if words and words[-1].isalpha():
+        return (*words[:-1], singular(words[-1]))
+    return tuple(words)
+
+
+def _is_a_name(words: list[str]) -> bool:
+    return bool(words) and not set(words) <= NOT_A_NAME | GENERIC_HEADS and "".join(words).isalpha()
+
+
+def _forms(accepted_answers: Iterable[str]) -> list[_Form]:
+    forms: list[_Form] = []
+    for answer in accepted_answers:
+        words = answer_words(answer)
+        if not words:
+            continue
+        forms.append(_Form(tuple(words), answer, exact=True))
+        # An accepted answer that gives its own second name: "leiomyosarcoma (LMS)".
+        if "(" in answer and answer.rstrip().endswith(")"):
+            name, _, second = answer.rstrip()[:-1].partition("(")
+            forms += [_Form(tuple(answer_words(p)), answer, exact=True) for p in (name, second)]
+        lenient = [_singular_last(words)]
+        if len(words) > 1 and singular(words[-1]) in GENERIC_HEADS and _is_a_name(words[:-1]):
+            lenient.append(_singular_last(words[:-1]))
+        if len(words) > 1 and words[0] in LEADING_GENERIC_HEADS and _is_a_name(words[1:]):
+            lenient.append(_singular_last(words[1:]))
+        if words[-1].endswith("%") and len(words[-1]) > 1:
+            lenient.append((*words[:-1], words[-1][:-1]))
+        forms += [_Form(w, answer, exact=False) for w in lenient if w]
+    return forms
+
+
+def _one_slip(typed: list[str], form: tuple[str, ...]) -> bool:
+    """The typed words are the form's but for one slip in one long word."""
+    if len(typed) != len(form):
+        return False
+    differing = [(t, f) for t, f in zip(typed, form, strict=True) if t != f]
+    if len(differing) != 1:
+        return False
+    t, f = differing[0]
+    return (
+        f.isalpha()
+        and t.isalpha()
+        and len(f) >= MIN_SLIP_LETTERS
+        and DamerauLevenshtein.distance(t, f, score_cutoff=1) == 1
+    )
+
+
+def _near(word: str, terms: Iterable[str], distance: int) -> bool:
+    return any(
+        abs(len(term) - len(word)) <= distance
+        and DamerauLevenshtein.distance(word, term, score_cutoff=distance) <= distance
+        for term in terms
+    )
+
+
+def grade_typed_answer(
+    typed: str, accepted_answers: Iterable[str], *, refused_terms: Iterable[str] = ()
+) -> Result:
+    """A typed answer against the accepted answers, as a teacher marks it (see
+    the module's docstring). A lenient reading that gives another term of the
+    text (refused_terms) is not taken: a teacher would mark that term wrong."""
+    accepted_answers = tuple(accepted_answers)
+    first = accepted_answers[0] if accepted_answers else ""
+    forms = _forms(accepted_answers)
+    words = answer_words(typed)
+    given = words_key(words)
+    # The typed words with a plural's last word singular, as every lenient form has it.
+    given_singular = words_key(list(_singular_last(words)))
+    refused_keys = {answer_key(term) for term in refused_terms} - {f.key for f in forms if f.exact}
+    refused_keys.discard("")
+    wrong = Result(is_correct=False, correct_choice_ids=frozenset(), accepted_answer=first)
+
+    for form in forms:
+        if form.exact and form.key == given:
+            return replace(wrong, is_correct=True)
+    if given in refused_keys or given_singular in refused_keys:
+        return wrong
+    for form in forms:
+        if not form.exact and form.key in (given, given_singular):
+            return replace(wrong, is_correct=True)
+
+    # One slip, unless what was typed is as near another term of the text.
+    refused_words = {k for k in refused_keys if k.isalpha()}
+    for form in forms:
+        for typed_words in (words, list(_singular_last(words))):
+            if not _one_slip(typed_words, form.words):
+                continue
+            slipped = next(t for t, f in zip(typed_words, form.words, strict=True) if t != f)
+            if _near(slipped, refused_words, 1) or _near(given, refused_keys, 1):
+                return wrong
+            return replace(wrong, is_correct=True, spelling=form.answer)
+    return wrong
+
+
+def terms_to_refuse(
+    accepted_answers: Iterable[str], *, other_answers: Iterable[str], text: str = ""
+) -> tuple[str, ...]:
+    """The terms a lenient reading of these accepted answers could take for
+    them: other questions' answers and choices, and the words of the text,
+    within two slips of an accepted answer (one slip from what was typed, and
+    one more from the accepted answer). An accepted answer's own words and
+    their plurals are not refused. Small, so a response's snapshot keeps it."""
+    forms = _forms(accepted_answers)
+    keys = {f.key for f in forms}
+    # Another question's answer that is one of ours, or its plural, is ours; one
+    # that is only a lenient reading of ours ("Tocantins" the state, where ours
+    # is the Tocantins River) is refused.
+    ours = {
+        words_key(list(w)) for f in forms if f.exact for w in (f.words, _singular_last(f.words))
+    }
+    own_words = {singular(w) for f in forms for w in f.words}
+    # Only a long word takes a slip (MIN_SLIP_LETTERS), so only words near one matter.
+    form_words = {w for f in forms for w in f.words if w.isalpha() and len(w) >= MIN_SLIP_LETTERS}
+    refused: dict[str, str] = {}
+    for term in other_answers:
+        words = answer_words(term)
+        term_key = words_key(words)
+        if (
+            term_key
+            and term_key not in ours
+            and words_key(list(_singular_last(words))) not in ours
+            and _near(term_key, keys, 2)
+        ):
+            refused.setdefault(term_key, term)
+    for word in text_vocabulary(text):
+        if singular(word) not in own_words and word not in refused and _near(word, form_words, 2):
+            refused[word] = word
+    return tuple(sorted(refused.values()))
+
+
+@lru_cache(maxsize=8)
+def text_vocabulary(text: str) -> frozenset[str]:
+    """The distinct words of a text as answers are compared. Cached: the quiz
+    asks for the same few texts' words on every question it reads afresh."""
+    words = normalise_answer(fold_accents(text)).split()
+    return frozenset(w for w in words if w.isalpha())

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade
+from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
 from lessons.models import (
+    AcceptedAnswer,
     Attempt,
+    Choice,
     Lesson,
     LessonSentence,
     Passage,
@@ -19,6 +21,7 @@ from lessons.models import (
     Response,
     Review,
     ReviewCard,
+    Source,
 )
 
 
@@ -59,23 +62,59 @@ def question_data(question_id: int, *, lesson_version: int | None = None) -> Que
     Question content is read on every quiz page and answer but changes rarely,
     so with the lesson's content version (bumped by every edit, see
     services.lesson_content_changed) it comes from the cache; without one it
-    is read afresh, in three queries."""
+    is read afresh, in three queries (and a fill-in-the-blank question's
+    refused terms from their own cache, or three more)."""
     if lesson_version is None:
-        return question_data_from(_question_with_answers(question_id))
+        return _question_data_for_grading(question_id)
     key = f"question-data:{question_id}:v{lesson_version}"
     data = cache.get(key)
     if data is None:
-        data = question_data_from(_question_with_answers(question_id))
+        data = _question_data_for_grading(question_id)
         cache.set(key, data, QUESTION_CACHE_SECONDS)
+    return data
+
+
+def _question_data_for_grading(question_id: int) -> QuestionData:
+    question = _question_with_answers(question_id)
+    data = question_data_from(question)
+    if data.is_fill_blank:
+        data = replace(data, refused_terms=_refused_terms(question, data.accepted_answers))
     return data
 
 
 def _question_with_answers(question_id: int) -> Question:
     return (
-        Question.objects.select_related("provenance", "provenance_passage")
+        Question.objects.select_related("provenance", "provenance_passage", "lesson")
         .prefetch_related("choices", "accepted_answers")
         .get(pk=question_id)
     )
+
+
+def _refused_terms(question: Question, accepted: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms of the question's text a lenient grading must not take for its
+    answer (grading.terms_to_refuse): from the other questions' answers and
+    choices on the same text, and the text's words.
+
+    Cached by the question's content and its lesson's version, since the
+    review queue reads questions uncached and a text may run to megabytes. An
+    edit in another lesson on the same text reaches it when this lesson next
+    changes or within a day; until then a slip near that new term is graded
+    as before it was added."""
+    lesson = question.lesson
+    key = f"refused-terms:{question.pk}:{question.fingerprint}:v{lesson.content_version}"
+    terms = cache.get(key)
+    if terms is None:
+        on_text = Q(question__lesson__source_id=lesson.source_id)
+        others = [
+            *AcceptedAnswer.objects.filter(on_text)
+            .exclude(question_id=question.pk)
+            .values_list("text", flat=True),
+            *Choice.objects.filter(on_text).values_list("text", flat=True),
+        ]
+        text = Source.objects.values_list("text", flat=True).get(pk=lesson.source_id)
+        terms = terms_to_refuse(accepted, other_answers=others, text=text)
+        cache.set(key, terms, QUESTION_CACHE_SECONDS)
+    return terms
 
 
 def question_data_from(question: Question) -> QuestionData:
@@ -116,9 +155,13 @@ def feedback_on(answered: Response | Review, question: QuestionData) -> Feedback
     """The feedback on a stored answer, the one way every page and replay shows it."""
     # A review keeps no snapshot: it is graded against the question as it is now.
     as_answered = question.as_answered(getattr(answered, "question_snapshot", None) or {})
-    return Feedback(
-        as_answered, answered, grade(as_answered, Submission.from_json(answered.answer))
-    )
+    result = grade(as_answered, Submission.from_json(answered.answer))
+    if result.is_correct != answered.is_correct:
+        # The stored verdict is what the learner was told and what the score
+        # counts: an answer graded under older rules (or, for a review, before
+        # an edit) is replayed as it was marked.
+        result = replace(result, is_correct=answered.is_correct, spelling="")
+    return Feedback(as_answered, answered, result)
 
 
 def question_for_attempt(attempt: Attempt, question_id: int) -> QuestionData | None:

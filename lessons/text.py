@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cache
 
 import syntok.segmenter as segmenter
 from rapidfuzz import fuzz
@@ -54,11 +55,78 @@ def normalise_answer(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def fold_accents(text: str) -> str:
+    """The text without accents: "Pará" as "Para". A learner on a keyboard
+    without the accent means the same place."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_ARTICLE = re.compile(r"^(?:the|an?) (?=\S)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PERCENT_WORDS = re.compile(r"\b(?:per ?cent|percent)\b")
+_NUMBER_RANGE = re.compile(r"(?<=\d) (?:to|and) (?=\d)")
+
+
+def answer_words(text: str) -> list[str]:
+    """The words two answers are compared by: normalised, accents folded, the
+    leading article dropped, and a number written one way ("2,500" as "2500",
+    "5 to 10 percent" as "5 10 %")."""
+    text = _THOUSANDS.sub("", fold_accents(text))
+    text = normalise_answer(text)
+    text = _PERCENT_WORDS.sub("%", text)
+    text = _NUMBER_RANGE.sub(" ", text)
+    text = _ARTICLE.sub("", text)
+    # One percent sign, at the end: "5%-10%" says what "5-10%" says.
+    if "%" in text:
+        text = _SPACES.sub(" ", text.replace("%", " ")).strip() + "%"
+    return text.split()
+
+
+def words_key(words: list[str]) -> str:
+    """Words joined without spaces, so that "L.M.S" and "soft-tissue" match
+    their plain spellings, except between two numbers: "5-10" is not "510"."""
+    key = ""
+    for word in words:
+        if key and key[-1].isdigit() and word[0].isdigit():
+            key += "|"
+        key += word
+    return key
+
+
 def answer_key(text: str) -> str:
-    """What two answers must share to count as the same answer: the normalised
-    text without any spaces, so "L.M.S", "5 – 10 %" and "5-10%" match their
-    plain spellings."""
-    return normalise_answer(text).replace(" ", "")
+    """What two answers must share to count as the same answer: their
+    answer_words joined (see words_key), so "L.M.S", "5 – 10 %" and "5-10%"
+    match their plain spellings."""
+    return words_key(answer_words(text))
+
+
+@cache
+def singular(word: str) -> str:
+    """A regular English plural's singular (-s, -es, -ies), and any other word
+    as it is. Rules, not a dictionary: inflect takes seconds to import, and a
+    term of a text is mostly a regular noun."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if (
+        len(word) > 4
+        and word.endswith(("ses", "xes", "ches", "shes"))
+        and not word.endswith("uses")
+    ):
+        return word[:-2]
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_PLURAL
+    ):
+        return word[:-1]
+    return word
+
+
+_NOT_PLURAL = frozenset(
+    ["gas", "atlas", "canvas", "bias", "alias", "pancreas", "christmas", "thus", "always"]
+)
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")

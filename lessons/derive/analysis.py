@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
-from lessons.text import normalise_answer
+from lessons.text import normalise_answer, singular
 
 # Function words and very common verbs and modifiers: never part of a key term.
 STOPWORDS = frozenset(
@@ -148,29 +148,6 @@ def key(text: str) -> str:
     return " ".join(parts)
 
 
-@cache
-def singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if (
-        len(word) > 4
-        and word.endswith(("ses", "xes", "ches", "shes"))
-        and not word.endswith("uses")
-    ):
-        return word[:-2]
-    if (
-        len(word) > 3
-        and word.endswith("s")
-        and not word.endswith(("ss", "us", "is"))
-        and word not in _NOT_PLURAL
-    ):
-        return word[:-1]
-    return word
-
-
-_NOT_PLURAL = frozenset(
-    ["gas", "atlas", "canvas", "bias", "alias", "pancreas", "christmas", "thus", "always"]
-)
 # Single words with these endings are mostly adjectives ("genetic", "malignant"):
 # good inside a term ("genetic code"), poor as a term of their own.
 ADJECTIVE_ENDINGS = (
