@@ -199,6 +199,37 @@ def test_an_oversize_text_answer_is_refused(student_client, db):
     assert "Correct" in ok.content.decode()
 
 
+def test_a_typed_answer_with_one_slip_is_marked_correct_with_the_spelling(student_client, db):
+    lesson = LessonFactory()
+    QuestionFactory(
+        lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth muscle is ____ muscle."
+    )
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    page = answer(student_client, attempt, qid, htmx=True, answer="involantary").content.decode()
+    assert "Correct" in page
+    assert "Accepted — check the spelling: <strong>involuntary</strong>" in page
+    assert Response.objects.get(attempt=attempt, question_id=qid).is_correct
+    # A replay is graded again from the stored answer and shows the same note.
+    again = answer(student_client, attempt, qid, htmx=True, answer="something else")
+    assert "check the spelling: <strong>involuntary</strong>" in again.content.decode()
+
+
+def test_a_replay_keeps_the_verdict_the_answer_was_stored_with(student_client, db):
+    lesson = LessonFactory()
+    QuestionFactory(
+        lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth muscle is ____ muscle."
+    )
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    answer(student_client, attempt, qid, answer="involantary")
+    # As if marked wrong under the rules before a slip was accepted.
+    Response.objects.filter(attempt=attempt, question_id=qid).update(is_correct=False)
+    again = answer(student_client, attempt, qid, htmx=True, answer="involantary").content.decode()
+    assert "Not quite" in again
+    assert "check the spelling" not in again
+
+
 def test_answers_to_a_finished_attempt_are_refused(student_client, lesson):
     attempt = start(student_client, lesson)
     for qid in attempt.question_ids:
