@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lessons.models import Question
@@ -344,15 +345,21 @@ def terms_to_refuse(
             and _near(term_key, keys, 2)
         ):
             refused.setdefault(term_key, term)
-    for word in text_vocabulary(text):
-        if singular(word) not in own_words and word not in refused and _near(word, form_words, 2):
-            refused[word] = word
+    vocabulary = text_vocabulary(text)
+    for form_word in form_words:
+        # One pass in C over what may be a long text's hundred thousand words.
+        near = process.extract(
+            form_word, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=None
+        )
+        for word, _, _ in near:
+            if singular(word) not in own_words and word not in refused:
+                refused[word] = word
     return tuple(sorted(refused.values()))
 
 
 @lru_cache(maxsize=8)
-def text_vocabulary(text: str) -> frozenset[str]:
+def text_vocabulary(text: str) -> tuple[str, ...]:
     """The distinct words of a text as answers are compared. Cached: the quiz
     asks for the same few texts' words on every question it reads afresh."""
-    words = normalise_answer(fold_accents(text)).split()
-    return frozenset(w for w in words if w.isalpha())
+    words = set(normalise_answer(fold_accents(text)).split())
+    return tuple(w for w in words if w.isalpha())

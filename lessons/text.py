@@ -58,6 +58,8 @@ def normalise_answer(text: str) -> str:
 def fold_accents(text: str) -> str:
     """The text without accents: "Pará" as "Para". A learner on a keyboard
     without the accent means the same place."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

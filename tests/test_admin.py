@@ -123,6 +123,20 @@ def test_preview_shows_the_question_as_a_student_and_records_nothing(editor, db)
     assert not Attempt.objects.exists()
 
 
+def test_preview_grades_a_typed_answer_against_the_terms_of_its_text(editor, db):
+    lesson = LessonFactory(source__text="Dysphagia is difficulty swallowing; dysphasia is not.")
+    question = QuestionFactory(
+        lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Difficulty swallowing is ____."
+    )
+    question.accepted_answers.update(text="dysphagia")
+    url = reverse("admin:lessons_question_preview", args=[question.pk])
+    slip = editor.post(url, {"answer": "dysphagai"}, headers={"HX-Request": "true"})
+    assert "check the spelling: <strong>dysphagia</strong>" in slip.content.decode()
+    # One slip from the answer, but a word of the text: another term, so wrong.
+    other = editor.post(url, {"answer": "dysphasia"}, headers={"HX-Request": "true"})
+    assert "Not quite" in other.content.decode()
+
+
 def test_students_cannot_preview(student_client, db):
     question = QuestionFactory()
     response = student_client.get(reverse("admin:lessons_question_preview", args=[question.pk]))
