@@ -472,10 +472,12 @@ class Response(models.Model):
     def answer_text(self) -> str:
         """The answer as the learner saw it: the texts of the choices picked,
         from the question as it stood then, or the text typed."""
-        if "choices" in self.answer:
-            texts = {c["id"]: c["text"] for c in self.question_snapshot.get("choices", [])}
-            return " | ".join(texts.get(i, f"choice {i}") for i in self.answer["choices"])
-        return self.answer.get("text", "")
+        # Imported here: the exports module reads these models.
+        from lessons.exports import answer_text, question_as_answered
+
+        return answer_text(
+            question_as_answered(self.question_id, self.question_snapshot), self.answer
+        )
 
 
 class ResponseChoice(models.Model):
