@@ -473,11 +473,9 @@ class Response(models.Model):
         """The answer as the learner saw it: the texts of the choices picked,
         from the question as it stood then, or the text typed."""
         # Imported here: the exports module reads these models.
-        from lessons.exports import answer_text, question_as_answered
+        from lessons.exports import answer_text
 
-        return answer_text(
-            question_as_answered(self.question_id, self.question_snapshot), self.answer
-        )
+        return answer_text(self.answer, self.question_snapshot)
 
 
 class ResponseChoice(models.Model):

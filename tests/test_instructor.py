@@ -492,3 +492,12 @@ def test_the_csv_exports_stay_within_a_fixed_query_budget(
             assert len(b"".join(response.streaming_content).splitlines()) == 1 + size * (
                 1 if name == "instructor_scores_csv" else 3
             )
+
+
+def test_a_typed_answer_and_its_accepted_answers_are_exported_as_text():
+    snapshot = {"prompt": "Smooth muscle is ___.", "choices": [], "accepted_answers": ["a", "b"]}
+    assert exports.answer_text({"text": "involuntary"}, snapshot) == "involuntary"
+    assert exports.correct_answer_text(snapshot) == "a | b"
+    # A response from before snapshots: nothing to show but the choice's id.
+    assert exports.answer_text({"choices": [7]}, {}) == "choice 7"
+    assert exports.correct_answer_text({}) == ""
