@@ -472,10 +472,10 @@ class Response(models.Model):
     def answer_text(self) -> str:
         """The answer as the learner saw it: the texts of the choices picked,
         from the question as it stood then, or the text typed."""
-        if "choices" in self.answer:
-            texts = {c["id"]: c["text"] for c in self.question_snapshot.get("choices", [])}
-            return " | ".join(texts.get(i, f"choice {i}") for i in self.answer["choices"])
-        return self.answer.get("text", "")
+        # Imported here: the exports module reads these models.
+        from lessons.exports import answer_text
+
+        return answer_text(self.answer, self.question_snapshot)
 
 
 class ResponseChoice(models.Model):

@@ -1,5 +1,6 @@
 """Reads for instructors: their cohorts, the scores table, one learner's
-record, and item analysis of a lesson's questions.
+record, item analysis of a lesson's questions, and the rows that
+lessons.exports turns into CSV files.
 
 Scope is enforced here, so no view can forget it: every cohort comes through
 `cohorts_for(user)`, every learner through a cohort. Each report runs a fixed
@@ -44,7 +45,6 @@ from django.utils import timezone
 from lessons.aggregates import Median
 from lessons.models import (
     Attempt,
-    Choice,
     Cohort,
     Lesson,
     LessonScore,
@@ -318,14 +318,20 @@ def cohort_averages(*, cohort: Cohort, lessons: list[Lesson], now: datetime) -> 
     return averages
 
 
-def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterator[list]:
-    """The header, then one row per learner of the cohort, read a chunk of
-    learners at a time so that memory stays flat for any cohort size."""
-    lessons = list(lesson_list_published())
-    header = ["learner", "first name", "last name"]
-    for lesson in lessons:
-        header += [f"{lesson.title}: {m}" for m in ("best", "latest", "attempts", "mastery")]
-    yield [*header, "average best"]
+@dataclass
+class LearnerScores:
+    """One learner's cells, lesson by lesson, for an export."""
+
+    names: tuple[str, str, str]  # username, first name, last name
+    cells: list[Cell]
+    average_best: float | None
+
+
+def learner_scores_all(
+    *, cohort: Cohort, lessons: list[Lesson], now: datetime, chunk: int = 500
+) -> Iterator[LearnerScores]:
+    """Every learner of the cohort with their cells in these lessons, read a
+    chunk of learners at a time so that memory stays flat for any cohort size."""
     learners = cohort.learners.order_by("pk").values_list(
         "pk", "username", "first_name", "last_name"
     )
@@ -333,56 +339,32 @@ def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterat
     for learner in learners.iterator(chunk_size=chunk):
         batch.append(learner)
         if len(batch) == chunk:
-            yield from _score_csv_batch(batch, lessons, now, cohort.pass_mark)
+            yield from _learner_scores_batch(batch, lessons, now, cohort.pass_mark)
             batch = []
     if batch:
-        yield from _score_csv_batch(batch, lessons, now, cohort.pass_mark)
+        yield from _learner_scores_batch(batch, lessons, now, cohort.pass_mark)
 
 
-def _score_csv_batch(batch, lessons, now, pass_mark) -> Iterator[list]:
+def _learner_scores_batch(batch, lessons, now, pass_mark) -> Iterator[LearnerScores]:
     cells = _cells_for([pk for pk, *_ in batch], lessons, now, pass_mark)
-    for pk, username, first, last in batch:
-        row = [username, first, last]
-        for lesson in lessons:
-            cell = cells[pk][lesson.pk]
-            row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
-            row.append(_fraction(cell.mastery))
-        yield [*row, _fraction(_average(cells[pk][lesson.pk].best for lesson in lessons))]
+    for pk, *names in batch:
+        row = [cells[pk][lesson.pk] for lesson in lessons]
+        yield LearnerScores(tuple(names), row, _average(c.best for c in row))
 
 
-def _fraction(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
-
-
-RESPONSE_CSV_HEADER = [
-    "learner",
-    "lesson",
-    "attempt",
-    "attempt started",
-    "question",
-    "prompt",
-    "answer",
-    "correct",
-    "seconds taken",
-    "answered at",
-]
-
-
-def response_csv_rows(*, cohort: Cohort, chunk: int = 200) -> Iterator[list]:
-    """Every response of the cohort's learners, a few hundred learners at a
-    time: the first rows leave at once, and neither the database nor this
-    process ever sorts or holds the whole export."""
-    yield RESPONSE_CSV_HEADER
-    # Choice texts are few and read once; joining them into every row would not scale.
-    choice_text = dict(Choice.objects.values_list("pk", "text"))
-    prompts = dict(Question.objects.values_list("pk", "prompt"))
+def response_rows_all(*, cohort: Cohort, chunk: int = 200) -> Iterator[tuple]:
+    """Every response of the cohort's learners as (username, lesson title,
+    attempt id, attempt started, question id, answer, is correct, time taken,
+    answered at, question snapshot), a few hundred learners at a time: the
+    first rows leave at once, and neither the database nor this process ever
+    sorts or holds the whole export."""
     members = list(
         cohort.learners.through.objects.filter(cohort=cohort)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
     for start in range(0, len(members), chunk):
-        responses = (
+        yield from (
             Response.objects.filter(attempt__learner_id__in=members[start : start + chunk])
             .order_by("attempt__learner_id", "attempt_id", "answered_at")
             .values_list(
@@ -395,25 +377,9 @@ def response_csv_rows(*, cohort: Cohort, chunk: int = 200) -> Iterator[list]:
                 "is_correct",
                 "time_taken",
                 "answered_at",
+                "question_snapshot",
             )
         )
-        for username, lesson, attempt, started, qid, answer, correct, taken, at in responses:
-            if "choices" in answer:
-                given = " | ".join(choice_text.get(i, f"choice {i}") for i in answer["choices"])
-            else:
-                given = answer.get("text", "")
-            yield [
-                username,
-                lesson,
-                attempt,
-                started.isoformat(),
-                qid,
-                prompts.get(qid, ""),
-                given,
-                "yes" if correct else "no",
-                "" if taken is None else round(taken.total_seconds(), 1),
-                at.isoformat(),
-            ]
 
 
 # ---------------------------------------------------------------- one learner

@@ -39,7 +39,7 @@ from lessons.models import (
     Review,
     ReviewCard,
 )
-from lessons.selectors import Feedback, asked_question, feedback_on, question_data_from
+from lessons.selectors import Feedback, asked_question, feedback_on
 
 ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
 NOT_IN_ATTEMPT = "That question is not part of this attempt."
@@ -565,11 +565,6 @@ def _message(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return " ".join(m for messages in error.message_dict.values() for m in messages)
     return " ".join(error.messages)
-
-
-def questions_to_gift(questions) -> str:
-    """GIFT text for questions fetched with their choices and accepted answers."""
-    return gift.export_gift([question_data_from(q) for q in questions])
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ safe edits, performance columns, GIFT and CSV."""
 import pytest
 from django.urls import reverse
 
-from lessons import gift, services
+from lessons import exports, gift, services
 from lessons.models import Attempt, Lesson, Question, Response, ReviewCard
 from tests.factories import LessonFactory, QuestionFactory, UserFactory, admin_question_form
 
@@ -214,7 +214,7 @@ def test_gift_round_trip_keeps_the_whole_shipped_course(course):
     questions = list(
         Question.objects.prefetch_related("choices", "accepted_answers").order_by("pk")
     )
-    parsed = gift.parse_gift(services.questions_to_gift(questions))
+    parsed = gift.parse_gift(exports.questions_to_gift(questions))
     assert len(parsed) == len(questions)
     for original, back in zip(questions, parsed, strict=True):
         assert back.kind == original.kind

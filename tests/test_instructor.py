@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import reports, services
-from lessons.models import Cohort, LessonScore, Response
+from lessons import exports, reports, services
+from lessons.models import Choice, Cohort, LessonScore, Question, Response
 from lessons.selectors import question_data
 from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
 
@@ -242,7 +242,7 @@ def test_the_scores_csv_has_a_row_per_learner_and_quotes_formulas(
 def test_the_scores_csv_reads_learners_in_chunks(lesson, cohort):
     cohort.learners.add(*[UserFactory() for _ in range(5)])
     cohort = reports.cohorts_for(UserFactory(is_superuser=True)).get(pk=cohort.pk)
-    rows = list(reports.score_csv_rows(cohort=cohort, now=timezone.now(), chunk=2))
+    rows = list(exports.score_csv_rows(cohort=cohort, now=timezone.now(), chunk=2))
     assert len(rows) == 1 + 5
 
 
@@ -250,11 +250,11 @@ def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client)
     take_quiz(member(cohort, "finn"), lesson, [True, False, True])
     response = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
     header, *body = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert header == reports.RESPONSE_CSV_HEADER
+    assert header == exports.RESPONSE_CSV_HEADER
     assert [row[7] for row in body] == ["yes", "no", "yes"]
     assert body[1][6] == "Voluntary"
     take_quiz(member(cohort, "gus"), lesson, [False, False, True])
-    rows = list(reports.response_csv_rows(cohort=cohort, chunk=1))  # a learner at a time
+    rows = list(exports.response_csv_rows(cohort=cohort, chunk=1))  # a learner at a time
     assert [(r[0], r[7]) for r in rows[1:]] == [
         ("finn", "yes"),
         ("finn", "no"),
@@ -457,3 +457,55 @@ def test_last_activity_is_said_as_humanize_says_it(lesson, cohort, instructor_cl
     assert said.search(page.content.decode())
     client.force_login(learner)
     assert said.search(client.get(reverse("lessons:progress")).content.decode())
+
+
+def test_the_responses_csv_and_the_learner_page_show_what_the_learner_saw(
+    lesson, cohort, instructor_client
+):
+    learner = member(cohort, "ines")
+    take_quiz(learner, lesson, [False, True, True])
+    answered = Response.objects.order_by("answered_at").select_related("question")[0]
+    question, old_prompt = answered.question, answered.question.prompt
+    old_wrong = Choice.objects.get(pk=answered.answer["choices"][0]).text
+    old_right = question.choices.get(is_correct=True).text
+    Question.objects.filter(pk=question.pk).update(prompt="A rewritten prompt")
+    Choice.objects.filter(question=question).update(text="A rewritten choice")
+
+    response = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
+    header, first, *_ = csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+    row = dict(zip(header, first, strict=True))
+    assert (row["prompt"], row["answer"], row["correct answer"]) == (
+        old_prompt,
+        old_wrong,
+        old_right,
+    )
+    page = instructor_client.get(
+        reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk])
+    ).content.decode()
+    assert old_prompt in page and old_wrong in page
+    assert "A rewritten" not in page
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_csv_exports_stay_within_a_fixed_query_budget(
+    lesson, cohort, instructor_client, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        take_quiz(member(cohort, f"c{n:02}"), lesson, [True, n % 2 == 0, False])
+    # Session, user, permissions and cohort, then the export's own reads; the
+    # prompts and choice texts come from each response's snapshot, not a query.
+    for name, budget in (("instructor_scores_csv", 8), ("instructor_responses_csv", 6)):
+        with django_assert_max_num_queries(budget):
+            response = instructor_client.get(reverse(f"lessons:{name}", args=[cohort.pk]))
+            assert len(b"".join(response.streaming_content).splitlines()) == 1 + size * (
+                1 if name == "instructor_scores_csv" else 3
+            )
+
+
+def test_a_typed_answer_and_its_accepted_answers_are_exported_as_text():
+    snapshot = {"prompt": "Smooth muscle is ___.", "choices": [], "accepted_answers": ["a", "b"]}
+    assert exports.answer_text({"text": "involuntary"}, snapshot) == "involuntary"
+    assert exports.correct_answer_text(snapshot) == "a | b"
+    # A response from before snapshots: nothing to show but the choice's id.
+    assert exports.answer_text({"choices": [7]}, {}) == "choice 7"
+    assert exports.correct_answer_text({}) == ""

@@ -31,7 +31,7 @@ from lessons.admin.base import (
     summary_table,
 )
 from lessons.admin.gift import LessonGiftMixin, QuestionGiftMixin
-from lessons.downloads import csv_download
+from lessons.exports import csv_download, question_csv_rows
 from lessons.grading import InvalidAnswer, grade, parse_submission
 from lessons.models import (
     AcceptedAnswer,
@@ -458,7 +458,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         questions = queryset.select_related("lesson", "provenance").prefetch_related(
             "choices", "accepted_answers"
         )
-        return csv_download(selectors.question_csv_rows(questions), "questions.csv")
+        return csv_download(question_csv_rows(questions), "questions.csv")
 
     # ---- preview
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from lessons import gift, services
-from lessons.downloads import file_download
+from lessons.exports import gift_download
 from lessons.forms import uploaded_text_check
 from lessons.models import Lesson, Question
 
@@ -49,15 +48,6 @@ class GiftImportForm(forms.Form):
 
     def gift_text(self) -> str:
         return self.cleaned_data["text"]
-
-
-def gift_download(questions: QuerySet[Question], filename: str):
-    questions = (
-        questions.select_related("provenance", "provenance_passage")
-        .prefetch_related("choices", "accepted_answers")
-        .order_by("lesson__position", "position")
-    )
-    return file_download(services.questions_to_gift(questions), filename, "text/plain")
 
 
 class LessonGiftMixin:

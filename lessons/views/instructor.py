@@ -14,8 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from lessons import charts, reports
-from lessons.downloads import csv_download
+from lessons import charts, exports, reports
 from lessons.models import Lesson
 from lessons.selectors import lesson_list_published
 
@@ -187,14 +186,14 @@ def instructor_lesson(request: HttpRequest, cohort_id: int, slug: str) -> HttpRe
 @instructor_required
 def instructor_scores_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
-    rows = reports.score_csv_rows(cohort=cohort, now=timezone.now())
-    return csv_download(rows, f"scores-{cohort.code.lower()}.csv")
+    rows = exports.score_csv_rows(cohort=cohort, now=timezone.now())
+    return exports.csv_download(rows, f"scores-{cohort.code.lower()}.csv")
 
 
 @require_GET
 @instructor_required
 def instructor_responses_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
-    return csv_download(
-        reports.response_csv_rows(cohort=cohort), f"responses-{cohort.code.lower()}.csv"
+    return exports.csv_download(
+        exports.response_csv_rows(cohort=cohort), f"responses-{cohort.code.lower()}.csv"
     )

@@ -1,0 +1,204 @@
+"""Exports: rows and files made from data other modules read. The CSV rows
+(questions, a cohort's scores, a cohort's responses), GIFT files of questions,
+the download responses that carry them, and a stored answer as text.
+
+Nothing here decides who may see what: the callers pass questions the admin
+chose, and cohort data comes through lessons.reports, which scopes it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+
+from lessons import gift, reports
+from lessons.models import Cohort, Question
+from lessons.selectors import lesson_list_published, question_data_from
+
+# ---------------------------------------------------------------- downloads
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def safe_cell(value):
+    """Text cells that a spreadsheet would run as a formula are quoted; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _as_attachment(response: HttpResponse | StreamingHttpResponse, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_download(rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+    """CSV streamed row by row, so a big export never sits in memory."""
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _as_attachment(response, filename)
+
+
+def file_download(content: str, filename: str, content_type: str) -> HttpResponse:
+    """A download made whole in memory (a GIFT file: bounded by the questions chosen)."""
+    return _as_attachment(
+        HttpResponse(content, content_type=f"{content_type}; charset=utf-8"), filename
+    )
+
+
+# ---------------------------------------------------------------- answers as text
+
+# These read a Response.question_snapshot (grading.QuestionData.snapshot() writes
+# it) as the plain dict it is stored as: rebuilding a QuestionData for each row
+# of the responses CSV (as_answered) cost about four times as much, some 30 s
+# per million responses. A response stored before snapshots has an empty one.
+
+
+def answer_text(answer: dict, snapshot: dict) -> str:
+    """A stored answer as text: the texts of the choices picked, as the learner
+    saw them, or the text typed."""
+    if "choices" in answer:
+        texts = {c["id"]: c["text"] for c in snapshot.get("choices", ())}
+        return " | ".join(texts.get(i, f"choice {i}") for i in answer["choices"])
+    return answer.get("text", "")
+
+
+def correct_answer_text(snapshot: dict) -> str:
+    """What counted as right when the learner answered: the correct choices'
+    texts, or the accepted answers."""
+    if choices := snapshot.get("choices"):
+        return " | ".join(c["text"] for c in choices if c["is_correct"])
+    return " | ".join(snapshot.get("accepted_answers", ()))
+
+
+# ---------------------------------------------------------------- CSV rows
+
+QUESTION_CSV_HEADER = [
+    "id",
+    "lesson",
+    "kind",
+    "status",
+    "origin",
+    "position",
+    "prompt",
+    "choices",
+    "accepted answers",
+    "explanation",
+    "source sentence",
+    "responses",
+    "facility",
+]
+
+
+def question_csv_rows(questions):
+    """The header, then one row per question; choices are marked [x] when right.
+    Expects questions annotated with responses_total and responses_correct."""
+    yield QUESTION_CSV_HEADER
+    for q in questions:
+        total = getattr(q, "responses_total", 0)
+        correct = getattr(q, "responses_correct", 0)
+        yield [
+            q.pk,
+            q.lesson.title,
+            q.get_kind_display(),
+            q.get_status_display(),
+            q.get_origin_display(),
+            q.position,
+            q.prompt,
+            " | ".join(f"[{'x' if c.is_correct else ' '}] {c.text}" for c in q.choices.all()),
+            " | ".join(a.text for a in q.accepted_answers.all()),
+            q.explanation,
+            q.provenance.text if q.provenance else "",
+            total,
+            f"{correct / total:.2f}" if total else "",
+        ]
+
+
+def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterator[list]:
+    """The header, then one row per learner of the cohort with each lesson's
+    best, latest, attempts and mastery."""
+    lessons = list(lesson_list_published())
+    header = ["learner", "first name", "last name"]
+    for lesson in lessons:
+        header += [f"{lesson.title}: {m}" for m in ("best", "latest", "attempts", "mastery")]
+    yield [*header, "average best"]
+    for scores in reports.learner_scores_all(cohort=cohort, lessons=lessons, now=now, chunk=chunk):
+        row = list(scores.names)
+        for cell in scores.cells:
+            row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
+            row.append(_fraction(cell.mastery))
+        yield [*row, _fraction(scores.average_best)]
+
+
+def _fraction(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+RESPONSE_CSV_HEADER = [
+    "learner",
+    "lesson",
+    "attempt",
+    "attempt started",
+    "question",
+    "prompt",
+    "answer",
+    "correct",
+    "seconds taken",
+    "answered at",
+    # Last, so the columns before it keep their places in existing spreadsheets.
+    "correct answer",
+]
+
+
+def response_csv_rows(*, cohort: Cohort, chunk: int = 200) -> Iterator[list]:
+    """The header, then every response of the cohort's learners, with the prompt
+    and the choices as the learner saw them (their snapshot), not as edited since."""
+    yield RESPONSE_CSV_HEADER
+    for row in reports.response_rows_all(cohort=cohort, chunk=chunk):
+        (username, lesson, attempt, started, qid, answer, correct, taken, at, snapshot) = row
+        yield [
+            username,
+            lesson,
+            attempt,
+            started.isoformat(),
+            qid,
+            snapshot.get("prompt", ""),
+            answer_text(answer, snapshot),
+            "yes" if correct else "no",
+            "" if taken is None else round(taken.total_seconds(), 1),
+            at.isoformat(),
+            correct_answer_text(snapshot),
+        ]
+
+
+# ---------------------------------------------------------------- GIFT
+
+
+def questions_to_gift(questions: Iterable[Question]) -> str:
+    """GIFT text for questions fetched with their choices and accepted answers."""
+    return gift.export_gift([question_data_from(q) for q in questions])
+
+
+def gift_download(questions: QuerySet[Question], filename: str) -> HttpResponse:
+    """The questions as a GIFT file, in course order."""
+    questions = (
+        questions.select_related("provenance", "provenance_passage")
+        .prefetch_related("choices", "accepted_answers")
+        .order_by("lesson__position", "position")
+    )
+    return file_download(questions_to_gift(questions), filename, "text/plain")
