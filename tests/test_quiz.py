@@ -452,3 +452,96 @@ def test_an_attempt_whose_every_question_was_withdrawn_unanswered_is_gone(studen
     assert page.status_code == 200
     assert page.redirect_chain[-1][0] == lesson.get_absolute_url()
     assert not Attempt.objects.filter(pk=attempt.pk).exists()
+
+
+# Issue 14: a refused answer replaces only the question card, in every DEBUG mode.
+CHECK_BUTTON = '<button type="submit" class="button">Check</button>'
+
+
+def only_the_card(html: str) -> None:
+    """An error reply for HTMX: the question card alone, not a page."""
+    assert html.lstrip().startswith('<section id="question-card"')
+    assert html.rstrip().endswith("</section>")
+    assert html.count('id="question-card"') == 1
+    assert "<html" not in html and "<header" not in html and "site-nav" not in html
+
+
+def aimed_at_the_card(response) -> None:
+    assert response["HX-Retarget"] == "#question-card"
+    assert response["HX-Reswap"] == "outerHTML"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_empty_htmx_answer_is_a_400_card_that_keeps_the_typed_text(
+    student_client, settings, debug
+):
+    settings.DEBUG = debug
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth is ____.")
+    attempt = start(student_client, lesson)
+    response = answer(student_client, attempt, attempt.question_ids[0], htmx=True, answer="   ")
+    html = response.content.decode()
+    assert response.status_code == 400
+    only_the_card(html)
+    aimed_at_the_card(response)
+    assert "Type an answer before checking." in html
+    assert 'value="   "' in html  # what the learner typed is still there
+    assert CHECK_BUTTON in html
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_refused_htmx_choice_is_a_400_card_that_keeps_the_choices(
+    student_client, lesson, settings, debug
+):
+    settings.DEBUG = debug
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    empty = answer(student_client, attempt, qid, htmx=True)
+    assert empty.status_code == 400
+    only_the_card(empty.content.decode())
+    aimed_at_the_card(empty)
+    assert "Choose an answer before checking." in empty.content.decode()
+    assert " checked" not in empty.content.decode()
+
+    two = [right_choice(qid), wrong_choice(qid)]
+    response = answer(student_client, attempt, qid, htmx=True, choice=two)
+    html = response.content.decode()
+    assert response.status_code == 400
+    only_the_card(html)
+    aimed_at_the_card(response)
+    assert "Choose exactly one answer." in html
+    for choice_id in two:
+        assert re.search(rf'value="{choice_id}"[^>]* checked', html)
+    assert not Response.objects.exists()
+
+
+def test_without_htmx_a_refused_answer_is_the_whole_page_with_the_typed_text(student_client, db):
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth is ____.")
+    attempt = start(student_client, lesson)
+    response = answer(student_client, attempt, attempt.question_ids[0], answer="x" * 501)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" in html and "site-nav" in html and "too long" in html
+    assert f'value="{"x" * 501}"' in html
+    assert "HX-Retarget" not in response
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_htmx_answer_outside_the_attempt_is_a_404_card(student_client, lesson, settings, debug):
+    settings.DEBUG = debug
+    attempt = start(student_client, lesson)
+    draft = lesson.questions.get(status=Question.Status.DRAFT)
+    response = answer(student_client, attempt, draft.pk, htmx=True, choice=right_choice(draft.pk))
+    assert response.status_code == 404
+    only_the_card(response.content.decode())
+    aimed_at_the_card(response)
+    assert "not part of this attempt" in response.content.decode()
+    other = UserFactory()
+    student_client.force_login(other)
+    qid = attempt.question_ids[0]
+    theirs = answer(student_client, attempt, qid, htmx=True, choice=right_choice(qid))
+    assert theirs.status_code == 404
+    only_the_card(theirs.content.decode())
+    aimed_at_the_card(theirs)

@@ -32,3 +32,16 @@ document.addEventListener("htmx:responseError", function (event) {
   if (event.detail.xhr && event.detail.xhr.status >= 500) quizSendFailed(event);
 });
 document.addEventListener("htmx:sendError", quizSendFailed);
+
+// Under DEBUG, django-htmx's script replaces the whole page with any 400, 403,
+// 404 or 500 reply to an htmx request, to show Django's technical error page.
+// A reply the server aimed at the question card (HX-Retarget) is no such page:
+// keep it from that document-level listener (the root element hears it first),
+// so htmx swaps it into the card as it does with DEBUG off. htmx itself goes
+// on: it heeds only preventDefault.
+document.documentElement.addEventListener("htmx:beforeOnLoad", function (event) {
+  var xhr = event.detail.xhr;
+  if (xhr && xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
+    event.stopPropagation();
+  }
+});
