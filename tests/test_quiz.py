@@ -454,8 +454,70 @@ def test_an_attempt_whose_every_question_was_withdrawn_unanswered_is_gone(studen
     assert not Attempt.objects.filter(pk=attempt.pk).exists()
 
 
-# Issue 14: a refused answer replaces only the question card, in every DEBUG mode.
+# Issue 14: a question answered once, shown again, says the first answer counts;
+# a refused answer replaces only the question card, in every DEBUG mode.
+ALREADY_ANSWERED = "You already answered this; your first answer counts."
 CHECK_BUTTON = '<button type="submit" class="button">Check</button>'
+
+
+def test_a_second_htmx_answer_shows_the_first_feedback_with_the_note(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    first = answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    assert ALREADY_ANSWERED not in first.content.decode()
+    stored = Response.objects.get(attempt=attempt, question_id=qid)
+
+    replay = answer(student_client, attempt, qid, htmx=True, choice=right_choice(qid))
+    html = replay.content.decode().replace("&#x27;", "'")
+    assert replay.status_code == 200
+    assert "Not quite" in html and ALREADY_ANSWERED in html
+    assert CHECK_BUTTON not in html
+    again = Response.objects.get(attempt=attempt, question_id=qid)
+    assert (again.pk, again.answer, again.is_correct) == (stored.pk, stored.answer, False)
+
+
+def test_a_second_plain_answer_redirects_to_the_first_feedback_with_the_note(
+    student_client, lesson
+):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    first = answer(student_client, attempt, qid, choice=wrong_choice(qid))
+    fresh = student_client.get(first["Location"]).content.decode().replace("&#x27;", "'")
+    assert "Not quite" in fresh and ALREADY_ANSWERED not in fresh  # just answered: no note
+    stored = Response.objects.get(attempt=attempt, question_id=qid)
+
+    # The form kept by Back, sent again with another choice: the no-JS replay.
+    replay = answer(student_client, attempt, qid, choice=right_choice(qid))
+    assert replay.status_code == 302
+    page = student_client.get(replay["Location"]).content.decode().replace("&#x27;", "'")
+    assert "Not quite" in page and ALREADY_ANSWERED in page
+    assert CHECK_BUTTON not in page
+    again = Response.objects.get(attempt=attempt, question_id=qid)
+    assert (again.pk, again.answer, again.is_correct) == (stored.pk, stored.answer, False)
+
+
+def test_an_answered_question_opened_again_shows_its_feedback_not_a_form(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    url = reverse("lessons:attempt_question", args=[attempt.pk, qid])
+    for _ in range(2):  # Back, a reload, a second tab: each a GET of the question
+        page = student_client.get(url)
+        html = page.content.decode().replace("&#x27;", "'")
+        assert page.status_code == 200
+        assert "Not quite" in html and ALREADY_ANSWERED in html
+        assert CHECK_BUTTON not in html and "<fieldset disabled" in html
+        # Back asks the server again rather than showing a kept copy of the form.
+        assert "no-store" in page["Cache-Control"]
+    unanswered = student_client.get(
+        reverse("lessons:attempt_question", args=[attempt.pk, attempt.question_ids[1]])
+    )
+    assert CHECK_BUTTON in unanswered.content.decode()
+    assert ALREADY_ANSWERED not in unanswered.content.decode().replace("&#x27;", "'")
+    assert (
+        "no-store"
+        in student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))["Cache-Control"]
+    )
 
 
 def only_the_card(html: str) -> None:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
@@ -28,6 +29,12 @@ def _submission_from(request: HttpRequest, question: QuestionData) -> Submission
     )
 
 
+ALREADY_ANSWERED = "You already answered this; your first answer counts."
+# The response a no-JavaScript answer just stored, so that the page it is
+# redirected to shows it as new; any later showing says it is the first answer.
+JUST_RECORDED = "quiz_response_just_recorded"
+
+
 def _sent_choices(request: HttpRequest) -> set[int]:
     """The choice ids a refused form sent, to tick them again."""
     return {int(value) for value in request.POST.getlist("choice") if value.isdecimal()}
@@ -38,6 +45,7 @@ def _question_context(
     question: QuestionData,
     *,
     feedback: selectors.Feedback | None = None,
+    already_answered: bool = False,
     error: str = "",
     sent_choices: set[int] = frozenset(),
     sent_text: str = "",
@@ -51,6 +59,8 @@ def _question_context(
         "question": question,
         "choices": [(by_id[i], i in chosen) for i in order],
         "typed_answer": sent_text,
+        "already_answered": already_answered and response is not None,
+        "already_answered_note": ALREADY_ANSWERED,
         "number": attempt.question_ids.index(question.id) + 1,
         "total": attempt.question_count,
         "answered": attempt.answered_count,
@@ -66,6 +76,7 @@ def _question_context(
             occasion=timing.attempt_occasion(attempt.pk),
         ),
         "answer_url": reverse("lessons:quiz_answer", args=[attempt.pk, question.id]),
+        "question_url": reverse("lessons:attempt_question", args=[attempt.pk, question.id]),
     }
 
 
@@ -94,6 +105,10 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("lessons:attempt_detail", attempt.pk)
 
 
+# Question pages change once answered: no-store keeps the browser from showing
+# a kept copy of the form on Back (the HTTP cache and, in most browsers, the
+# back-forward cache skip no-store pages), so Back asks the server again.
+@never_cache
 @login_required
 @require_GET
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -110,10 +125,13 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "lessons/question.html", _question_context(attempt, question))
 
 
+@never_cache
 @login_required
 @require_GET
 def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
-    """One question of the attempt: its feedback when answered, else the form."""
+    """One question of the attempt: its feedback when answered, else the form.
+    Feedback shown again (Back, a reload, a second tab) says the first answer
+    counts; only the redirect right after a no-JavaScript answer shows it as new."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
         return render_quiz_error(request, services.NOT_IN_ATTEMPT, 404)
@@ -122,15 +140,24 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
         return _go_on_without_withdrawn(request, attempt)
     if asked.feedback is None and attempt.is_finished:
         return redirect("lessons:attempt_results", attempt.pk)
-    context = _question_context(attempt, asked.question, feedback=asked.feedback)
+    feedback = asked.feedback
+    just_recorded = request.session.pop(JUST_RECORDED, None)
+    context = _question_context(
+        attempt,
+        asked.question,
+        feedback=feedback,
+        already_answered=feedback is not None and just_recorded != feedback.response.pk,
+    )
     return render(request, "lessons/question.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
     """Record an answer (the service checks, locks and replays); this view only
-    picks the reply: the feedback fragment for HTMX, else redirect-after-post."""
+    picks the reply: the feedback fragment for HTMX, else redirect-after-post.
+    A replay shows the first answer's feedback and says so."""
     try:
         recorded = services.response_record(
             learner=request.user,
@@ -165,8 +192,15 @@ def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> Http
 
     question_url = reverse("lessons:attempt_question", args=[attempt_id, question_id])
     if not request.htmx:
+        if recorded.created:
+            request.session[JUST_RECORDED] = recorded.response.pk
         return redirect(question_url)
-    context = _question_context(recorded.attempt, recorded.question, feedback=recorded.feedback)
+    context = _question_context(
+        recorded.attempt,
+        recorded.question,
+        feedback=recorded.feedback,
+        already_answered=not recorded.created,
+    )
     # The address bar follows the swap, so a reload shows this same feedback.
     return push_url(render(request, "lessons/question.html#answered_swap", context), question_url)
 
@@ -262,6 +296,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
     }
 
 
+@never_cache
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
@@ -276,6 +311,7 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/question.html", _review_context(queue, question))
 
 
+@never_cache
 @login_required
 @require_POST
 def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
@@ -330,6 +366,7 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
     return redirect("lessons:review_feedback")
 
 
+@never_cache
 @login_required
 @require_GET
 def review_feedback(request: HttpRequest) -> HttpResponse:
