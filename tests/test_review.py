@@ -170,3 +170,15 @@ def test_a_refused_htmx_review_answer_is_a_400_card_aimed_at_the_question(
     only_the_card(incomplete.content.decode())
     assert incomplete["HX-Retarget"] == "#question-card"
     assert not Review.objects.exists()
+
+
+def test_a_replayed_htmx_review_says_the_first_answer_counts(student_client, due_cards):
+    first = due_cards[0]
+    answered = review_answer(student_client, first, htmx=True, choice=right(first))
+    note = "You already answered this; your first answer counts."
+    assert note not in answered.content.decode().replace("&#x27;", "'")
+    wrong = str(first.question.choices.filter(is_correct=False).first().pk)
+    replay = review_answer(student_client, first, htmx=True, number=1, choice=wrong)
+    html = replay.content.decode().replace("&#x27;", "'")
+    assert "Correct" in html and note in html
+    assert Review.objects.count() == 1

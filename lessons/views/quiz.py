@@ -360,6 +360,11 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
     queue = selectors.review_queue(learner=request.user, now=timezone.now())
     context = _review_feedback_context(queue, question, reviewed.review, reviewed.result)
     if request.htmx:
+        # A second tab, or a form kept by Back: the first answer stands, and says so.
+        context |= {
+            "already_answered": not reviewed.created,
+            "already_answered_note": ALREADY_ANSWERED,
+        }
         return render(request, "lessons/question.html#answered_swap", context)
     # Without JavaScript: show the feedback on a page of its own (redirect after post).
     request.session["last_review_id"] = reviewed.review.pk
