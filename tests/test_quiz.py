@@ -483,3 +483,159 @@ def test_an_attempt_whose_every_question_was_withdrawn_unanswered_is_gone(studen
     assert page.status_code == 200
     assert page.redirect_chain[-1][0] == lesson.get_absolute_url()
     assert not Attempt.objects.filter(pk=attempt.pk).exists()
+
+
+# Issue 14: a question answered once, shown again, says the first answer counts;
+# a refused answer replaces only the question card, in every DEBUG mode.
+ALREADY_ANSWERED = "You already answered this; your first answer counts."
+CHECK_BUTTON = '<button type="submit" class="button">Check</button>'
+
+
+def test_a_second_htmx_answer_shows_the_first_feedback_with_the_note(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    first = answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    assert ALREADY_ANSWERED not in first.content.decode()
+    stored = Response.objects.get(attempt=attempt, question_id=qid)
+
+    replay = answer(student_client, attempt, qid, htmx=True, choice=right_choice(qid))
+    html = replay.content.decode().replace("&#x27;", "'")
+    assert replay.status_code == 200
+    assert "Not quite" in html and ALREADY_ANSWERED in html
+    assert CHECK_BUTTON not in html
+    again = Response.objects.get(attempt=attempt, question_id=qid)
+    assert (again.pk, again.answer, again.is_correct) == (stored.pk, stored.answer, False)
+
+
+def test_a_second_plain_answer_redirects_to_the_first_feedback_with_the_note(
+    student_client, lesson
+):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    first = answer(student_client, attempt, qid, choice=wrong_choice(qid))
+    fresh = student_client.get(first["Location"]).content.decode().replace("&#x27;", "'")
+    assert "Not quite" in fresh and ALREADY_ANSWERED not in fresh  # just answered: no note
+    stored = Response.objects.get(attempt=attempt, question_id=qid)
+
+    # The form kept by Back, sent again with another choice: the no-JS replay.
+    replay = answer(student_client, attempt, qid, choice=right_choice(qid))
+    assert replay.status_code == 302
+    page = student_client.get(replay["Location"]).content.decode().replace("&#x27;", "'")
+    assert "Not quite" in page and ALREADY_ANSWERED in page
+    assert CHECK_BUTTON not in page
+    again = Response.objects.get(attempt=attempt, question_id=qid)
+    assert (again.pk, again.answer, again.is_correct) == (stored.pk, stored.answer, False)
+
+
+def test_an_answered_question_opened_again_shows_its_feedback_not_a_form(student_client, lesson):
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
+    url = reverse("lessons:attempt_question", args=[attempt.pk, qid])
+    for _ in range(2):  # Back, a reload, a second tab: each a GET of the question
+        page = student_client.get(url)
+        html = page.content.decode().replace("&#x27;", "'")
+        assert page.status_code == 200
+        assert "Not quite" in html and ALREADY_ANSWERED in html
+        assert CHECK_BUTTON not in html and "<fieldset disabled" in html
+        assert "{#" not in html  # a template comment split over lines is text, not a comment
+        # Back asks the server again rather than showing a kept copy of the form.
+        assert "no-store" in page["Cache-Control"]
+    unanswered = student_client.get(
+        reverse("lessons:attempt_question", args=[attempt.pk, attempt.question_ids[1]])
+    )
+    assert CHECK_BUTTON in unanswered.content.decode()
+    assert ALREADY_ANSWERED not in unanswered.content.decode().replace("&#x27;", "'")
+    assert (
+        "no-store"
+        in student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk]))["Cache-Control"]
+    )
+
+
+def only_the_card(html: str) -> None:
+    """An error reply for HTMX: the question card alone, not a page."""
+    assert html.lstrip().startswith('<section id="question-card"')
+    assert html.rstrip().endswith("</section>")
+    assert html.count('id="question-card"') == 1
+    assert "<html" not in html and "<header" not in html and "site-nav" not in html
+
+
+def aimed_at_the_card(response) -> None:
+    assert response["HX-Retarget"] == "#question-card"
+    assert response["HX-Reswap"] == "outerHTML"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_empty_htmx_answer_is_a_400_card_that_keeps_the_typed_text(
+    student_client, settings, debug
+):
+    settings.DEBUG = debug
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth is ____.")
+    attempt = start(student_client, lesson)
+    response = answer(student_client, attempt, attempt.question_ids[0], htmx=True, answer="   ")
+    html = response.content.decode()
+    assert response.status_code == 400
+    only_the_card(html)
+    aimed_at_the_card(response)
+    assert "Type an answer before checking." in html
+    assert 'value="   "' in html  # what the learner typed is still there
+    assert CHECK_BUTTON in html
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_refused_htmx_choice_is_a_400_card_that_keeps_the_choices(
+    student_client, lesson, settings, debug
+):
+    settings.DEBUG = debug
+    attempt = start(student_client, lesson)
+    qid = attempt.question_ids[0]
+    empty = answer(student_client, attempt, qid, htmx=True)
+    assert empty.status_code == 400
+    only_the_card(empty.content.decode())
+    aimed_at_the_card(empty)
+    assert "Choose an answer before checking." in empty.content.decode()
+    assert " checked" not in empty.content.decode()
+
+    two = [right_choice(qid), wrong_choice(qid)]
+    response = answer(student_client, attempt, qid, htmx=True, choice=two)
+    html = response.content.decode()
+    assert response.status_code == 400
+    only_the_card(html)
+    aimed_at_the_card(response)
+    assert "Choose exactly one answer." in html
+    for choice_id in two:
+        assert re.search(rf'value="{choice_id}"[^>]* checked', html)
+    assert not Response.objects.exists()
+
+
+def test_without_htmx_a_refused_answer_is_the_whole_page_with_the_typed_text(student_client, db):
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=Question.Kind.FILL_BLANK, prompt="Smooth is ____.")
+    attempt = start(student_client, lesson)
+    response = answer(student_client, attempt, attempt.question_ids[0], answer="x" * 501)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" in html and "site-nav" in html and "too long" in html
+    assert f'value="{"x" * 501}"' in html
+    assert "HX-Retarget" not in response
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_htmx_answer_outside_the_attempt_is_a_404_card(student_client, lesson, settings, debug):
+    settings.DEBUG = debug
+    attempt = start(student_client, lesson)
+    draft = lesson.questions.get(status=Question.Status.DRAFT)
+    response = answer(student_client, attempt, draft.pk, htmx=True, choice=right_choice(draft.pk))
+    assert response.status_code == 404
+    only_the_card(response.content.decode())
+    aimed_at_the_card(response)
+    assert "not part of this attempt" in response.content.decode()
+    other = UserFactory()
+    student_client.force_login(other)
+    qid = attempt.question_ids[0]
+    theirs = answer(student_client, attempt, qid, htmx=True, choice=right_choice(qid))
+    assert theirs.status_code == 404
+    only_the_card(theirs.content.decode())
+    aimed_at_the_card(theirs)

@@ -138,3 +138,47 @@ def test_unpublished_questions_leave_the_queue(student_client, due_cards):
     page = student_client.get(reverse("lessons:review")).content.decode()
     assert due_cards[0].question.prompt not in page
     assert "1 question due now" in page
+
+
+def only_the_card(html: str) -> None:
+    assert html.lstrip().startswith('<section id="question-card"')
+    assert html.count('id="question-card"') == 1
+    assert "<html" not in html and "site-nav" not in html
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_refused_htmx_review_answer_is_a_400_card_aimed_at_the_question(
+    student_client, due_cards, settings, debug
+):
+    settings.DEBUG = debug
+    card = due_cards[0]
+    empty = review_answer(student_client, card, htmx=True)
+    assert empty.status_code == 400
+    only_the_card(empty.content.decode())
+    assert (empty["HX-Retarget"], empty["HX-Reswap"]) == ("#question-card", "outerHTML")
+    assert "Choose an answer before checking." in empty.content.decode()
+
+    choices = [str(c.pk) for c in card.question.choices.all()[:2]]
+    two = review_answer(student_client, card, htmx=True, choice=choices)
+    assert two.status_code == 400
+    only_the_card(two.content.decode())
+    for choice_id in choices:
+        assert f'value="{choice_id}" checked' in two.content.decode()
+
+    incomplete = review_answer(student_client, card, htmx=True, number="x")
+    assert incomplete.status_code == 400
+    only_the_card(incomplete.content.decode())
+    assert incomplete["HX-Retarget"] == "#question-card"
+    assert not Review.objects.exists()
+
+
+def test_a_replayed_htmx_review_says_the_first_answer_counts(student_client, due_cards):
+    first = due_cards[0]
+    answered = review_answer(student_client, first, htmx=True, choice=right(first))
+    note = "You already answered this; your first answer counts."
+    assert note not in answered.content.decode().replace("&#x27;", "'")
+    wrong = str(first.question.choices.filter(is_correct=False).first().pk)
+    replay = review_answer(student_client, first, htmx=True, number=1, choice=wrong)
+    html = replay.content.decode().replace("&#x27;", "'")
+    assert "Correct" in html and note in html
+    assert Review.objects.count() == 1

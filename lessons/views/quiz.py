@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from lessons import charts, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, parse_submission
@@ -28,21 +29,38 @@ def _submission_from(request: HttpRequest, question: QuestionData) -> Submission
     )
 
 
+ALREADY_ANSWERED = "You already answered this; your first answer counts."
+# The response a no-JavaScript answer just stored, so that the page it is
+# redirected to shows it as new; any later showing says it is the first answer.
+JUST_RECORDED = "quiz_response_just_recorded"
+
+
+def _sent_choices(request: HttpRequest) -> set[int]:
+    """The choice ids a refused form sent, to tick them again."""
+    return {int(value) for value in request.POST.getlist("choice") if value.isdecimal()}
+
+
 def _question_context(
     attempt: Attempt,
     question: QuestionData,
     *,
     feedback: selectors.Feedback | None = None,
+    already_answered: bool = False,
     error: str = "",
+    sent_choices: set[int] = frozenset(),
+    sent_text: str = "",
 ) -> dict:
     order = attempt.choice_order(question.id, [c.id for c in question.choices])
     by_id = {c.id: c for c in question.choices}
     response = feedback.response if feedback else None
-    chosen = set(response.answer.get("choices", [])) if response else set()
+    chosen = set(response.answer.get("choices", [])) if response else sent_choices
     return {
         "attempt": attempt,
         "question": question,
         "choices": [(by_id[i], i in chosen) for i in order],
+        "typed_answer": sent_text,
+        "already_answered": already_answered and response is not None,
+        "already_answered_note": ALREADY_ANSWERED,
         "number": attempt.question_ids.index(question.id) + 1,
         "total": attempt.question_count,
         "answered": attempt.answered_count,
@@ -58,6 +76,7 @@ def _question_context(
             occasion=timing.attempt_occasion(attempt.pk),
         ),
         "answer_url": reverse("lessons:quiz_answer", args=[attempt.pk, question.id]),
+        "question_url": reverse("lessons:attempt_question", args=[attempt.pk, question.id]),
     }
 
 
@@ -86,6 +105,10 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("lessons:attempt_detail", attempt.pk)
 
 
+# Question pages change once answered: no-store keeps the browser from showing
+# a kept copy of the form on Back (the HTTP cache and, in most browsers, the
+# back-forward cache skip no-store pages), so Back asks the server again.
+@never_cache
 @login_required
 @require_GET
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -102,10 +125,13 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "lessons/question.html", _question_context(attempt, question))
 
 
+@never_cache
 @login_required
 @require_GET
 def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
-    """One question of the attempt: its feedback when answered, else the form."""
+    """One question of the attempt: its feedback when answered, else the form.
+    Feedback shown again (Back, a reload, a second tab) says the first answer
+    counts; only the redirect right after a no-JavaScript answer shows it as new."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if question_id not in attempt.question_ids:
         return render_quiz_error(request, services.NOT_IN_ATTEMPT, 404)
@@ -114,15 +140,24 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
         return _go_on_without_withdrawn(request, attempt)
     if asked.feedback is None and attempt.is_finished:
         return redirect("lessons:attempt_results", attempt.pk)
-    context = _question_context(attempt, asked.question, feedback=asked.feedback)
+    feedback = asked.feedback
+    just_recorded = request.session.pop(JUST_RECORDED, None)
+    context = _question_context(
+        attempt,
+        asked.question,
+        feedback=feedback,
+        already_answered=feedback is not None and just_recorded != feedback.response.pk,
+    )
     return render(request, "lessons/question.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
     """Record an answer (the service checks, locks and replays); this view only
-    picks the reply: the feedback fragment for HTMX, else redirect-after-post."""
+    picks the reply: the feedback fragment for HTMX, else redirect-after-post.
+    A replay shows the first answer's feedback and says so."""
     try:
         recorded = services.response_record(
             learner=request.user,
@@ -137,27 +172,60 @@ def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> Http
                 occasion=timing.attempt_occasion(attempt_id),
             ),
         )
-    except services.AttemptNotFound:
-        raise Http404("No such attempt.") from None
+    except services.AttemptNotFound as error:
+        if request.htmx:
+            return render_quiz_error(request, str(error), error.status)
+        raise Http404(str(error)) from None
     except services.NotInAttempt as error:
         return render_quiz_error(request, str(error), error.status)
     except services.QuestionWithdrawn as error:
         return _go_on_without_withdrawn(request, error.attempt)
     except services.AnswerRefused as error:
-        context = _question_context(error.attempt, error.question, error=str(error))
-        template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
-        return render(request, template, context, status=error.status)
+        context = _question_context(
+            error.attempt,
+            error.question,
+            error=str(error),
+            sent_choices=_sent_choices(request),
+            sent_text=request.POST.get("answer", ""),
+        )
+        return render_question_card_error(request, context, error.status)
 
     question_url = reverse("lessons:attempt_question", args=[attempt_id, question_id])
     if not request.htmx:
+        if recorded.created:
+            request.session[JUST_RECORDED] = recorded.response.pk
         return redirect(question_url)
-    context = _question_context(recorded.attempt, recorded.question, feedback=recorded.feedback)
+    context = _question_context(
+        recorded.attempt,
+        recorded.question,
+        feedback=recorded.feedback,
+        already_answered=not recorded.created,
+    )
     # The address bar follows the swap, so a reload shows this same feedback.
     return push_url(render(request, "lessons/question.html#answered_swap", context), question_url)
 
 
+def _into_the_card(response: HttpResponse) -> HttpResponse:
+    """Aim an HTMX error reply at the question card, whatever the form said.
+    The header also tells quiz.js that the reply is a card, not an error page
+    (under DEBUG, django-htmx's script shows 4xx replies as a whole page)."""
+    return reswap(retarget(response, "#question-card"), "outerHTML")
+
+
+def render_question_card_error(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+    """The question form again, with the message and what the learner sent."""
+    if not request.htmx:
+        return render(request, "lessons/question.html", context, status=status)
+    return _into_the_card(render(request, "lessons/question.html#card", context, status=status))
+
+
 def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "lessons/quiz_error.html", {"message": message}, status=status)
+    """A page saying what is not available; for HTMX, a card in place of the question."""
+    if not request.htmx:
+        return render(request, "lessons/quiz_error.html", {"message": message}, status=status)
+    return _into_the_card(
+        render(request, "lessons/quiz_error.html#card", {"message": message}, status=status)
+    )
 
 
 @login_required
@@ -228,6 +296,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
     }
 
 
+@never_cache
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
@@ -242,10 +311,16 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/question.html", _review_context(queue, question))
 
 
+@never_cache
 @login_required
 @require_POST
 def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = get_object_or_404_question(question_id)
+    try:
+        question = selectors.question_data(question_id)
+    except Question.DoesNotExist:
+        if request.htmx:
+            return render_quiz_error(request, "No such question.", 404)
+        raise Http404("No such question.") from None
     try:
         number = int(request.POST.get("card_review_number", ""))
     except ValueError:
@@ -271,19 +346,32 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
         queue = selectors.review_queue(learner=request.user, now=timezone.now())
         if queue.card is None or queue.card.question_id != question.id:
             messages.info(request, str(error))
-            return redirect("lessons:review")
-        context = _review_context(queue, question, error=str(error))
-        template = "lessons/question.html#card" if request.htmx else "lessons/question.html"
-        return render(request, template, context, status=getattr(error, "status", 400))
+            review_url = reverse("lessons:review")
+            return HttpResponseClientRedirect(review_url) if request.htmx else redirect(review_url)
+        sent = _sent_choices(request)
+        context = _review_context(
+            queue,
+            question,
+            error=str(error),
+            choices=[(choice, choice.id in sent) for choice in question.choices],
+            typed_answer=request.POST.get("answer", ""),
+        )
+        return render_question_card_error(request, context, getattr(error, "status", 400))
     queue = selectors.review_queue(learner=request.user, now=timezone.now())
     context = _review_feedback_context(queue, question, reviewed.review, reviewed.result)
     if request.htmx:
+        # A second tab, or a form kept by Back: the first answer stands, and says so.
+        context |= {
+            "already_answered": not reviewed.created,
+            "already_answered_note": ALREADY_ANSWERED,
+        }
         return render(request, "lessons/question.html#answered_swap", context)
     # Without JavaScript: show the feedback on a page of its own (redirect after post).
     request.session["last_review_id"] = reviewed.review.pk
     return redirect("lessons:review_feedback")
 
 
+@never_cache
 @login_required
 @require_GET
 def review_feedback(request: HttpRequest) -> HttpResponse:
@@ -311,10 +399,3 @@ def _review_feedback_context(queue, question: QuestionData, answered: Review, re
         "result": result,
         "answer_url": reverse("lessons:review_answer", args=[question.id]),
     }
-
-
-def get_object_or_404_question(question_id: int) -> QuestionData:
-    try:
-        return selectors.question_data(question_id)
-    except Question.DoesNotExist:
-        raise Http404("No such question.") from None
