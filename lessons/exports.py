@@ -138,7 +138,7 @@ def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterat
         header += [f"{lesson.title}: {m}" for m in ("best", "latest", "attempts", "mastery")]
     yield [*header, "average best"]
     for scores in reports.learner_scores_all(cohort=cohort, lessons=lessons, now=now, chunk=chunk):
-        row = list(scores.names)
+        row: list[str | float] = list(scores.names)
         for cell in scores.cells:
             row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
             row.append(_fraction(cell.mastery))

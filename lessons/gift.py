@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from lessons.grading import QuestionData
 from lessons.models import AcceptedAnswer, Choice, Question
 
@@ -79,10 +81,10 @@ def export_question(q: QuestionData, *, title: str) -> str:
         return f"{head}{escape(q.prompt)} {{{value}{feedback}{_general(q.explanation)}\n}}"
     lines = []
     if q.kind == Question.Kind.MULTIPLE_ANSWER:
-        correct = [c for c in q.choices if c.is_correct]
-        wrong = [c for c in q.choices if not c.is_correct]
+        right_count = sum(c.is_correct for c in q.choices)
+        wrong_count = len(q.choices) - right_count
         for c in q.choices:
-            weight = (100 / len(correct)) if c.is_correct else (-100 / max(len(wrong), 1))
+            weight = (100 / right_count) if c.is_correct else (-100 / max(wrong_count, 1))
             lines.append(f"~%{weight:g}%{escape(c.text)}{_feedback(c.feedback)}")
     else:
         for c in q.choices:
@@ -199,11 +201,11 @@ def _split_general(answer_text: str) -> tuple[str, str]:
     return answer_text[:index], unescape(answer_text[index + 4 :])
 
 
-def _check_length(text: str, model: type, what: str) -> None:
+def _check_length(text: str, model: type[models.Model], what: str) -> None:
     """The database column's limit as a message: PostgreSQL refuses a longer
     value with an error that would abandon the whole import."""
-    limit = model._meta.get_field("text").max_length
-    if len(text) > limit:
+    limit = getattr(model._meta.get_field("text"), "max_length", None)
+    if limit is not None and len(text) > limit:
         raise ValueError(f"{what} is {len(text)} characters long; the limit is {limit}")
 
 
@@ -228,10 +230,10 @@ def _parse_block(line: int, block: str) -> ParsedQuestion:
     stripped = answers.strip()
 
     if stripped.upper().split("#")[0].strip() in _TRUE | _FALSE and "=" not in stripped:
-        pieces = [unescape(p) for _, p in _split_unescaped(stripped, "#")]
-        value = pieces[0].upper() in _TRUE
-        wrong_feedback = pieces[1] if len(pieces) > 1 else ""
-        right_feedback = pieces[2] if len(pieces) > 2 else ""
+        parts = [unescape(p) for _, p in _split_unescaped(stripped, "#")]
+        value = parts[0].upper() in _TRUE
+        wrong_feedback = parts[1] if len(parts) > 1 else ""
+        right_feedback = parts[2] if len(parts) > 2 else ""
         return ParsedQuestion(
             line,
             title,

@@ -17,7 +17,7 @@ accepts another term of the text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -220,7 +220,7 @@ class _Form:
         return words_key(list(self.words))
 
 
-def _singular_last(words: list[str]) -> tuple[str, ...]:
+def _singular_last(words: Sequence[str]) -> tuple[str, ...]:
     if words and words[-1].isalpha():
         return (*words[:-1], singular(words[-1]))
     return tuple(words)

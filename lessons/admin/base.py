@@ -24,8 +24,9 @@ from lessons.ids import parse_pk
 if TYPE_CHECKING:
     _AutocompleteBase = widgets.AutocompleteMixin
     _AdminBase = admin.options.BaseModelAdmin
+    ModelAdminMixinBase = admin.ModelAdmin
 else:
-    _AutocompleteBase = _AdminBase = object
+    _AutocompleteBase = _AdminBase = ModelAdminMixinBase = object
 
 
 def _keyed_by_integer(model: type[models.Model], to_field_name: str | None) -> bool:

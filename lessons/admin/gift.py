@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from lessons import gift, services
+from lessons.admin.base import ModelAdminMixinBase
 from lessons.exports import gift_download
 from lessons.forms import uploaded_text_check
 from lessons.models import Lesson, Question
@@ -29,8 +30,9 @@ class GiftImportForm(forms.Form):
         help_text="Or paste GIFT here.",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
         upload, text = data.get("file"), data.get("text", "").strip()
         if not upload and not text:
             raise forms.ValidationError("Choose a GIFT file or paste GIFT text.")
@@ -50,7 +52,7 @@ class GiftImportForm(forms.Form):
         return self.cleaned_data["text"]
 
 
-class LessonGiftMixin:
+class LessonGiftMixin(ModelAdminMixinBase):
     """A lesson's GIFT: its questions exported, and a file imported into it."""
 
     def get_urls(self):
@@ -105,7 +107,7 @@ class LessonGiftMixin:
         )
 
 
-class QuestionGiftMixin:
+class QuestionGiftMixin(ModelAdminMixinBase):
     @admin.action(description="Export selected questions to GIFT (Moodle)", permissions=["view"])
     def export_gift(self, request, queryset):
         return gift_download(queryset, "questions.gift.txt")

@@ -9,7 +9,7 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from lessons import charts, exports, reports
 from lessons.models import Lesson
 from lessons.selectors import lesson_list_published
+from lessons.views.http import HtmxHttpRequest, SignedInRequest
 
 REPORT_PERMISSION = "lessons.view_cohort_reports"
 
@@ -27,7 +28,7 @@ def instructor_required(view):
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
+    def wrapped(request: SignedInRequest, *args, **kwargs):
         if not request.user.has_perm(REPORT_PERMISSION):
             raise PermissionDenied("Only instructors can see learners' scores.")
         return view(request, *args, **kwargs)
@@ -43,21 +44,25 @@ class ScoresQuery(forms.Form):
     def __init__(self, *args, lessons, **kwargs):
         super().__init__(*args, **kwargs)
         keys = reports.sort_options(lessons)
-        self.fields["sort"].choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
+        sort = self.fields["sort"]
+        assert isinstance(sort, forms.ChoiceField)
+        sort.choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
 
 
 class LessonReportQuery(forms.Form):
     attempts = forms.ChoiceField(required=False, choices=reports.AttemptScope.choices)
 
 
-def _bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
-    errors = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
+def _bad_request(request: HtmxHttpRequest, form: forms.Form) -> HttpResponse:
+    errors = [
+        f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()
+    ]
     return render(request, "instructor/bad_request.html", {"errors": errors}, status=400)
 
 
 @require_GET
 @instructor_required
-def instructor_home(request: HttpRequest) -> HttpResponse:
+def instructor_home(request: SignedInRequest) -> HttpResponse:
     cohorts = list(reports.cohorts_for(request.user))
     if chosen := request.GET.get("cohort"):
         if chosen.isdecimal() and any(c.pk == int(chosen) for c in cohorts):
@@ -73,7 +78,7 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @instructor_required
-def instructor_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def instructor_cohort(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     lessons = list(lesson_list_published())
     query = ScoresQuery(request.GET, lessons=lessons)
@@ -139,7 +144,7 @@ def _sort_headers(table: reports.ScoreTable) -> dict[str, dict]:
 
 @require_GET
 @instructor_required
-def instructor_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> HttpResponse:
+def instructor_learner(request: SignedInRequest, cohort_id: int, learner_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     learner = reports.learner_in(cohort, learner_id)
     report = reports.learner_report(
@@ -152,7 +157,7 @@ def instructor_learner(request: HttpRequest, cohort_id: int, learner_id: int) ->
 
 @require_GET
 @instructor_required
-def instructor_lesson(request: HttpRequest, cohort_id: int, slug: str) -> HttpResponse:
+def instructor_lesson(request: SignedInRequest, cohort_id: int, slug: str) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     query = LessonReportQuery(request.GET)
@@ -184,7 +189,7 @@ def instructor_lesson(request: HttpRequest, cohort_id: int, slug: str) -> HttpRe
 
 @require_GET
 @instructor_required
-def instructor_scores_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def instructor_scores_csv(request: SignedInRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     rows = exports.score_csv_rows(cohort=cohort, now=timezone.now())
     return exports.csv_download(rows, f"scores-{cohort.code.lower()}.csv")
@@ -192,7 +197,7 @@ def instructor_scores_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @require_GET
 @instructor_required
-def instructor_responses_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def instructor_responses_csv(request: SignedInRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     return exports.csv_download(
         exports.response_csv_rows(cohort=cohort), f"responses-{cohort.code.lower()}.csv"

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lessons import accounts, selectors, services
 from lessons.forms import CohortJoinForm, PasswordResetRequestForm, ResetMailNotSent, SignUpForm
+from lessons.views.http import HtmxHttpRequest, SignedInRequest
 from quizsite.client_address import client_address
 
 logger = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ RESET_NOT_SENT = "We could not send the email just now; try again later or ask y
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """The published lessons; for a signed-in learner, each with its mastery."""
     if request.user.is_authenticated:
         rows = selectors.progress_for_learner(learner=request.user, now=timezone.now())
@@ -33,13 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = selectors.lesson_for_reading(slug=slug)
     return render(request, "lessons/lesson_detail.html", {"lesson": lesson})
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("lessons:home")
     form = SignUpForm(request.POST or None)
@@ -59,7 +61,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = PasswordResetRequestForm
 
-    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         allowed = accounts.password_reset_allowed(
             address=client_address(self.request), email=form.cleaned_data["email"]
         )
@@ -77,17 +79,17 @@ class PasswordResetView(auth_views.PasswordResetView):
             logger.warning("password reset email not sent: %r", error.__cause__)
             return self.refused(form, RESET_NOT_SENT, status=503)
 
-    def form_invalid(self, form: PasswordResetRequestForm) -> HttpResponse:
+    def form_invalid(self, form: PasswordResetForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
-    def refused(self, form: PasswordResetRequestForm, message: str, status: int) -> HttpResponse:
+    def refused(self, form: PasswordResetForm, message: str, status: int) -> HttpResponse:
         form.add_error(None, message)
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_join(request: HttpRequest) -> HttpResponse:
+def cohort_join(request: SignedInRequest) -> HttpResponse:
     """A learner joins a cohort with the code their instructor gave them."""
     form = CohortJoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +108,7 @@ def cohort_join(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe  # load balancers probe with GET or HEAD
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: HtmxHttpRequest) -> HttpResponse:
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:
         with connection.cursor() as cursor:
@@ -118,6 +120,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def favicon(request: HttpRequest) -> HttpResponse:
+def favicon(request: HtmxHttpRequest) -> HttpResponse:
     # Resolved per request: the hashed static name exists only after collectstatic.
     return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -6,11 +6,12 @@ view returns just the swapped pieces (named partials of the page template).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +22,10 @@ from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retar
 from lessons import charts, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, parse_submission
 from lessons.models import Attempt, Lesson, Question, Review
+from lessons.views.http import HtmxHttpRequest, SignedInRequest
 
 
-def _submission_from(request: HttpRequest, question: QuestionData) -> Submission:
+def _submission_from(request: HtmxHttpRequest, question: QuestionData) -> Submission:
     return parse_submission(
         question, choice_values=request.POST.getlist("choice"), text=request.POST.get("answer")
     )
@@ -35,7 +37,7 @@ ALREADY_ANSWERED = "You already answered this; your first answer counts."
 JUST_RECORDED = "quiz_response_just_recorded"
 
 
-def _sent_choices(request: HttpRequest) -> set[int]:
+def _sent_choices(request: HtmxHttpRequest) -> set[int]:
     """The choice ids a refused form sent, to tick them again."""
     return {int(value) for value in request.POST.getlist("choice") if value.isdecimal()}
 
@@ -47,7 +49,7 @@ def _question_context(
     feedback: selectors.Feedback | None = None,
     already_answered: bool = False,
     error: str = "",
-    sent_choices: set[int] = frozenset(),
+    sent_choices: AbstractSet[int] = frozenset(),
     sent_text: str = "",
 ) -> dict:
     order = attempt.choice_order(question.id, [c.id for c in question.choices])
@@ -80,7 +82,7 @@ def _question_context(
     }
 
 
-def _go_on_without_withdrawn(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _go_on_without_withdrawn(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     remaining = services.attempt_questions_withdraw(attempt=attempt)
     messages.info(request, services.QUESTION_WITHDRAWN)
     target = (
@@ -93,7 +95,7 @@ def _go_on_without_withdrawn(request: HttpRequest, attempt: Attempt) -> HttpResp
 
 @login_required
 @require_POST
-def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+def quiz_start(request: SignedInRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     try:
         attempt, created = services.attempt_start(learner=request.user, lesson=lesson)
@@ -111,7 +113,7 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_detail(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """The attempt's next unanswered question, or its results once finished."""
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     answered = set(attempt.responses.values_list("question_id", flat=True))
@@ -128,7 +130,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
+def attempt_question(request: SignedInRequest, attempt_id: int, question_id: int) -> HttpResponse:
     """One question of the attempt: its feedback when answered, else the form.
     Feedback shown again (Back, a reload, a second tab) says the first answer
     counts; only the redirect right after a no-JavaScript answer shows it as new."""
@@ -154,7 +156,7 @@ def attempt_question(request: HttpRequest, attempt_id: int, question_id: int) ->
 @never_cache
 @login_required
 @require_POST
-def quiz_answer(request: HttpRequest, attempt_id: int, question_id: int) -> HttpResponse:
+def quiz_answer(request: SignedInRequest, attempt_id: int, question_id: int) -> HttpResponse:
     """Record an answer (the service checks, locks and replays); this view only
     picks the reply: the feedback fragment for HTMX, else redirect-after-post.
     A replay shows the first answer's feedback and says so."""
@@ -212,14 +214,16 @@ def _into_the_card(response: HttpResponse) -> HttpResponse:
     return reswap(retarget(response, "#question-card"), "outerHTML")
 
 
-def render_question_card_error(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+def render_question_card_error(
+    request: HtmxHttpRequest, context: dict, status: int
+) -> HttpResponse:
     """The question form again, with the message and what the learner sent."""
     if not request.htmx:
         return render(request, "lessons/question.html", context, status=status)
     return _into_the_card(render(request, "lessons/question.html#card", context, status=status))
 
 
-def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+def render_quiz_error(request: HtmxHttpRequest, message: str, status: int) -> HttpResponse:
     """A page saying what is not available; for HTMX, a card in place of the question."""
     if not request.htmx:
         return render(request, "lessons/quiz_error.html", {"message": message}, status=status)
@@ -230,7 +234,7 @@ def render_quiz_error(request: HttpRequest, message: str, status: int) -> HttpRe
 
 @login_required
 @require_GET
-def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_results(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if not attempt.is_finished:
         return redirect("lessons:attempt_detail", attempt.pk)
@@ -243,7 +247,7 @@ def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_retry(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(attempt_id=attempt_id, learner=request.user)
     if not attempt.is_finished:
         return redirect("lessons:attempt_detail", attempt.pk)
@@ -261,7 +265,7 @@ def attempt_retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     rows = selectors.progress_for_learner(learner=request.user, now=now)
     history = selectors.score_history(learner=request.user)
@@ -279,6 +283,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extra) -> dict:
     card = queue.card
+    assert card is not None  # a question is shown only from a due card
     shown = timing.shown_token(
         learner_id=card.learner_id,
         question_id=question.id,
@@ -299,7 +304,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
 @never_cache
 @login_required
 @require_GET
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: SignedInRequest) -> HttpResponse:
     """The question due first across all lessons, until nothing is due."""
     now = timezone.now()
     queue = selectors.review_queue(learner=request.user, now=now)
@@ -314,7 +319,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
+def review_answer(request: SignedInRequest, question_id: int) -> HttpResponse:
     try:
         question = selectors.question_data(question_id)
     except Question.DoesNotExist:
@@ -374,7 +379,7 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def review_feedback(request: HttpRequest) -> HttpResponse:
+def review_feedback(request: SignedInRequest) -> HttpResponse:
     """The feedback on the last review answered without JavaScript."""
     review_obj = selectors.review_for_learner(
         review_id=request.session.get("last_review_id"), learner=request.user
