@@ -14,6 +14,11 @@ WIDTH, HEIGHT = 480, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 16, 16, 40
 
 
+def _day(attempt: Attempt, form: str) -> str:
+    # Only finished attempts are charted; an unfinished one has no date to show.
+    return attempt.finished_at.strftime(form) if attempt.finished_at else ""
+
+
 def score_history_svg(history: Sequence[Attempt]) -> SafeString:
     """Scores of finished attempts over time, oldest on the left."""
     if not history:
@@ -47,12 +52,11 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
                 f"{y(a.score or 0):.1f}",
                 a.lesson.title,
                 round((a.score or 0) * 100),
-                a.finished_at.strftime("%d %b %Y"),
+                _day(a, "%d %b %Y"),
             )
             for i, a in enumerate(history)
         ),
     )
-    first, last = history[0].finished_at, history[-1].finished_at
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="chart-title chart-desc">'
@@ -66,8 +70,8 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
         w=WIDTH,
         h=HEIGHT,
         n=len(history),
-        first=first.strftime("%d %b"),
-        last=last.strftime("%d %b"),
+        first=_day(history[0], "%d %b"),
+        last=_day(history[-1], "%d %b"),
         grid=gridlines,
         points=points,
         markers=markers,

@@ -30,7 +30,7 @@ from lessons.services import MAX_TIME_TAKEN
 MAX_ATTEMPTS_PER_LESSON = 10
 # Per kind: typical seconds to answer, difficulty shift, chance of a lucky guess
 # (None: one over the number of choices).
-KINDS = {
+KINDS: dict[str, tuple[float, float, float | None]] = {
     Question.Kind.TRUE_FALSE: (6.0, -0.6, None),
     Question.Kind.SINGLE_CHOICE: (11.0, 0.0, None),
     Question.Kind.MULTIPLE_ANSWER: (20.0, 0.4, 0.05),
@@ -134,7 +134,8 @@ def _pools(data, all_blank_answers: list[str], rng: random.Random) -> tuple[Pool
 
 def course(rng: random.Random) -> list[LessonPlan]:
     """The published lessons with questions, each question read once."""
-    lessons = [lesson for lesson in lesson_list_published() if lesson.question_count]
+    # question_count: the annotation lesson_list_published adds.
+    lessons = [lesson for lesson in lesson_list_published() if getattr(lesson, "question_count", 0)]
     if not lessons:
         raise CommandError(
             "No published lesson has published questions: run `manage.py loaddata "
@@ -191,7 +192,7 @@ class Learner:
     index: int
     ability: float
     target: float
-    pk: int | None = None
+    pk: int = 0  # the account's, once it is saved
     taken: list[Taken] = field(default_factory=list)
     cards: dict[int, ReviewCard] = field(default_factory=dict)
 
@@ -323,7 +324,9 @@ def lesson_scores(learner: Learner) -> list[LessonScore]:
         row.latest_score, row.latest_attempt_id = attempt.score, attempt.pk
         if row.first_attempt_id is None:
             row.first_attempt_id = attempt.pk
-        if row.best_score is None or row.best_score < attempt.score:  # ties keep the earlier
+        if attempt.score is not None and (
+            row.best_score is None or row.best_score < attempt.score
+        ):  # ties keep the earlier
             row.best_score, row.best_attempt_id = attempt.score, attempt.pk
         row.last_activity = attempt.finished_at
     return list(rows.values())

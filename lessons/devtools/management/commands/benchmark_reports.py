@@ -134,8 +134,9 @@ class Command(BaseCommand):
         lessons = list(lesson_list_published())
         lesson = lessons[0]
         responses = Response.objects.filter(attempt__learner_id__in=members).count()
+        driver = connection.Database.__name__  # type: ignore[attr-defined]  # not in the stubs
         self.stdout.write(
-            f"{connection.vendor} {connection.Database.__name__}, DEBUG={settings.DEBUG}; cohort "
+            f"{connection.vendor} {driver}, DEBUG={settings.DEBUG}; cohort "
             f"{chosen.pk} {chosen.name!r}: {learner_count:,} learners, {attempts.count():,} "
             f"attempts, {responses:,} responses; instructor {instructor.username}; "
             f"learner page for learner {busiest['learner_id']} ({busiest['n']} attempts, the "

@@ -38,10 +38,9 @@ from lessons.devtools.simulated_learners import (
     simulate,
     targets,
 )
-from lessons.models import Attempt, Cohort, LessonScore, Response, ReviewCard
+from lessons.models import Attempt, Cohort, LessonScore, Response, ResponseChoice, ReviewCard
 
 User = get_user_model()
-Chosen = Response.chosen.through
 Member = Cohort.learners.through
 INSTRUCTOR = "bench-instructor"
 # Learners are simulated, then written, about this many responses at a time;
@@ -66,12 +65,12 @@ def write(learners: list[Learner]) -> dict[str, int]:
     Response.objects.bulk_create(responses, batch_size=BATCH)
     # As response_record stores them: one row per choice, in id order.
     chosen = [
-        Chosen(response_id=response.pk, choice_id=choice_id, attempt_id=response.attempt_id)
+        ResponseChoice(response_id=response.pk, choice_id=choice_id, attempt_id=response.attempt_id)
         for t in taken
         for response, choice_ids in zip(t.responses, t.choices, strict=True)
         for choice_id in choice_ids
     ]
-    Chosen.objects.bulk_create(chosen, batch_size=BATCH * 2)
+    ResponseChoice.objects.bulk_create(chosen, batch_size=BATCH * 2)
     cards = [card for person in learners for card in person.cards.values()]
     ReviewCard.objects.bulk_create(cards, batch_size=BATCH)
     scores = [row for person in learners for row in lesson_scores(person)]
@@ -142,7 +141,15 @@ class Command(BaseCommand):
             # is off): planner statistics, and the visibility map that index-only
             # scans need.
             with connection.cursor() as cursor:
-                for model in (User, Attempt, Response, Chosen, ReviewCard, LessonScore, Member):
+                for model in (
+                    User,
+                    Attempt,
+                    Response,
+                    ResponseChoice,
+                    ReviewCard,
+                    LessonScore,
+                    Member,
+                ):
                     cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
                 cursor.execute("ANALYZE")  # the course tables the reports join, too
         self.report(cohort, totals, time.perf_counter() - began, now)
