@@ -58,6 +58,7 @@ def _question_context(
             occasion=timing.attempt_occasion(attempt.pk),
         ),
         "answer_url": reverse("quiz_answer", args=[attempt.pk, question.id]),
+        "course": attempt.lesson.course,
     }
 
 
@@ -224,6 +225,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
         "card_review_number": card.reviews,
         "shown": shown,
         "answer_url": reverse("review_answer", args=[question.id]),
+        "course": card.question.lesson.course,
         **extra,
     }
 
@@ -310,6 +312,7 @@ def _review_feedback_context(queue, question: QuestionData, answered: Review, re
         "response": answered,
         "result": result,
         "answer_url": reverse("review_answer", args=[question.id]),
+        "course": selectors.course_of_lesson(question.lesson_id),
     }
 
 
