@@ -211,6 +211,16 @@ class Lesson(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("lesson_detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if (
+            self.source_id
+            and self.course_id
+            and self.source.course_id not in (None, self.course_id)
+        ):
+            raise ValidationError(
+                {"source": "This source is taught in another course than the lesson."}
+            )
+
 
 class LessonSentence(models.Model):
     """A sentence of the lesson's reading content, in reading order."""

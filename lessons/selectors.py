@@ -303,7 +303,9 @@ def review_queue(*, learner, now: datetime) -> ReviewQueue:
 def review_for_learner(*, review_id: int | None, learner) -> Review | None:
     if review_id is None:
         return None
-    return Review.objects.filter(pk=review_id, learner=learner).first()
+    return Review.objects.filter(
+        pk=review_id, learner=learner, question__lesson__course__status=Course.Status.PUBLISHED
+    ).first()
 
 
 def course_of_lesson(lesson_id: int) -> Course | None:

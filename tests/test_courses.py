@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -259,3 +260,17 @@ def test_the_lesson_and_question_lists_filter_by_course(edu_client, draft_course
     ).content.decode()
     assert "A question of the draft course?" in questions
     assert "Select all that apply" not in questions
+
+
+def test_staff_still_preview_a_draft_courses_question(edu_client, draft_course):
+    question = Question.objects.get(lesson__course=draft_course)
+    page = edu_client.get(reverse("admin:lessons_question_preview", args=[question.pk]))
+    assert page.status_code == 200
+    assert question.prompt in page.content.decode()
+
+
+def test_a_lesson_cannot_take_a_source_of_another_course(draft_course):
+    lesson = LessonFactory()
+    lesson.source = draft_course.sources.get()
+    with pytest.raises(ValidationError, match="another course"):
+        lesson.full_clean()
