@@ -28,9 +28,9 @@ class CourseQuerySet(models.QuerySet):
 
 
 class Course(models.Model):
-    """One text's teaching, kept apart from every other's: its lessons reach
-    students only once the course is published, so an educator's new text
-    never shows up inside a live course."""
+    """A body of teaching (its source texts and their lessons) kept apart from
+    every other: its lessons reach students only once the course is published,
+    so an educator's new text never shows up inside a live course."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
