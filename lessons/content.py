@@ -1,6 +1,7 @@
 """Build the shipped course's JSON fixture from its source text and authored content.
 
-The authored file (fixtures/content/<slug>.toml) names lessons and questions and
+The authored file (fixtures/content/<slug>.toml) names the course (its title and
+the notice shown on its pages), its lessons and questions, and
 cites sentences by their exact text; this module splits the source the same way
 the app does, resolves every citation to a sentence row, and refuses anything
 that does not match, so a fixture can never cite a sentence the text lacks.
@@ -26,6 +27,7 @@ class ContentError(ValueError):
 def build_fixture(content_path: Path) -> list[dict[str, Any]]:
     content = tomllib.loads(content_path.read_text(encoding="utf-8"))
     source_meta = content["source"]
+    course_meta = content["course"]
     text = (content_path.parent.parent / source_meta["file"]).read_text(encoding="utf-8")
     split = split_source(text)
 
@@ -35,8 +37,20 @@ def build_fixture(content_path: Path) -> list[dict[str, Any]]:
         records.append({"model": f"lessons.{model}", "pk": pk, "fields": fields})
 
     add(
+        "course",
+        1,
+        title=course_meta["title"],
+        slug=course_meta["slug"],
+        description=course_meta.get("description", ""),
+        notice=course_meta.get("notice", ""),
+        status=course_meta.get("status", "published"),
+        authors=[],
+        created_at=FIXTURE_TIMESTAMP,
+    )
+    add(
         "source",
         1,
+        course=1,
         title=source_meta["title"],
         slug=source_meta["slug"],
         text=text,
@@ -82,6 +96,7 @@ def build_fixture(content_path: Path) -> list[dict[str, Any]]:
         add(
             "lesson",
             lesson_pk,
+            course=1,
             source=1,
             title=lesson["title"],
             slug=lesson["slug"],

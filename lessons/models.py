@@ -1,5 +1,6 @@
 """The teaching domain: source texts, lessons, questions, and learners' attempts.
 
+Course ──< Source, Course ──< Lesson          (students see only published courses' lessons)
 Source ──< Passage >──< Sentence (deduplicated; keeps every passage it appears in)
 Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
 Learner ──< Attempt ──< Response >── Question
@@ -21,9 +22,90 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class CourseQuerySet(models.QuerySet):
+    def published(self) -> CourseQuerySet:
+        return self.filter(status=Course.Status.PUBLISHED)
+
+
+class Course(models.Model):
+    """A body of teaching (its source texts and their lessons) kept apart from
+    every other: its lessons reach students only once the course is published,
+    so an educator's new text never shows up inside a live course."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    notice = models.TextField(
+        blank=True,
+        help_text="Markdown shown on every page of the course (for example that it is "
+        "educational content, not medical advice). Blank: none.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="authored_courses", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def publication_problems(self) -> list[str]:
+        """What keeps the course from going live, in words an educator can act
+        on; empty when it is ready. Unpublished lessons stay hidden, so only
+        the published ones must be complete."""
+        lessons = list(
+            self.lessons.filter(published=True).annotate(
+                live=models.Count(
+                    "questions", filter=Q(questions__status=Question.Status.PUBLISHED)
+                )
+            )
+        )
+        if not lessons:
+            return ["The course has no published lesson."]
+        problems = [
+            f"Lesson “{lesson.title}” has no published question."
+            for lesson in lessons
+            if not lesson.live
+        ]
+        published = (
+            Question.objects.published()
+            .filter(lesson__course=self, lesson__published=True)
+            .select_related("lesson")
+            .order_by("lesson__position", "position", "pk")
+        )
+        problems += [
+            f"Published question {q.pk} (“{q.prompt[:60]}”, lesson “{q.lesson.title}”) has no "
+            "explanation."
+            for q in published
+            if not q.explanation.strip()
+        ]
+        return problems
+
+
 class Source(models.Model):
     """A text that lessons and questions are derived from."""
 
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="The course this text is taught in.",
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     text = models.TextField(help_text="The text exactly as it was brought in.")
@@ -97,15 +179,17 @@ class Sentence(models.Model):
 
 class LessonQuerySet(models.QuerySet):
     def published(self) -> LessonQuerySet:
-        return self.filter(published=True)
+        """What students may see: published lessons of published courses."""
+        return self.filter(published=True, course__status=Course.Status.PUBLISHED)
 
 
 class Lesson(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="lessons")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="lessons")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="One or two sentences shown on the lesson list.")
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0, help_text="The lesson's place in its course.")
     published = models.BooleanField(default=False)
     content_version = models.PositiveIntegerField(
         default=0,
@@ -119,13 +203,23 @@ class Lesson(models.Model):
     objects = LessonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["position", "title"]
+        ordering = ["course", "position", "title"]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("lessons:lesson_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if (
+            self.source_id
+            and self.course_id
+            and self.source.course_id not in (None, self.course_id)
+        ):
+            raise ValidationError(
+                {"source": "This source is taught in another course than the lesson."}
+            )
 
 
 class LessonSentence(models.Model):
@@ -582,6 +676,14 @@ class Derivation(models.Model):
     message = models.CharField(max_length=500, blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="derivations"
+    )
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derivations",
+        help_text="The draft course its lessons go into: the one picked, else a new one.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -46,6 +46,7 @@ from lessons.aggregates import Median
 from lessons.models import (
     Attempt,
     Cohort,
+    Course,
     Lesson,
     LessonScore,
     Question,
@@ -96,11 +97,13 @@ def learner_in(cohort: Cohort, learner_id: int):
 
 
 def _recalled_cards(now: datetime) -> QuerySet[ReviewCard]:
-    """Cards of published questions in published lessons that are recalled now."""
+    """Cards of published questions in published lessons (of published courses)
+    that are recalled now."""
     return ReviewCard.objects.filter(
         recall_until__gte=now,
         question__status=Question.Status.PUBLISHED,
         question__lesson__published=True,
+        question__lesson__course__status=Course.Status.PUBLISHED,
     )
 
 
@@ -154,7 +157,11 @@ def _learners_sorted(learners: QuerySet, *, sort: str, now: datetime) -> QuerySe
     """Learners ordered by a sort key ("-" first for descending), ties by name."""
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
-    scores = LessonScore.objects.filter(learner=OuterRef("pk"), lesson__published=True)
+    scores = LessonScore.objects.filter(
+        learner=OuterRef("pk"),
+        lesson__published=True,
+        lesson__course__status=Course.Status.PUBLISHED,
+    )
     if key == "name":
         expression = F("username")
     elif key == "average":

@@ -14,6 +14,7 @@ from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
+    Course,
     Lesson,
     LessonSentence,
     Passage,
@@ -26,25 +27,28 @@ from lessons.models import (
 
 
 def lesson_list_published() -> QuerySet[Lesson]:
-    """Published lessons in course order, each with its number of published questions."""
+    """Published lessons of published courses, course by course in each one's
+    order, each with its course and its number of published questions."""
     # Aggregating queries ignore Meta.ordering, so the course order is explicit.
     return (
         Lesson.objects.published()
+        .select_related("course")
         .annotate(
             question_count=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
         )
-        .order_by("position", "title")
+        .order_by("course", "position", "title")
     )
 
 
 def lesson_for_reading(*, slug: str) -> Lesson:
-    """A published lesson with its reading sentences, each with the passages it came from."""
+    """A published lesson (of a published course) with its reading sentences,
+    each with the passages it came from."""
     reading = LessonSentence.objects.select_related("sentence").prefetch_related(
         Prefetch("sentence__passages", queryset=Passage.objects.order_by("position"))
     )
     lessons = (
         Lesson.objects.published()
-        .select_related("source")
+        .select_related("source", "course")
         .annotate(
             question_count=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
         )
@@ -136,9 +140,13 @@ def question_data_from(question: Question) -> QuestionData:
 
 
 def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:
-    """The learner's own attempt; anyone else's is a 404, as if it did not exist."""
+    """The learner's own attempt at a lesson of a published course; anyone
+    else's, or one in a course taken back to draft, is a 404, as if it did not exist."""
     return get_object_or_404(
-        Attempt.objects.select_related("lesson"), pk=attempt_id, learner=learner
+        Attempt.objects.select_related("lesson__course"),
+        pk=attempt_id,
+        learner=learner,
+        lesson__course__status=Course.Status.PUBLISHED,
     )
 
 
@@ -265,7 +273,11 @@ class LessonProgress:
 
 
 def _published_cards(learner) -> QuerySet[ReviewCard]:
-    return ReviewCard.objects.filter(learner=learner, question__status=Question.Status.PUBLISHED)
+    return ReviewCard.objects.filter(
+        learner=learner,
+        question__status=Question.Status.PUBLISHED,
+        question__lesson__course__status=Course.Status.PUBLISHED,
+    )
 
 
 def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
@@ -301,7 +313,11 @@ def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
 def score_history(*, learner, limit: int = 60) -> list[Attempt]:
     """The learner's finished attempts, oldest first, for the chart of scores over time."""
     recent = (
-        Attempt.objects.filter(learner=learner, finished_at__isnull=False)
+        Attempt.objects.filter(
+            learner=learner,
+            finished_at__isnull=False,
+            lesson__course__status=Course.Status.PUBLISHED,
+        )
         .select_related("lesson")
         .order_by("-finished_at")[:limit]
     )
@@ -319,7 +335,8 @@ def review_queue(*, learner, now: datetime) -> ReviewQueue:
     """The card due first, how many are due, and when the next one falls due."""
     cards = _published_cards(learner)
     due = cards.filter(due__lte=now)
-    card = due.order_by("due", "pk").first()
+    # With its course, whose notice the review page shows.
+    card = due.select_related("question__lesson__course").order_by("due", "pk").first()
     if card is None:
         upcoming = cards.order_by("due").values_list("due", flat=True).first()
         return ReviewQueue(None, 0, upcoming)
@@ -329,4 +346,10 @@ def review_queue(*, learner, now: datetime) -> ReviewQueue:
 def review_for_learner(*, review_id: int | None, learner) -> Review | None:
     if review_id is None:
         return None
-    return Review.objects.filter(pk=review_id, learner=learner).first()
+    return Review.objects.filter(
+        pk=review_id, learner=learner, question__lesson__course__status=Course.Status.PUBLISHED
+    ).first()
+
+
+def course_of_lesson(lesson_id: int) -> Course | None:
+    return Course.objects.filter(lessons=lesson_id).first()

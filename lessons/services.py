@@ -31,6 +31,7 @@ from lessons.models import (
     Attempt,
     Choice,
     Cohort,
+    Course,
     Lesson,
     LessonScore,
     Question,
@@ -198,8 +199,8 @@ def response_record(
     try:
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
-            .select_related("lesson")
-            .get(pk=attempt_id, learner=learner)
+            .select_related("lesson__course")
+            .get(pk=attempt_id, learner=learner, lesson__course__status=Course.Status.PUBLISHED)
         )
     except Attempt.DoesNotExist:
         raise AttemptNotFound("No such attempt.") from None
@@ -341,6 +342,31 @@ def lesson_content_changed(*, lesson_id: int) -> None:
     Lesson.objects.filter(pk=lesson_id).update(content_version=F("content_version") + 1)
 
 
+class CourseNotReady(Exception):
+    """A course that cannot go live yet; `problems` says what to fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def course_publish(*, course: Course) -> Course:
+    """Publish a course whose published lessons are ready (see
+    Course.publication_problems), so students see them; else raise CourseNotReady."""
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if problems := locked.publication_problems():
+        raise CourseNotReady(problems)
+    locked.status = Course.Status.PUBLISHED
+    locked.save(update_fields=["status"])
+    return locked
+
+
+def course_unpublish(*, course: Course) -> None:
+    """Take a course back to draft: its lessons leave the students' pages at once."""
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.DRAFT)
+
+
 @dataclass(frozen=True)
 class Reviewed:
     review: Review
@@ -363,8 +389,12 @@ def review_record(
     `card_review_number` is the card's review count when the question was
     shown; a replay of the same form finds the review it already made."""
     card = (
-        ReviewCard.objects.select_for_update()
-        .filter(learner=learner, question_id=question.id)
+        ReviewCard.objects.select_for_update(of=("self",))
+        .filter(
+            learner=learner,
+            question_id=question.id,
+            question__lesson__course__status=Course.Status.PUBLISHED,
+        )
         .first()
     )
     if card is None:

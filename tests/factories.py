@@ -11,6 +11,7 @@ from lessons.models import (
     Attempt,
     Choice,
     Cohort,
+    Course,
     Derivation,
     Lesson,
     LessonSentence,
@@ -33,10 +34,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A published course: what a lesson must be in for students to see it."""
+
+    class Meta:
+        model = Course
+        django_get_or_create = ("slug",)
+
+    # Zero-padded, so courses made one after another sort by title in that order.
+    title = factory.Sequence(lambda n: f"Course {n:05d}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    status = Course.Status.PUBLISHED
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
 
+    course = factory.SubFactory(CourseFactory)
     title = factory.Sequence(lambda n: f"Source {n}")
     slug = factory.Sequence(lambda n: f"source-{n}")
     text = "Smooth muscles are involuntary muscles. Leiomyoma is a benign tumor."
@@ -65,6 +80,8 @@ class LessonFactory(factory.django.DjangoModelFactory):
         model = Lesson
 
     source = factory.SubFactory(SourceFactory)
+    # The course its source is taught in, unless told.
+    course = factory.LazyAttribute(lambda o: o.source.course or CourseFactory())
     title = factory.Sequence(lambda n: f"Lesson {n}")
     slug = factory.Sequence(lambda n: f"lesson-{n}")
     summary = "A short lesson."

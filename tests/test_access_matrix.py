@@ -196,6 +196,10 @@ ADMIN_MODELS: dict[str, tuple[dict[str, frozenset], Callable[[World], object]]] 
         {"superuser": READ_CHANGE_DELETE},
         lambda w: _axes("AccessFailureLog"),
     ),
+    "lessons.course": (
+        {"educator": ALL, "instructor": READ, "superuser": ALL},
+        lambda w: w.lesson.course_id,
+    ),
     "lessons.source": (
         {"educator": ALL, "instructor": READ, "superuser": ALL},
         lambda w: w.lesson.source_id,

@@ -236,6 +236,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         lambda w: reverse("admin:lessons_lesson_change", args=[w.draft_lesson.pk]),
         lambda w: {
+            "course": w.draft_lesson.course_id,
             "source": w.draft_lesson.source_id,
             "title": "Draft",
             "slug": "draft-lesson",

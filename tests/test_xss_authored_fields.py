@@ -1,12 +1,13 @@
 """Every text an educator, an admin or a learner can author, on every page that
 shows it, never carries executable markup.
 
-One payload at a time goes into all of them at once: lesson title and
-summary, source title and text, passages and sentences, question prompt,
-explanation and highlight, choices and their feedback, accepted answers,
-cohort names, learners' names (usernames included, set past the form's
-validation) and typed answers, derivation titles and messages. Each page is
-parsed (tests.test_xss.executable_bits) and must show the field's sentinel, so
+One payload at a time goes into all of them at once: course title,
+description and notice (Markdown), lesson title and summary, source title
+and text, passages and sentences, question prompt, explanation and
+highlight, choices and their feedback, accepted answers, cohort names,
+learners' names (usernames included, set past the form's validation) and
+typed answers, derivation titles and messages. Each page is parsed
+(tests.test_xss.executable_bits) and must show the field's sentinel, so
 a page that silently dropped the text does not pass for a safe one."""
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def hostile_world(payload: str):
     world = build_world()
     lesson, question, fill_blank = world.lesson, world.question, world.fill_blank
 
+    course = lesson.course
+    course.title = hostile(payload, "course-title")[:200]
+    course.description = hostile(payload, "course-description")
+    course.notice = hostile(payload, "course-notice")
+    course.save()
     source = lesson.source
     source.title = hostile(payload, "source-title")
     source.text = hostile(payload, "source-text")
@@ -175,6 +181,8 @@ def test_admin_pages_never_carry_executable_markup(client, world_of_all_payloads
         "question form": reverse("admin:lessons_question_change", args=[question.pk]),
         "preview": preview,
         "lesson list": reverse("admin:lessons_lesson_changelist"),
+        "course list": reverse("admin:lessons_course_changelist"),
+        "course form": reverse("admin:lessons_course_change", args=[lesson.course_id]),
         "lesson form": reverse("admin:lessons_lesson_change", args=[lesson.pk]),
         "source form": reverse("admin:lessons_source_change", args=[lesson.source_id]),
         "sentence list": reverse("admin:lessons_sentence_changelist"),

@@ -1,4 +1,4 @@
-"""Admin of the course content: sources, sentences, lessons and questions."""
+"""Admin of the course content: courses, sources, sentences, lessons and questions."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
+    Course,
     Lesson,
     LessonScore,
     LessonSentence,
@@ -46,10 +47,85 @@ from lessons.models import (
 )
 
 
+@admin.register(Course)
+class CourseAdmin(CheckedModelAdmin):
+    list_display = ("title", "status", "lesson_total", "created_at")
+    list_filter = ("status",)
+    search_fields = ("title", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    # A select of every user would grow with the site; authors are few.
+    raw_id_fields = ("authors",)
+    # Only the actions change the status: publishing checks the course first.
+    readonly_fields = ("status", "created_at", "lesson_summary")
+    actions = ["publish_course", "unpublish_course"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lesson_count=Count("lessons"))
+
+    @admin.display(description="Lessons", ordering="lesson_count")
+    def lesson_total(self, obj):
+        return obj.lesson_count
+
+    @admin.display(description="Lessons")
+    def lesson_summary(self, obj):
+        """The first lessons in course order, with links."""
+        if obj is None or obj.pk is None:
+            return "Save the course first; lessons are derived into it or added to it."
+        lessons = list(obj.lessons.order_by("position", "title")[:SUMMARY_ROWS])
+        total = obj.lessons.count() if len(lessons) == SUMMARY_ROWS else len(lessons)
+        rows = [
+            (
+                lesson.position,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:lessons_lesson_change", args=[lesson.pk]),
+                    lesson.title,
+                ),
+                "yes" if lesson.published else "no",
+            )
+            for lesson in lessons
+        ]
+        return format_html(
+            '{}<p>{} <a href="{}?course__id__exact={}">All lessons of this course</a></p>',
+            summary_table(("Position", "Lesson", "Published"), rows),
+            shown_of(total, "lesson"),
+            reverse("admin:lessons_lesson_changelist"),
+            obj.pk,
+        )
+
+    @admin.action(description="Publish course", permissions=["change"])
+    def publish_course(self, request, queryset):
+        for course in queryset:
+            try:
+                services.course_publish(course=course)
+            except services.CourseNotReady as error:
+                self.message_user(
+                    request,
+                    f"“{course}” is not published: {' '.join(error.problems)}",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"“{course}” is published: students see its published lessons.",
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description="Take course back to draft", permissions=["change"])
+    def unpublish_course(self, request, queryset):
+        for course in queryset:
+            services.course_unpublish(course=course)
+            self.message_user(
+                request, f"“{course}” is a draft: students no longer see it.", messages.SUCCESS
+            )
+
+
 @admin.register(Source)
 class SourceAdmin(CheckedModelAdmin):
-    list_display = ("title", "slug", "created_at")
+    list_display = ("title", "slug", "course", "created_at")
+    list_filter = (("course", FirstRelatedChoicesFilter),)
     search_fields = ("title", "text")
+    autocomplete_fields = ("course",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("checksum", "created_at", "passage_summary")
 
@@ -128,11 +204,15 @@ class LessonSentenceInline(CheckedTabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
-    list_display = ("title", "position", "published", "source")
+    list_display = ("title", "course", "position", "published", "source")
     list_editable = ("position", "published")
-    list_filter = ("published", ("source", FirstRelatedChoicesFilter))
+    list_filter = (
+        ("course", FirstRelatedChoicesFilter),
+        "published",
+        ("source", FirstRelatedChoicesFilter),
+    )
     search_fields = ("title", "summary")
-    autocomplete_fields = ("source",)
+    autocomplete_fields = ("course", "source")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("question_summary",)
     inlines = [LessonSentenceInline]
@@ -269,7 +349,13 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         "discrimination",
         "needs_review",
     )
-    list_filter = (("lesson", FirstRelatedChoicesFilter), "kind", "status", "origin")
+    list_filter = (
+        ("lesson__course", FirstRelatedChoicesFilter),
+        ("lesson", FirstRelatedChoicesFilter),
+        "kind",
+        "status",
+        "origin",
+    )
     search_fields = ("prompt", "explanation")
     ordering = ("lesson", "position")
     # Not selects of every lesson and passage: those grow with the library, and

@@ -13,13 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from lessons.admin.base import CheckedModelAdmin
+from lessons.admin.base import CheckedModelAdmin, IdChoiceField
 from lessons.derive import MAX_BYTES, DeriveError, read_text
 from lessons.derive.pipeline import check_text
 from lessons.derive.services import derivation_quality, derivation_request, drafts_publish
 from lessons.forms import uploaded_text_check
 from lessons.ids import parse_pk
-from lessons.models import Derivation, Question
+from lessons.models import Course, Derivation, Question
 from lessons.text import split_source
 
 REVIEW_PAGE_SIZE = 50
@@ -27,6 +27,13 @@ REVIEW_PAGE_SIZE = 50
 
 class DerivationForm(forms.Form):
     title = forms.CharField(max_length=200)
+    course = IdChoiceField(
+        queryset=Course.objects.filter(status=Course.Status.DRAFT),
+        required=False,
+        empty_label="A new draft course, titled as the text",
+        help_text="Or add the lessons to a draft course. Students see a course's lessons only "
+        "once the course is published.",
+    )
     file = forms.FileField(required=False, help_text="A UTF-8 .txt file, at most 5 MB.")
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 12}), help_text="Or paste the text."
@@ -71,7 +78,15 @@ class DerivationAdmin(CheckedModelAdmin):
     list_display = ("title", "status", "progress", "lesson_count", "question_count", "created_at")
     list_filter = ("status",)
     search_fields = ("title",)
-    readonly_fields = ("status", "progress", "message", "source", "lesson_count", "question_count")
+    readonly_fields = (
+        "status",
+        "progress",
+        "message",
+        "source",
+        "course",
+        "lesson_count",
+        "question_count",
+    )
     change_list_template = "admin/lessons/derivation/change_list.html"
 
     def get_urls(self):
@@ -103,6 +118,7 @@ class DerivationAdmin(CheckedModelAdmin):
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["source_text"],
                 user=request.user,
+                course=form.cleaned_data["course"],
             )
             return HttpResponseRedirect(
                 reverse("admin:lessons_derivation_change", args=[record.pk])
@@ -117,7 +133,9 @@ class DerivationAdmin(CheckedModelAdmin):
         return TemplateResponse(request, "admin/lessons/derivation/upload.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        record = get_object_or_404(Derivation.objects.select_related("source"), pk=object_id)
+        record = get_object_or_404(
+            Derivation.objects.select_related("source", "course"), pk=object_id
+        )
         if not self.has_view_or_change_permission(request, record):
             raise PermissionDenied
         context = {
@@ -171,6 +189,12 @@ class DerivationAdmin(CheckedModelAdmin):
                 + (f" and {result.lessons} lesson(s)" if result.lessons else "")
                 + ".",
             )
+            for title in result.draft_courses:
+                messages.info(
+                    request,
+                    f"“{title}” is a draft course: students see its lessons once you publish "
+                    "the course.",
+                )
             for qid, reason in sorted(result.refused.items()):
                 messages.error(request, f"Question {qid} stays a draft: {reason}")
         return HttpResponseRedirect(reverse("admin:lessons_derivation_review", args=[record.pk]))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +22,7 @@ from lessons.derive.types import Derivation
 from lessons.models import (
     AcceptedAnswer,
     Choice,
+    Course,
     Lesson,
     LessonSentence,
     Passage,
@@ -54,15 +55,45 @@ def _unique_slugs(model, bases: list[str]) -> list[str]:
     return result
 
 
+class CourseNotDraft(DeriveError):
+    """Derived lessons go into a draft course only, never straight into a live one."""
+
+
+def _draft_course(*, title: str, course: Course | None, base: str) -> Course:
+    """The draft course a derivation's lessons go into: the one given (locked,
+    so its lesson positions are counted once), or a new one titled as the text."""
+    if course is None:
+        (slug,) = _unique_slugs(Course, [base])
+        return Course.objects.create(title=title[:200], slug=slug, status=Course.Status.DRAFT)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.is_published:
+        raise CourseNotDraft(
+            f"“{course.title}” is published: derive into a draft course, and publish it "
+            "when its lessons are ready."
+        )
+    return course
+
+
 @transaction.atomic
 def derivation_store(
-    *, derivation: Derivation, title: str, record: DerivationRecord | None = None
+    *,
+    derivation: Derivation,
+    title: str,
+    record: DerivationRecord | None = None,
+    course: Course | None = None,
 ) -> Source:
     """Write a derivation: the source, its passages and sentences, unpublished
-    lessons and draft questions. All or nothing."""
+    lessons and draft questions, in a draft course (the one given, or the
+    record's, else a new one), after the lessons it already has. All or nothing."""
     base = slugify(title)[:150] or "text"
+    if course is None and record is not None:
+        course = record.course
+    course = _draft_course(title=title, course=course, base=base)
+    first_position = (course.lessons.aggregate(last=Max("position"))["last"] or -1) + 1
     (source_slug,) = _unique_slugs(Source, [base])
-    source = Source.objects.create(title=title[:200], slug=source_slug, text=derivation.text)
+    source = Source.objects.create(
+        course=course, title=title[:200], slug=source_slug, text=derivation.text
+    )
     passages = Passage.objects.bulk_create(
         [Passage(source=source, position=i, text=t) for i, t in enumerate(derivation.passages)],
         batch_size=BATCH,
@@ -89,11 +120,12 @@ def derivation_store(
     lessons = Lesson.objects.bulk_create(
         [
             Lesson(
+                course=course,
                 source=source,
                 title=lesson.title[:200],
                 slug=slug,
                 summary=lesson.summary,
-                position=i,
+                position=first_position + i,
                 published=False,
             )
             for i, (lesson, slug) in enumerate(zip(derivation.lessons, lesson_slugs, strict=True))
@@ -167,16 +199,24 @@ def derivation_store(
     )
     if record is not None:
         DerivationRecord.objects.filter(pk=record.pk).update(
-            source=source, lesson_count=len(lessons), question_count=len(questions)
+            source=source,
+            course=course,
+            lesson_count=len(lessons),
+            question_count=len(questions),
         )
     return source
 
 
-def derivation_request(*, title: str, text: str, user: AbstractBaseUser | None) -> DerivationRecord:
+def derivation_request(
+    *, title: str, text: str, user: AbstractBaseUser | None, course: Course | None = None
+) -> DerivationRecord:
     """Record a derivation and hand it to the task queue (run at once by the
     ImmediateBackend, by a worker with a database backend) once the record is
-    committed: a worker must not look for a row it cannot see yet."""
-    record = DerivationRecord.objects.create(title=title[:200], text=text, created_by=user)
+    committed: a worker must not look for a row it cannot see yet. Its lessons
+    go into the draft course given, else into a new draft course."""
+    record = DerivationRecord.objects.create(
+        title=title[:200], text=text, created_by=user, course=course
+    )
     transaction.on_commit(lambda: derivation_run.enqueue(derivation_id=record.pk))
     return record
 
@@ -241,12 +281,16 @@ class Published:
     published: int
     refused: dict[int, str]
     lessons: int
+    # Draft courses whose lessons were published: students see them once the course is.
+    draft_courses: tuple[str, ...] = ()
 
 
 @transaction.atomic
 def drafts_publish(*, question_ids: Iterable[int]) -> Published:
-    """Publish reviewed drafts (and their lessons, so learners can reach them).
-    A draft that fails the question's own rules stays a draft, with the reason."""
+    """Publish reviewed drafts and their lessons, within their own course:
+    no other lesson, and no lesson's place in its course, changes. Students
+    reach the lessons once their course is published too. A draft that fails
+    the question's own rules stays a draft, with the reason."""
     questions = list(
         Question.objects.select_for_update(of=("self",))
         .filter(pk__in=list(question_ids), status=Question.Status.DRAFT)
@@ -270,7 +314,10 @@ def drafts_publish(*, question_ids: Iterable[int]) -> Published:
     newly = Lesson.objects.filter(pk__in=lesson_ids, published=False).update(published=True)
     for lesson_id in lesson_ids:
         services.lesson_content_changed(lesson_id=lesson_id)
-    return Published(len(ok), refused, newly)
+    draft_courses = Course.objects.filter(
+        lessons__in=lesson_ids, status=Course.Status.DRAFT
+    ).distinct()
+    return Published(len(ok), refused, newly, tuple(c.title for c in draft_courses))
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def _question_context(
         ),
         "answer_url": reverse("lessons:quiz_answer", args=[attempt.pk, question.id]),
         "question_url": reverse("lessons:attempt_question", args=[attempt.pk, question.id]),
+        "course": attempt.lesson.course,
     }
 
 
@@ -297,6 +298,7 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
         "card_review_number": card.reviews,
         "shown": shown,
         "answer_url": reverse("lessons:review_answer", args=[question.id]),
+        "course": card.question.lesson.course,
         **extra,
     }
 
@@ -403,4 +405,5 @@ def _review_feedback_context(queue, question: QuestionData, answered: Review, re
         "response": answered,
         "result": result,
         "answer_url": reverse("lessons:review_answer", args=[question.id]),
+        "course": selectors.course_of_lesson(question.lesson_id),
     }

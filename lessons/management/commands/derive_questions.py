@@ -54,7 +54,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Created source “{source.title}” ({source.slug}) with {len(result.lessons)} "
-                f"unpublished lessons and {len(result.questions)} draft questions."
+                f"unpublished lessons and {len(result.questions)} draft questions, in the "
+                f"draft course “{source.course.title}” ({source.course.slug})."
             )
 
 

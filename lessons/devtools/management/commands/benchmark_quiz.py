@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from lessons.models import Attempt, Choice, Lesson, Question, Sentence, Source
+from lessons.models import Attempt, Choice, Course, Lesson, Question, Sentence, Source
 
 
 class Rollback(Exception):
@@ -52,10 +52,20 @@ class Command(BaseCommand):
             pass
 
     def run(self, count: int) -> None:
-        source = Source.objects.create(title="Benchmark", slug="benchmark-source", text="x.")
+        course = Course.objects.create(
+            title="Benchmark", slug="benchmark-course", status=Course.Status.PUBLISHED
+        )
+        source = Source.objects.create(
+            course=course, title="Benchmark", slug="benchmark-source", text="x."
+        )
         sentence = Sentence.objects.create(source=source, position=0, text="x.")
         lesson = Lesson.objects.create(
-            source=source, title="Benchmark", slug="benchmark-lesson", summary="-", published=True
+            course=course,
+            source=source,
+            title="Benchmark",
+            slug="benchmark-lesson",
+            summary="-",
+            published=True,
         )
         created = Question.objects.bulk_create(
             Question(

@@ -1,0 +1,135 @@
+"""The courses migration on a database with learners' history in it: every
+lesson and source lands in a course, and nothing learners did is lost."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("lessons", "0009_started_and_answered_at_default")]
+AFTER = [("lessons", "0010_courses")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    # The apps as they stand at the target, to write and read rows of that time.
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_source_with_lessons_becomes_a_course_and_learners_keep_their_history():
+    old = migrate(BEFORE)
+    try:
+        User = old.get_model("auth", "User")
+        Source = old.get_model("lessons", "Source")
+        Lesson = old.get_model("lessons", "Lesson")
+        Sentence = old.get_model("lessons", "Sentence")
+        Question = old.get_model("lessons", "Question")
+        Choice = old.get_model("lessons", "Choice")
+        Attempt = old.get_model("lessons", "Attempt")
+        Response = old.get_model("lessons", "Response")
+        ReviewCard = old.get_model("lessons", "ReviewCard")
+        LessonScore = old.get_model("lessons", "LessonScore")
+        Derivation = old.get_model("lessons", "Derivation")
+
+        text = "Smooth muscles are involuntary muscles."
+        shipped = Source.objects.create(title="Old text", slug="old-text", text=text)
+        derived = Source.objects.create(title="Derived text", slug="derived-text", text=text)
+        Source.objects.create(title="No lessons", slug="no-lessons", text=text)
+        sentence = Sentence.objects.create(source=shipped, position=0, text=text)
+        lessons = [
+            Lesson.objects.create(
+                source=shipped,
+                title=f"L{i}",
+                slug=f"old-{i}",
+                summary="-",
+                position=i,
+                published=True,
+            )
+            for i in range(2)
+        ]
+        hidden = Lesson.objects.create(
+            source=derived, title="Draft", slug="derived-0", summary="-", position=0
+        )
+        Derivation.objects.create(title="Derived text", text=text, source=derived)
+        question = Question.objects.create(
+            lesson=lessons[0],
+            kind="single",
+            prompt="Which?",
+            explanation="Because.",
+            provenance=sentence,
+            status="published",
+        )
+        right = Choice.objects.create(question=question, text="Involuntary", is_correct=True)
+        Choice.objects.create(question=question, text="Voluntary")
+        learner = User.objects.create(username="learner-before-courses")
+        attempt = Attempt.objects.create(
+            learner=learner,
+            lesson=lessons[0],
+            question_ids=[question.pk],
+            finished_at=timezone.now(),
+            score=1.0,
+            answered_count=1,
+            correct_count=1,
+        )
+        Response.objects.create(
+            attempt=attempt, question=question, answer={"choices": [right.pk]}, is_correct=True
+        )
+        ReviewCard.objects.create(learner=learner, question=question, due=timezone.now())
+        LessonScore.objects.create(
+            learner=learner,
+            lesson=lessons[0],
+            attempts=1,
+            best_score=1.0,
+            latest_score=1.0,
+            first_attempt=attempt,
+            best_attempt=attempt,
+            latest_attempt=attempt,
+        )
+
+        new = migrate(AFTER)
+
+        Course = new.get_model("lessons", "Course")
+        Lesson = new.get_model("lessons", "Lesson")
+        Source = new.get_model("lessons", "Source")
+        old_course = Course.objects.get(slug="old-text")
+        assert (old_course.title, old_course.status) == ("Old text", "published")
+        assert "not medical advice" in old_course.notice
+        assert Course.objects.get(slug="derived-text").status == "draft"  # nothing was live
+        assert not Course.objects.filter(slug="no-lessons").exists()
+        assert Source.objects.get(slug="no-lessons").course_id is None
+        assert Source.objects.get(pk=shipped.pk).course_id == old_course.pk
+        assert list(
+            Lesson.objects.filter(course=old_course)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        ) == [lesson.pk for lesson in lessons]
+        assert Lesson.objects.get(pk=hidden.pk).course.slug == "derived-text"
+        assert not Lesson.objects.filter(course__isnull=True).exists()
+        derivation = new.get_model("lessons", "Derivation").objects.get(source=derived.pk)
+        assert derivation.course.slug == "derived-text"
+
+        def count(model):
+            return new.get_model("lessons", model).objects.filter(
+                **{"learner": learner.pk} if model != "Response" else {"attempt": attempt.pk}
+            )
+
+        response = count("Response").get()
+        assert (response.question_id, response.is_correct) == (question.pk, True)
+        assert response.question.lesson.course_id == old_course.pk
+        assert count("Attempt").get().pk == attempt.pk
+        assert count("ReviewCard").get().question_id == question.pk
+        score = count("LessonScore").get()
+        assert (score.best_attempt_id, score.best_score) == (attempt.pk, 1.0)
+
+        # And back: the migration is reversible, with nothing of the learners' lost.
+        back = migrate(BEFORE)
+        assert back.get_model("lessons", "Response").objects.filter(pk=response.pk).exists()
+    finally:
+        migrate(latest())
