@@ -39,6 +39,7 @@ e2e: install install-e2e  ## Browser tests in headless Chromium
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	DEBUG=1 $(UV) run --frozen mypy
 	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures --check
 	DEBUG=1 $(UV) run --frozen python manage.py makemigrations --check --dry-run
 

@@ -15,7 +15,7 @@ class Median(Aggregate):
     name = "Median"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler, connection, **extra_context) -> tuple[str, tuple]:
         return super().as_sql(
             compiler,
             connection,

@@ -32,7 +32,7 @@ class Echo:
         return value
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> object:
     """Text cells that a spreadsheet would run as a formula are quoted; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -105,7 +105,7 @@ QUESTION_CSV_HEADER = [
 ]
 
 
-def question_csv_rows(questions):
+def question_csv_rows(questions: Iterable[Question]) -> Iterator[list]:
     """The header, then one row per question; choices are marked [x] when right.
     Expects questions annotated with responses_total and responses_correct."""
     yield QUESTION_CSV_HEADER

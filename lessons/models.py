@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 
-class CourseQuerySet(models.QuerySet):
+class CourseQuerySet(models.QuerySet["Course"]):
     def published(self) -> CourseQuerySet:
         return self.filter(status=Course.Status.PUBLISHED)
 
@@ -122,7 +124,7 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         # The checksum is a pure function of the text; keeping it in step here
         # means no caller can store a stale one.
         self.checksum = self.checksum_of(self.text)
@@ -177,7 +179,7 @@ class Sentence(models.Model):
         return self.text
 
 
-class LessonQuerySet(models.QuerySet):
+class LessonQuerySet(models.QuerySet["Lesson"]):
     def published(self) -> LessonQuerySet:
         """What students may see: published lessons of published courses."""
         return self.filter(published=True, course__status=Course.Status.PUBLISHED)
@@ -246,7 +248,7 @@ class LessonSentence(models.Model):
             )
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(models.QuerySet["Question"]):
     def published(self) -> QuestionQuerySet:
         return self.filter(status=Question.Status.PUBLISHED)
 
@@ -353,7 +355,7 @@ class Question(models.Model):
             errors["prompt"] = (
                 f"A fill-in-the-blank prompt needs exactly one blank, written {self.BLANK}."
             )
-        if self.provenance_id:
+        if self.provenance is not None:
             if self.lesson_id and self.provenance.source_id != self.lesson.source_id:
                 errors["provenance"] = (
                     "The provenance sentence is from another source than the lesson."
@@ -508,7 +510,7 @@ class Attempt(models.Model):
         return len(self.question_ids)
 
     @property
-    def duration(self):
+    def duration(self) -> timedelta | None:
         return (self.finished_at - self.started_at) if self.finished_at else None
 
     def choice_order(self, question_id: int, choice_ids: list[int]) -> list[int]:
@@ -749,7 +751,7 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         # Codes are typed by hand: store them as they are compared.
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
@@ -788,3 +790,20 @@ class LessonScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.lesson}"
+
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _QuestionCount(TypedDict):
+        question_count: int
+
+    class _LearnerCount(TypedDict):
+        learner_count: int
+
+    # A lesson as the lesson lists read it, with its published questions counted.
+    CountedLesson = WithAnnotations[Lesson, _QuestionCount]
+    # A cohort as the reports read it, with its learners counted.
+    CountedCohort = WithAnnotations[Cohort, _LearnerCount]

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -56,6 +58,9 @@ from lessons.models import (
 )
 from lessons.selectors import lesson_list_published
 
+if TYPE_CHECKING:
+    from lessons.models import CountedCohort, CountedLesson
+
 User = get_user_model()
 PAGE_SIZE = 25
 
@@ -63,13 +68,14 @@ PAGE_SIZE = 25
 # ---------------------------------------------------------------- scope
 
 
-def cohorts_for(user) -> QuerySet[Cohort]:
+def cohorts_for(user) -> QuerySet[CountedCohort]:
     """The cohorts a user may report on: their own, or all for a superuser."""
     learners = Cohort.learners.through.objects.filter(cohort=OuterRef("pk"))
     cohorts = Cohort.objects.annotate(
         learner_count=Coalesce(
             Subquery(
-                learners.values("cohort").annotate(n=Count("pk")).values("n"),
+                # django-stubs cannot follow a values() annotated and read again.
+                learners.values("cohort").annotate(n=Count("pk")).values("n"),  # type: ignore[misc]
                 output_field=IntegerField(),
             ),
             0,
@@ -87,12 +93,12 @@ def learners_for(user) -> QuerySet:
     return User.objects.filter(pk__in=memberships.values("user_id"))
 
 
-def cohort_for(user, cohort_id: int) -> Cohort:
+def cohort_for(user, cohort_id: int) -> CountedCohort:
     """One of the user's cohorts; anyone else's is a 404, as if it did not exist."""
     return get_object_or_404(cohorts_for(user), pk=cohort_id)
 
 
-def learner_in(cohort: Cohort, learner_id: int):
+def learner_in(cohort: Cohort, learner_id: int) -> AbstractBaseUser:
     return get_object_or_404(cohort.learners.all(), pk=learner_id)
 
 
@@ -133,7 +139,7 @@ class ScoreRow:
 @dataclass
 class ScoreTable:
     cohort: Cohort
-    lessons: list[Lesson]
+    lessons: list[CountedLesson]
     rows: list[ScoreRow]
     page: Page
     averages: list[Cell]
@@ -142,7 +148,7 @@ class ScoreTable:
     query: str
 
 
-def sort_options(lessons: list[Lesson]) -> dict[str, str]:
+def sort_options(lessons: list[CountedLesson]) -> dict[str, str]:
     """Every sort the table offers, by key: name, average, last activity, and
     each lesson's best score, attempts and mastery."""
     options = {"name": "Name", "average": "Average best score", "activity": "Last activity"}
@@ -162,6 +168,7 @@ def _learners_sorted(learners: QuerySet, *, sort: str, now: datetime) -> QuerySe
         lesson__published=True,
         lesson__course__status=Course.Status.PUBLISHED,
     )
+    expression: F | Subquery
     if key == "name":
         expression = F("username")
     elif key == "average":
@@ -203,7 +210,9 @@ def _with_last_activity(learners: QuerySet, ids: list[int], last_activity) -> li
     return [by_pk[pk] for pk in ids]
 
 
-def _cells_for(learner_ids: list[int], lessons: list[Lesson], now: datetime, pass_mark: float):
+def _cells_for(
+    learner_ids: list[int], lessons: list[CountedLesson], now: datetime, pass_mark: float
+):
     """{learner id: [Cell per lesson]} in two queries."""
     cells = {lid: {lesson.pk: Cell() for lesson in lessons} for lid in learner_ids}
     for score in LessonScore.objects.filter(learner_id__in=learner_ids, lesson__in=lessons).only(
@@ -235,7 +244,12 @@ def _average(values) -> float | None:
 
 
 def score_table(
-    *, cohort: Cohort, now: datetime, sort: str = "name", query: str = "", page: int | str = 1
+    *,
+    cohort: CountedCohort,
+    now: datetime,
+    sort: str = "name",
+    query: str = "",
+    page: int | str = 1,
 ) -> ScoreTable:
     """One page of the cohort's learners with each lesson's best score,
     attempts and mastery, plus the cohort's averages per lesson."""
@@ -289,7 +303,9 @@ def score_table(
     )
 
 
-def cohort_averages(*, cohort: Cohort, lessons: list[Lesson], now: datetime) -> list[Cell]:
+def cohort_averages(
+    *, cohort: CountedCohort, lessons: list[CountedLesson], now: datetime
+) -> list[Cell]:
     """Per lesson: the mean best score and attempts of the learners who took it,
     and the mean mastery over all the cohort's learners. Two grouped queries."""
     members = cohort.learners.through.objects.filter(cohort=cohort).values("user_id")
@@ -311,7 +327,7 @@ def cohort_averages(*, cohort: Cohort, lessons: list[Lesson], now: datetime) -> 
     size = cohort.learner_count
     averages = []
     for lesson in lessons:
-        stats = scores.get(lesson.pk, {})
+        stats: Mapping = scores.get(lesson.pk) or {}
         possible = size * lesson.question_count
         best = stats.get("best")
         averages.append(
@@ -335,7 +351,7 @@ class LearnerScores:
 
 
 def learner_scores_all(
-    *, cohort: Cohort, lessons: list[Lesson], now: datetime, chunk: int = 500
+    *, cohort: Cohort, lessons: list[CountedLesson], now: datetime, chunk: int = 500
 ) -> Iterator[LearnerScores]:
     """Every learner of the cohort with their cells in these lessons, read a
     chunk of learners at a time so that memory stays flat for any cohort size."""
@@ -492,7 +508,7 @@ REVIEW_MIN_RESPONSES = 20
 
 def needs_review(stats: ItemStats | None) -> str:
     """Why a question with enough responses should be looked at, or ""."""
-    if stats is None or stats.responses < REVIEW_MIN_RESPONSES:
+    if stats is None or stats.facility is None or stats.responses < REVIEW_MIN_RESPONSES:
         return ""
     if stats.facility > 0.95:
         return "Too easy: almost everyone answers right."
@@ -613,7 +629,7 @@ def lesson_report(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> Lesso
     )
 
 
-def cronbach_alpha(items: list[ItemStats], distribution: list[dict]) -> float | None:
+def cronbach_alpha(items: list[ItemStats], distribution: Sequence[Mapping]) -> float | None:
     """k/(k−1) · (1 − Σ item variances / variance of the total score), with
     population variances; None where it is undefined (under two items or
     attempts, or every attempt scoring the same)."""
@@ -625,16 +641,17 @@ def cronbach_alpha(items: list[ItemStats], distribution: list[dict]) -> float | 
     variance = sum(d["n"] * (d["correct_count"] - mean) ** 2 for d in distribution) / n
     if variance <= 0:
         return None
-    item_variance = sum(f * (1 - f) for f in (i.facility for i in items))
+    # Only items with responses are passed, so each has a facility.
+    item_variance = sum(f * (1 - f) for f in (i.facility or 0.0 for i in items))
     return k / (k - 1) * (1 - item_variance / variance)
 
 
 HISTOGRAM_BANDS = 10
 
 
-def score_histogram(distribution: list[dict]) -> list[tuple[str, int]]:
+def score_histogram(distribution: Sequence[Mapping]) -> list[tuple[str, int]]:
     """Attempts per score band of ten points: 0–9%, 10–19%, …, 90–100%."""
-    counts = defaultdict(int)
+    counts: defaultdict[int, int] = defaultdict(int)
     for d in distribution:
         band = min(int((d["score"] or 0) * HISTOGRAM_BANDS + 1e-9), HISTOGRAM_BANDS - 1)
         counts[band] += d["n"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -25,8 +26,11 @@ from lessons.models import (
     Source,
 )
 
+if TYPE_CHECKING:
+    from lessons.models import CountedLesson
 
-def lesson_list_published() -> QuerySet[Lesson]:
+
+def lesson_list_published() -> QuerySet[CountedLesson]:
     """Published lessons of published courses, course by course in each one's
     order, each with its course and its number of published questions."""
     # Aggregating queries ignore Meta.ordering, so the course order is explicit.
@@ -257,7 +261,7 @@ def attempt_results(attempt: Attempt) -> list[ResultRow]:
 
 @dataclass
 class LessonProgress:
-    lesson: Lesson
+    lesson: CountedLesson
     best: float | None = None
     latest: float | None = None
     attempts: int = 0
@@ -351,5 +355,7 @@ def review_for_learner(*, review_id: int | None, learner) -> Review | None:
     ).first()
 
 
-def course_of_lesson(lesson_id: int) -> Course | None:
+def course_of_lesson(lesson_id: int | None) -> Course | None:
+    if lesson_id is None:
+        return None
     return Course.objects.filter(lessons=lesson_id).first()

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
@@ -111,7 +111,9 @@ class Recorded:
 
     @property
     def response(self) -> Response:
-        return self.feedback.response
+        answered = self.feedback.response
+        assert isinstance(answered, Response)  # an attempt's answer, never a review
+        return answered
 
     @property
     def result(self) -> Result:
@@ -125,7 +127,7 @@ def _clamp(time_taken: timedelta | None) -> timedelta | None:
 
 
 @transaction.atomic
-def attempt_start(*, learner: AbstractBaseUser, lesson: Lesson) -> tuple[Attempt, bool]:
+def attempt_start(*, learner: User, lesson: Lesson) -> tuple[Attempt, bool]:
     """Resume the learner's unfinished attempt at the lesson, or start one with
     all its published questions. Returns the attempt and whether it is new."""
     existing = Attempt.objects.filter(learner=learner, lesson=lesson, finished_at=None).first()
@@ -136,7 +138,7 @@ def attempt_start(*, learner: AbstractBaseUser, lesson: Lesson) -> tuple[Attempt
 
 
 @transaction.atomic
-def attempt_retry_missed(*, learner: AbstractBaseUser, attempt: Attempt) -> tuple[Attempt, bool]:
+def attempt_retry_missed(*, learner: User, attempt: Attempt) -> tuple[Attempt, bool]:
     """A short attempt of just the questions missed in a finished attempt (or
     the unfinished attempt at the same lesson, which must be finished first)."""
     existing = Attempt.objects.filter(
@@ -180,7 +182,7 @@ def _attempt_create(
 @transaction.atomic
 def response_record(
     *,
-    learner: AbstractBaseUser,
+    learner: User,
     attempt_id: int,
     question_id: int,
     choice_values: Sequence[str] = (),
@@ -328,7 +330,7 @@ def _card_review(
     # A new card cannot race: it is only made here, under the lock of the one
     # unfinished attempt the learner can have at the question's lesson.
     is_new = card is None
-    if is_new:
+    if card is None:
         card = ReviewCard(learner_id=learner_id, question_id=question_id, due=when)
     rating = scheduling.rating_for(is_correct=is_correct, time_taken=time_taken)
     scheduling.review(card, rating=rating, when=when, is_correct=is_correct)
@@ -378,7 +380,7 @@ class Reviewed:
 @transaction.atomic
 def review_record(
     *,
-    learner: AbstractBaseUser,
+    learner: User,
     question: QuestionData,
     submission: Submission,
     card_review_number: int,
@@ -422,9 +424,10 @@ def review_record(
     )
     scheduling.review(card, rating=rating, when=now, is_correct=result.is_correct)
     card.save()
-    LessonScore.objects.filter(learner=learner, lesson_id=question.lesson_id).update(
-        last_activity=now
-    )
+    if question.lesson_id is not None:  # a question read from the database has its lesson
+        LessonScore.objects.filter(learner=learner, lesson_id=question.lesson_id).update(
+            last_activity=now
+        )
     return Reviewed(review, result, True, card)
 
 
@@ -432,7 +435,7 @@ class UnknownCohortCode(QuizError):
     status = 400
 
 
-def cohort_join(*, learner: AbstractBaseUser, code: str) -> Cohort:
+def cohort_join(*, learner: User, code: str) -> Cohort:
     """Add the learner to the cohort with this join code (again is harmless)."""
     cohort = Cohort.objects.filter(code=code.strip().upper()).first()
     if cohort is None:

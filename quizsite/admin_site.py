@@ -5,7 +5,9 @@ django_tasks) alike. INSTALLED_APPS names QuizAdminConfig in place of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
@@ -13,6 +15,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpRequest, HttpResponseRedirect
 
 from lessons.ids import parse_pk
+
+ViewType = TypeVar("ViewType", bound=Callable)
+
+if TYPE_CHECKING:  # auth's forms need the app registry, which loads this module
+    from django.contrib.auth.forms import AuthenticationForm
 
 
 def forged_selection(request: HttpRequest) -> bool:
@@ -30,14 +37,14 @@ class QuizAdminSite(admin.AdminSite):
 
     # Django's is a class attribute, which this module cannot set at import.
     @property
-    def login_form(self):  # type: ignore[override]
+    def login_form(self) -> type[AuthenticationForm]:  # type: ignore[override]
         # Imported when first used: this module is loaded with the app
         # registry, before forms (which need models) can be imported.
         from lessons.forms import AdminSignInForm
 
         return AdminSignInForm
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view(self, view: ViewType, cacheable: bool = False) -> ViewType:
         @wraps(view)
         def checked_view(request, *args, **kwargs):
             # Inside Django's wrapper: only a signed-in staff member gets here.
@@ -50,7 +57,7 @@ class QuizAdminSite(admin.AdminSite):
                 return HttpResponseRedirect(request.get_full_path())
             return view(request, *args, **kwargs)
 
-        return super().admin_view(checked_view, cacheable)
+        return super().admin_view(cast(ViewType, checked_view), cacheable)
 
 
 class QuizAdminConfig(AdminConfig):

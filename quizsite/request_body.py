@@ -78,7 +78,7 @@ class UploadLimitHandler(FileUploadHandler):
     UPLOAD_MAX_BYTES before a byte of it is read, and any file part that
     grows past it (should a body be longer than it declared)."""
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
         if content_length > settings.UPLOAD_MAX_BYTES:
             raise RequestDataTooBig(f"Request body exceeded UPLOAD_MAX_BYTES ({content_length}).")
 

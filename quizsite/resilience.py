@@ -15,6 +15,7 @@ import logging
 import sys
 import threading
 import time
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -54,7 +55,7 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.warning(
                 "database unavailable for %s %s: %s", request.method, request.path, exception
@@ -105,37 +106,37 @@ class DegradingRedisCache(RedisCache):
             self._failed(error)
             return miss
 
-    def get(self, key, default=None, version=None):
+    def get(self, key, default=None, version=None) -> Any:
         return self._try("get", default, key, default, version)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
         return self._try("set", None, key, value, timeout, version)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         return self._try("add", False, key, value, timeout, version)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         return self._try("touch", False, key, timeout, version)
 
-    def delete(self, key, version=None):
+    def delete(self, key, version=None) -> bool:
         return self._try("delete", False, key, version)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys, version=None) -> dict[str, Any]:
         return self._try("get_many", {}, keys, version)
 
-    def has_key(self, key, version=None):
+    def has_key(self, key, version=None) -> bool:
         return self._try("has_key", False, key, version)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
         return self._try("set_many", list(data), data, timeout, version)
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys, version=None) -> None:
         return self._try("delete_many", None, keys, version)
 
-    def clear(self):
+    def clear(self) -> bool:  # type: ignore[override]  # RedisCache returns the client's answer
         return self._try("clear", False)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key, delta=1, version=None) -> int:
         if self._down():
             raise ValueError(f"Key '{key}' not found (cache unavailable)")
         try:

@@ -83,7 +83,9 @@ def test_an_attempt_in_a_course_taken_back_to_draft_is_404(student_client, stude
     question = QuestionFactory(lesson=lesson)
     attempt, _ = services.attempt_start(learner=student, lesson=lesson)
     services.course_unpublish(course=lesson.course)
-    assert student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).status_code == 404
+    assert (
+        student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).status_code == 404
+    )
     answer = student_client.post(
         reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
         {"choice": question.choices.filter(is_correct=True).get().pk},

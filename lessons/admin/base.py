@@ -14,7 +14,8 @@ from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 
@@ -51,7 +52,7 @@ class IdChoiceField(forms.ModelChoiceField):
     valid choice" before any query (SQLite's driver raises OverflowError on one
     past 64 bits)."""
 
-    def to_python(self, value):
+    def to_python(self, value) -> models.Model | None:
         if (
             value not in self.empty_values
             and not isinstance(value, models.Model)
@@ -62,7 +63,7 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def clean(self, value):
+    def clean(self, value) -> models.QuerySet:
         if isinstance(value, (list, tuple)):
             usable = _ids_only(value, _model_of(self), self.to_field_name)
             if bad := [v for v in value if v not in usable]:
@@ -96,7 +97,7 @@ class CheckedAutocompleteSelectMultiple(_CheckedOptgroups, widgets.AutocompleteS
 class CheckedRawIdWidget(widgets.ForeignKeyRawIdWidget):
     """Shows the chosen object's name beside the id; none for what is not an id."""
 
-    def label_and_url_for_value(self, value):
+    def label_and_url_for_value(self, value) -> tuple[str, str]:
         if not _ids_only([value], self.rel.model, self.rel.get_related_field().name):
             return "", ""
         return super().label_and_url_for_value(value)
@@ -106,7 +107,9 @@ class CheckedIdsMixin(_AdminBase):
     """For ModelAdmin and inlines: related fields that check a submitted id
     (form field and widget) before Django's own code queries with it."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field, request, **kwargs
+    ) -> forms.ModelChoiceField | None:
         using = kwargs.get("using")
         if "widget" not in kwargs:
             if db_field.name in self.get_autocomplete_fields(request):
@@ -118,7 +121,9 @@ class CheckedIdsMixin(_AdminBase):
         kwargs.setdefault("form_class", IdChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field, request, **kwargs
+    ) -> forms.ModelMultipleChoiceField | None:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -128,7 +133,7 @@ class CheckedIdsMixin(_AdminBase):
 
 
 class CheckedModelAdmin(CheckedIdsMixin, admin.ModelAdmin):
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request, extra_context=None) -> HttpResponse:
         # The rows of list_editable are named by form-N-<pk>; Django looks
         # them up as sent, and one past 64 bits broke SQLite's driver.
         if request.method == "POST" and self.list_editable and "_save" in request.POST:
@@ -155,7 +160,7 @@ class CheckedTabularInline(CheckedIdsMixin, admin.TabularInline):
 
     max_num = 20
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(self, request, obj=None, **kwargs) -> type[BaseInlineFormSet]:
         kwargs.setdefault("absolute_max", self.max_num)
         return super().get_formset(request, obj, **kwargs)
 
@@ -185,7 +190,7 @@ class FirstRelatedChoicesFilter(admin.RelatedFieldListFilter):
     An id that is not one (text, or past 64 bits, which SQLite's driver cannot
     even compare) is the admin's bad-lookup redirect, not a query."""
 
-    def field_choices(self, field, request, model_admin):
+    def field_choices(self, field, request, model_admin) -> list:
         # Called by __init__ before anything else queries with the value.
         if any(parse_pk(value) is None for value in self.lookup_val or ()):
             raise IncorrectLookupParameters(f"{self.lookup_kwarg} is not an id.")

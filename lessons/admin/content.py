@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 from django import forms
@@ -10,13 +11,13 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -59,15 +60,15 @@ class CourseAdmin(CheckedModelAdmin):
     readonly_fields = ("status", "created_at", "lesson_summary")
     actions = ["publish_course", "unpublish_course"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).annotate(lesson_count=Count("lessons"))
 
     @admin.display(description="Lessons", ordering="lesson_count")
-    def lesson_total(self, obj):
+    def lesson_total(self, obj) -> int:
         return obj.lesson_count
 
     @admin.display(description="Lessons")
-    def lesson_summary(self, obj):
+    def lesson_summary(self, obj) -> str:
         """The first lessons in course order, with links."""
         if obj is None or obj.pk is None:
             return "Save the course first; lessons are derived into it or added to it."
@@ -94,7 +95,7 @@ class CourseAdmin(CheckedModelAdmin):
         )
 
     @admin.action(description="Publish course", permissions=["change"])
-    def publish_course(self, request, queryset):
+    def publish_course(self, request, queryset) -> None:
         for course in queryset:
             try:
                 services.course_publish(course=course)
@@ -112,7 +113,7 @@ class CourseAdmin(CheckedModelAdmin):
                 )
 
     @admin.action(description="Take course back to draft", permissions=["change"])
-    def unpublish_course(self, request, queryset):
+    def unpublish_course(self, request, queryset) -> None:
         for course in queryset:
             services.course_unpublish(course=course)
             self.message_user(
@@ -130,7 +131,7 @@ class SourceAdmin(CheckedModelAdmin):
     readonly_fields = ("checksum", "created_at", "passage_summary")
 
     @admin.display(description="Passages")
-    def passage_summary(self, obj):
+    def passage_summary(self, obj) -> str:
         """The first passages, shortened: the full text is the field above."""
         if obj is None or obj.pk is None:
             return "The passages are split from the text when it is brought in."
@@ -159,7 +160,7 @@ class PreloadedAutocompleteSelect(CheckedAutocompleteSelect):
 
     chosen = None
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(self, name, value, attr=None) -> list:
         values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         if self.chosen is None or values != [str(self.chosen.pk)]:
             return super().optgroups(name, value, attr)
@@ -190,11 +191,13 @@ class LessonSentenceInline(CheckedTabularInline):
     autocomplete_fields = ("sentence",)
     ordering = ("position",)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> QuerySet:
         # Each row shows its name, which reads the lesson, and its sentence.
         return super().get_queryset(request).select_related("lesson", "sentence")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field, request, **kwargs
+    ) -> forms.ModelChoiceField | None:
         if db_field.name == "sentence":
             kwargs["widget"] = PreloadedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -219,7 +222,7 @@ class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
     actions = ["export_gift"]
 
     @admin.display(description="Questions")
-    def question_summary(self, obj):
+    def question_summary(self, obj) -> str:
         """The first questions with links; they are edited on the question
         page, which pages through any number of them."""
         add = reverse("admin:lessons_question_add")
@@ -256,7 +259,7 @@ class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
             obj.pk,
         )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         services.lesson_content_changed(lesson_id=form.instance.pk)
 
@@ -275,7 +278,7 @@ class AnswerRowsFormSet(BaseInlineFormSet):
     def check_rows(self, question: Question, rows: list) -> None:
         raise NotImplementedError
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         # The parent form's cleaned values are already on self.instance here.
         if any(form.errors for form in self.forms) or not self.instance.kind:
@@ -302,7 +305,7 @@ class ChoiceInline(CheckedTabularInline):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
     }
 
-    def get_extra(self, request, obj=None, **kwargs):
+    def get_extra(self, request, obj=None, **kwargs) -> int:
         # A new question starts with room for four choices; blank rows are ignored.
         return 4 if obj is None else 0
 
@@ -316,7 +319,7 @@ class AcceptedAnswerInline(CheckedTabularInline):
     max_num = 20
     formset = AcceptedAnswerFormSet
 
-    def get_extra(self, request, obj=None, **kwargs):
+    def get_extra(self, request, obj=None, **kwargs) -> int:
         return 2 if obj is None else 0
 
 
@@ -324,7 +327,7 @@ class QuestionChangeList(ChangeList):
     """Attaches each listed question's item statistics (over learners' first
     attempts, as the instructor reports count them) in two grouped queries."""
 
-    def get_results(self, request):
+    def get_results(self, request) -> None:
         super().get_results(request)
         if "facility" not in self.list_display:
             return
@@ -383,12 +386,12 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     # questions, not for whoever may only look at them.
     STATISTICS_COLUMNS = ("response_count", "facility", "discrimination", "needs_review")
 
-    def get_list_display(self, request):
+    def get_list_display(self, request) -> Sequence[str]:  # type: ignore[override]  # names only
         if request.user.has_perm("lessons.change_question"):
             return self.list_display
         return tuple(c for c in self.list_display if c not in self.STATISTICS_COLUMNS)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> QuerySet:
         return (
             super()
             .get_queryset(request)
@@ -398,7 +401,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
             )
         )
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         preview = self.admin_site.admin_view(self.preview_view)
         return [
             path("<int:question_id>/preview/", preview, name="lessons_question_preview"),
@@ -408,30 +411,30 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     # ---- columns
 
     @admin.display(description="Prompt", ordering="prompt")
-    def short_prompt(self, obj):
+    def short_prompt(self, obj) -> str:
         return Truncator(obj.prompt).chars(90)
 
     @admin.display(description="Responses", ordering="responses_total")
-    def response_count(self, obj):
+    def response_count(self, obj) -> int:
         return obj.responses_total
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request, **kwargs) -> type[ChangeList]:
         return QuestionChangeList
 
     @admin.display(description="Facility (first attempts)")
-    def facility(self, obj):
+    def facility(self, obj) -> str:
         stats = getattr(obj, "item_stats", None)
         return "–" if stats is None else f"{stats.facility:.2f}"
 
     @admin.display(description="Discrimination")
-    def discrimination(self, obj):
+    def discrimination(self, obj) -> str:
         stats = getattr(obj, "item_stats", None)
         if stats is None or stats.discrimination is None:
             return "–"
         return f"{stats.discrimination:.0f}"
 
     @admin.display(description="Needs review")
-    def needs_review(self, obj):
+    def needs_review(self, obj) -> str:
         stats = getattr(obj, "item_stats", None)
         if stats is None or stats.responses < reports.REVIEW_MIN_RESPONSES:
             return "–"
@@ -443,7 +446,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         )
 
     @admin.display(description="Learners' responses")
-    def responses_note(self, obj):
+    def responses_note(self, obj) -> str:
         if obj is None or obj.pk is None:
             return "None yet."
         count = obj.responses.count()
@@ -463,13 +466,13 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
 
     # ---- safety
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         # Learners' answers point at the question; history must not vanish.
         if obj is not None and obj.responses.exists():
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # After the inlines: the fingerprint covers the choices and accepted answers.
         services.question_fingerprints_refresh(question_ids=[form.instance.pk])
@@ -478,11 +481,11 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         for lesson_id in lesson_ids:
             services.lesson_content_changed(lesson_id=lesson_id)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
         services.lesson_content_changed(lesson_id=obj.lesson_id)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request, queryset) -> None:
         lesson_ids = set(queryset.values_list("lesson_id", flat=True))
         super().delete_queryset(request, queryset)
         for lesson_id in lesson_ids:
@@ -504,23 +507,23 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
             )
 
     @admin.action(description="Publish selected questions", permissions=["change"])
-    def publish(self, request, queryset):
+    def publish(self, request, queryset) -> None:
         questions = queryset.select_related("lesson", "provenance__source").prefetch_related(
             "choices", "accepted_answers"
         )
         self._report(request, services.questions_publish(questions=list(questions)), "published")
 
     @admin.action(description="Unpublish selected questions", permissions=["change"])
-    def unpublish(self, request, queryset):
+    def unpublish(self, request, queryset) -> None:
         self._report(request, services.questions_unpublish(questions=list(queryset)), "unpublished")
 
     @admin.action(description="Duplicate selected questions (as drafts)", permissions=["add"])
-    def duplicate(self, request, queryset):
+    def duplicate(self, request, queryset) -> None:
         copies = [services.question_duplicate(question=q) for q in queryset]
         self._report(request, services.BulkOutcome(copies, []), "duplicated")
 
     @admin.action(description="Move selected questions to another lesson", permissions=["change"])
-    def move_to_lesson(self, request, queryset):
+    def move_to_lesson(self, request, queryset) -> HttpResponse | None:
         form = MoveQuestionsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             questions = list(queryset.select_related("provenance"))
@@ -540,7 +543,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         return TemplateResponse(request, "admin/lessons/question/move.html", context)
 
     @admin.action(description="Export selected questions to CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
+    def export_csv(self, request, queryset) -> StreamingHttpResponse:
         questions = queryset.select_related("lesson", "provenance").prefetch_related(
             "choices", "accepted_answers"
         )
@@ -548,7 +551,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
 
     # ---- preview
 
-    def preview_view(self, request, question_id: int):
+    def preview_view(self, request, question_id: int) -> HttpResponse:
         """The question exactly as a student sees it; answering it shows the
         feedback and records nothing."""
         if not self.has_view_permission(request):

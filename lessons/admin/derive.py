@@ -7,10 +7,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from lessons.admin.base import CheckedModelAdmin, IdChoiceField
@@ -39,7 +39,7 @@ class DerivationForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 12}), help_text="Or paste the text."
     )
 
-    def clean_file(self):
+    def clean_file(self) -> str | None:
         upload = self.cleaned_data.get("file")
         if upload is None:
             return None
@@ -54,8 +54,9 @@ class DerivationForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         return uploaded_text_check(self.fields["text"], text)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         text = cleaned.get("file") or cleaned.get("text") or ""
@@ -89,7 +90,7 @@ class DerivationAdmin(CheckedModelAdmin):
     )
     change_list_template = "admin/lessons/derivation/change_list.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         urls = super().get_urls()
         own = [
             path(
@@ -105,11 +106,11 @@ class DerivationAdmin(CheckedModelAdmin):
         ]
         return own + urls
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request, extra_context=None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "quality": derivation_quality()}
         return super().changelist_view(request, extra_context)
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(self, request, form_url="", extra_context=None) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = DerivationForm(request.POST or None, request.FILES or None)
@@ -132,7 +133,7 @@ class DerivationAdmin(CheckedModelAdmin):
         }
         return TemplateResponse(request, "admin/lessons/derivation/upload.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
         record = get_object_or_404(
             Derivation.objects.select_related("source", "course"), pk=object_id
         )
@@ -149,7 +150,7 @@ class DerivationAdmin(CheckedModelAdmin):
         }
         return TemplateResponse(request, "admin/lessons/derivation/progress.html", context)
 
-    def review_view(self, request, pk):
+    def review_view(self, request, pk) -> HttpResponse:
         record = get_object_or_404(Derivation, pk=pk)
         if not self.has_view_or_change_permission(request, record):
             raise PermissionDenied
@@ -170,7 +171,7 @@ class DerivationAdmin(CheckedModelAdmin):
         }
         return TemplateResponse(request, "admin/lessons/derivation/review.html", context)
 
-    def publish_view(self, request, pk):
+    def publish_view(self, request, pk) -> HttpResponse:
         record = get_object_or_404(Derivation, pk=pk)
         if not request.user.has_perm("lessons.change_question"):
             raise PermissionDenied

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 
 from lessons import gift, services
 from lessons.admin.base import ModelAdminMixinBase
@@ -55,7 +56,7 @@ class GiftImportForm(forms.Form):
 class LessonGiftMixin(ModelAdminMixinBase):
     """A lesson's GIFT: its questions exported, and a file imported into it."""
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         import_view = self.admin_site.admin_view(self.import_gift_view)
         return [
             path("<int:lesson_id>/import-gift/", import_view, name="lessons_lesson_import_gift"),
@@ -65,10 +66,10 @@ class LessonGiftMixin(ModelAdminMixinBase):
     @admin.action(
         description="Export the questions of selected lessons to GIFT", permissions=["view"]
     )
-    def export_gift(self, request, queryset):
+    def export_gift(self, request, queryset) -> HttpResponse:
         return gift_download(Question.objects.filter(lesson__in=queryset), "lessons.gift.txt")
 
-    def import_gift_view(self, request, lesson_id: int):
+    def import_gift_view(self, request, lesson_id: int) -> HttpResponse:
         """Upload or paste a GIFT file; every question becomes a draft in this
         lesson, or, if any line is bad, nothing is imported and each error shown."""
         lesson = get_object_or_404(Lesson, pk=lesson_id)
@@ -109,5 +110,5 @@ class LessonGiftMixin(ModelAdminMixinBase):
 
 class QuestionGiftMixin(ModelAdminMixinBase):
     @admin.action(description="Export selected questions to GIFT (Moodle)", permissions=["view"])
-    def export_gift(self, request, queryset):
+    def export_gift(self, request, queryset) -> HttpResponse:
         return gift_download(queryset, "questions.gift.txt")

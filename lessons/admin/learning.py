@@ -4,6 +4,7 @@ each scoped to what the signed-in staff member may see."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -37,7 +38,7 @@ class LearnerDataAdmin(CheckedModelAdmin):
     def scoped_for(self, queryset: QuerySet, user) -> QuerySet:
         raise NotImplementedError
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> QuerySet:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
@@ -49,7 +50,7 @@ class DateHierarchyChangeList(ChangeList):
     bad-lookup redirect, but a year too large for a C long is an OverflowError,
     which was a 500."""
 
-    def get_filters(self, request):
+    def get_filters(self, request) -> Any:
         try:
             return super().get_filters(request)
         except OverflowError as error:
@@ -63,16 +64,16 @@ class AttemptAdmin(LearnerDataAdmin):
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
 
-    def scoped_for(self, queryset, user):
+    def scoped_for(self, queryset, user) -> QuerySet:
         return queryset.filter(learner__in=reports.learners_for(user))
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request, **kwargs) -> type[ChangeList]:
         return DateHierarchyChangeList
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -82,13 +83,13 @@ class ResponseAdmin(LearnerDataAdmin):
     list_filter = ("is_correct",)
     list_select_related = ("attempt__learner", "attempt__lesson", "question")
 
-    def scoped_for(self, queryset, user):
+    def scoped_for(self, queryset, user) -> QuerySet:
         return queryset.filter(attempt__learner__in=reports.learners_for(user))
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -151,10 +152,10 @@ class CohortAdmin(LearnerDataAdmin):
         ("Learners", {"fields": ("learner_summary", "add_learners", "remove_learners")}),
     )
 
-    def scoped_for(self, queryset, user):
+    def scoped_for(self, queryset, user) -> QuerySet:
         return queryset.filter(pk__in=reports.cohorts_for(user).values("pk"))
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> QuerySet:
         return (
             super()
             .get_queryset(request)
@@ -162,7 +163,7 @@ class CohortAdmin(LearnerDataAdmin):
             .prefetch_related("instructors")
         )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         services.cohort_learners_change(
             cohort=form.instance,
@@ -171,7 +172,7 @@ class CohortAdmin(LearnerDataAdmin):
         )
 
     @admin.display(description="Learners")
-    def learner_summary(self, obj):
+    def learner_summary(self, obj) -> str:
         if obj is None or obj.pk is None:
             return "None yet: add them below, or give learners the join code."
         learners = [u.get_username() for u in obj.learners.order_by("username")[:SUMMARY_ROWS]]
@@ -188,14 +189,14 @@ class CohortAdmin(LearnerDataAdmin):
         )
 
     @admin.display(description="Learners", ordering="learner_total")
-    def learner_total(self, obj):
+    def learner_total(self, obj) -> int:
         return obj.learner_total
 
     @admin.display(description="Instructors")
-    def instructor_names(self, obj):
+    def instructor_names(self, obj) -> str:
         return ", ".join(u.get_username() for u in obj.instructors.all()) or "–"
 
-    def view_on_site(self, obj):
+    def view_on_site(self, obj) -> str:
         return reverse("lessons:instructor_cohort", args=[obj.pk])
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
@@ -208,7 +208,7 @@ def derivation_store(
 
 
 def derivation_request(
-    *, title: str, text: str, user: AbstractBaseUser | None, course: Course | None = None
+    *, title: str, text: str, user: User | None, course: Course | None = None
 ) -> DerivationRecord:
     """Record a derivation and hand it to the task queue (run at once by the
     ImmediateBackend, by a worker with a database backend) once the record is

@@ -3,8 +3,11 @@ middleware adds `htmx`, and behind login_required the user is an account."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 
@@ -14,3 +17,7 @@ class HtmxHttpRequest(HttpRequest):
 
 class SignedInRequest(HtmxHttpRequest):
     user: User  # login_required has turned the anonymous away
+
+
+# A view function: the request, then the URL's arguments.
+ViewFunction = Callable[..., HttpResponseBase]

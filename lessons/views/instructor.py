@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 from lessons import charts, exports, reports
 from lessons.models import Lesson
 from lessons.selectors import lesson_list_published
-from lessons.views.http import HtmxHttpRequest, SignedInRequest
+from lessons.views.http import HtmxHttpRequest, SignedInRequest, ViewFunction
 
 REPORT_PERMISSION = "lessons.view_cohort_reports"
 
 
-def instructor_required(view):
+def instructor_required(view: ViewFunction) -> ViewFunction:
     """Signed-in users with the report permission (Instructors, superusers);
     anyone else signed in gets a 403, anonymous visitors the sign-in page."""
 

@@ -12,14 +12,14 @@ from lessons.content import ContentError, build_fixture
 class Command(BaseCommand):
     help = "Build the JSON fixtures of the shipped courses from their authored content."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--check",
             action="store_true",
             help="Write nothing; fail if a committed fixture differs from what the content builds.",
         )
 
-    def handle(self, *args, check: bool = False, **options):
+    def handle(self, *args, check: bool = False, **options) -> None:
         fixtures_dir = Path(settings.FIXTURE_DIRS[0])
         stale = []
         for content_path in sorted((fixtures_dir / "content").glob("*.toml")):

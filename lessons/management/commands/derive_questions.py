@@ -17,7 +17,7 @@ from lessons.derive.services import derivation_store
 class Command(BaseCommand):
     help = "Derive lessons and draft questions from a UTF-8 text file (nothing is published)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--title", default="", help="The source's title (default: file name)")
         parser.add_argument("--dry-run", action="store_true", help="Write nothing")
@@ -25,7 +25,9 @@ class Command(BaseCommand):
             "--json", action="store_true", dest="as_json", help="Print the result as JSON"
         )
 
-    def handle(self, *args, path: Path, title: str, dry_run: bool, as_json: bool, **options):
+    def handle(
+        self, *args, path: Path, title: str, dry_run: bool, as_json: bool, **options
+    ) -> None:
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
         if path.stat().st_size > MAX_BYTES:
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                 )
             return
         source = derivation_store(derivation=result, title=title)
+        assert source.course is not None  # a derivation always makes its draft course
         if as_json:
             self.stdout.write(dumps({"source": source.slug, **result.as_json()}))
         else:

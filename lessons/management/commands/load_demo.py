@@ -24,7 +24,7 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Load the leiomyosarcoma course and demo accounts (DEBUG only)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "load_demo creates accounts with a known password: run it with DEBUG=1."

@@ -52,7 +52,7 @@ def grown_text(size: int) -> str:
 class Command(BaseCommand):
     help = "Benchmark derivation on the shipped text and on ~100 KB and ~1 MB texts."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--no-store", action="store_true", help="Time the pipeline only")
         parser.add_argument(
             "--shapes",
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             help="Time the pipeline on pathological shapes at 10 KB and 100 KB instead",
         )
 
-    def handle(self, *args, no_store: bool, shapes: bool, **options):
+    def handle(self, *args, no_store: bool, shapes: bool, **options) -> None:
         if shapes:
             self.time_shapes()
             return

@@ -40,10 +40,10 @@ def summary(name: str, samples: list[float]) -> str:
 class Command(BaseCommand):
     help = "Benchmark the answer submit against a plain signed-in page (data rolled back)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--questions", type=int, default=300)
 
-    def handle(self, *args, questions: int, **options):
+    def handle(self, *args, questions: int, **options) -> None:
         try:
             with override_settings(ALLOWED_HOSTS=["testserver"]), transaction.atomic():
                 self.run(questions)

@@ -28,6 +28,7 @@ import statistics
 import time
 import tracemalloc
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -95,7 +96,7 @@ def _rss() -> int:
 class Command(BaseCommand):
     help = "Time the instructor report pages and CSV exports for a cohort."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--cohort", help="Cohort name (default: the one with most learners).")
         parser.add_argument("--repeat", type=int, default=5, help="Timed requests per page.")
         parser.add_argument(
@@ -116,7 +117,7 @@ class Command(BaseCommand):
 
     def handle(
         self, *args, cohort: str | None, repeat: int, csv_repeat: int, explain: int, **options
-    ):
+    ) -> None:
         if repeat < 1 or csv_repeat < 1:
             raise CommandError("--repeat and --csv-repeat must be at least 1.")
         chosen = self.cohort(cohort)
@@ -217,7 +218,7 @@ class Command(BaseCommand):
                 self.seen[key] = (ms, sql)
             measure.top[key] = max(measure.top.get(key, 0.0), ms)
 
-    def get(self, client: Client, url: str):
+    def get(self, client: Client, url: str) -> Any:  # the test client's response
         response = client.get(url, secure=True)
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
@@ -236,7 +237,9 @@ class Command(BaseCommand):
             self.note_queries(measure, ctx.captured_queries)
         return measure
 
-    def stream(self, client: Client, url: str, limit: int | None, sample_rss: bool = False):
+    def stream(
+        self, client: Client, url: str, limit: int | None, sample_rss: bool = False
+    ) -> tuple[float, int, int, int]:
         """Read a streamed download to `limit` bytes or the end: (ms, bytes, lines, peak rss)."""
         start = time.perf_counter()
         response = self.get(client, url)
@@ -260,7 +263,9 @@ class Command(BaseCommand):
             response.close()
         return (time.perf_counter() - start) * 1000, received, lines, peak
 
-    def download(self, client: Client, name: str, url: str, repeat: int, full_repeat: int):
+    def download(
+        self, client: Client, name: str, url: str, repeat: int, full_repeat: int
+    ) -> list[Measure]:
         label = name.removeprefix("instructor_").replace("_csv", ".csv")
         first = Measure(f"{label} first 100 KB", url)
         for run in range(repeat + 1):

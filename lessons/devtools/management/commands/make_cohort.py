@@ -84,14 +84,16 @@ def write(learners: list[Learner]) -> dict[str, int]:
 class Command(BaseCommand):
     help = "Create a large synthetic cohort with realistic attempts, for report benchmarks."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--learners", type=int, default=10_000)
         parser.add_argument("--responses", type=int, default=1_000_000)
         parser.add_argument("--name", default="Synthetic cohort")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--days", type=int, default=60, help="Spread attempts over these.")
 
-    def handle(self, *args, learners: int, responses: int, name: str, seed: int, days: int, **_):
+    def handle(
+        self, *args, learners: int, responses: int, name: str, seed: int, days: int, **_
+    ) -> None:
         if learners < 1 or responses < 0 or days < 1:
             raise CommandError("--learners and --days must be positive, --responses not negative.")
         if not connection.features.can_return_rows_from_bulk_insert:

@@ -33,13 +33,15 @@ COHORT = "Load cohort"
 class Command(BaseCommand):
     help = "Make load-test students and instructors (one shared password) in one cohort."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--students", type=int, default=1000)
         parser.add_argument("--instructors", type=int, default=2)
         parser.add_argument("--password", required=True)
         parser.add_argument("--plan", type=Path, help="write the published questions here")
 
-    def handle(self, *args, students: int, instructors: int, password: str, plan, **options):
+    def handle(
+        self, *args, students: int, instructors: int, password: str, plan, **options
+    ) -> None:
         if User.objects.exclude(username__startswith="load-").filter(is_superuser=False).exists():
             raise CommandError("This database has other accounts: seed a database of its own.")
         encoded = make_password(password)
