@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from lessons.derive import Derivation, derive, read_text
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "derive"
 # name -> the text, relative to the repository root as the judged set names it.
@@ -48,3 +50,12 @@ def drafts(output: dict) -> list[dict]:
         for lesson in output["lessons"]
         for question in lesson["questions"]
     ]
+
+
+@cache
+def derivation(name: str) -> Derivation:
+    """The pipeline's own result for a golden text, titled as derive_questions
+    titles it (the file name), so its drafts are the golden file's drafts."""
+    path = ROOT / TEXTS[name]
+    title = path.stem.replace("_", " ").replace("-", " ").capitalize()
+    return derive(read_text(path.read_bytes(), name=str(path)), title=title)

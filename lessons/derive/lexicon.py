@@ -251,6 +251,16 @@ LEANING_PHRASES = ("the same", "the other", "this", "these", "those", "such")
 VAGUE_ITEM_STARTS = _words("other any many some")
 
 
+# Endings cut to find a word's stem when a check asks whether the prompt
+# repeats the answer in another form ("uterine" for "uterus", "older" beside
+# "oldest"): inflections and the commonest derivational endings.
+STEM_ENDINGS = _words(
+    """
+    ations ation ives ive ines ine ings ing ers er est ied ies ed es us ia s al ly ic
+    """
+)
+
+
 # ---------------------------------------------------------------------------
 # Grouping lessons (lessons.derive.grouping)
 
