@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures check-deploy clean \
+.PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures golden check-deploy clean \
 	serve loadtest loadtest-smoke load-figures drill-kill-server drill-restart-postgres drill-stop-redis
 
 uv:
@@ -53,6 +53,16 @@ format: install
 
 fixtures: install  ## Rebuild fixtures/*.json from fixtures/content/*.toml
 	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures
+
+GOLDEN_TEXTS := leiomyosarcoma=fixtures/leiomyosarcoma.txt lisbon=fixtures/samples/lisbon.txt \
+	photosynthesis=fixtures/samples/photosynthesis.txt
+
+golden: install  ## Refresh tests/golden/derive/*.json after an intended change to derivation
+	@for pair in $(GOLDEN_TEXTS); do \
+		DEBUG=1 $(PYTHON) manage.py derive_questions $${pair#*=} --dry-run --json \
+			> tests/golden/derive/$${pair%%=*}.json || exit 1; \
+		echo "tests/golden/derive/$${pair%%=*}.json"; \
+	done
 
 serve: install  ## Production-like: the release steps, then gunicorn (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...)
 	$(PYTHON) manage.py collectstatic --noinput --verbosity 0

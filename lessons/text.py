@@ -15,22 +15,27 @@ from functools import cache
 import syntok.segmenter as segmenter
 from rapidfuzz import fuzz
 
+from lessons.derive.lexicon import (
+    COMMON_VERBS,
+    NOISE_TARGETS,
+    NOISE_VERBS,
+    NOT_PLURAL,
+    RUN_ON_STARTERS,
+)
+
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Near-duplicate threshold for sentences across passages (see shared research notes:
 # fuzz.ratio >= 85 matched this text's repeats without false merges; 90 is safer).
 NEAR_DUPLICATE_RATIO = 90
 
-# Words that start a new sentence when a web page ran two sentences together
-# without a full stop ("... smooth muscle Cells There are ..."): a stray capitalised
-# word after a lower-case one, then one of these sentence openers.
-_RUN_ON_STARTERS = (
-    "There|It|The|This|These|They|Those|Most|Many|Some|People|In|On|At|By|During|After|"
-    "Before|When|While|Its|Their|He|She|We|A|An|Sarcomas|Smooth|Since|However|Today"
-)
-_RUN_ON = re.compile(rf"\b[a-z]+ [A-Z][a-z]+( )(?:{_RUN_ON_STARTERS}) [a-z]")
+# A run-on ("... smooth muscle Cells There are ..."): a lower-case word, a stray
+# capitalised word, then a capitalised word that opens a sentence (see
+# RUN_ON_STARTERS and sentence_openers) and a lower-case word. The opener is
+# looked ahead at, so that a candidate that is no opener consumes nothing of it.
+_RUN_ON = re.compile(r"\b[a-z]+ [A-Z][a-z]+( )(?=([A-Z][a-z]+) [a-z])")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s+\S")
 _NOISE = re.compile(
-    r"^(click|tap|read|learn|see|visit|subscribe|sign up)\b.*\b(here|more|information|below)\b",
+    rf"^({'|'.join(NOISE_VERBS)})\b.*\b({'|'.join(NOISE_TARGETS)})\b",
     re.IGNORECASE,
 )
 NEVER_TAUGHT = frozenset({"web noise", "heading"})
@@ -120,15 +125,10 @@ def singular(word: str) -> str:
         len(word) > 3
         and word.endswith("s")
         and not word.endswith(("ss", "us", "is"))
-        and word not in _NOT_PLURAL
+        and word not in NOT_PLURAL
     ):
         return word[:-1]
     return word
-
-
-_NOT_PLURAL = frozenset(
-    ["gas", "atlas", "canvas", "bias", "alias", "pancreas", "christmas", "thus", "always"]
-)
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -203,8 +203,24 @@ def _raw_sentences(passage: str) -> list[str]:
     return spans
 
 
-def _split_run_ons(sentence: str) -> list[str]:
-    cuts = [m.start(1) for m in _RUN_ON.finditer(sentence)]
+def sentence_openers(raw_sentences: list[str]) -> frozenset[str]:
+    """The capitalised words that open a sentence of the text, beside the
+    general RUN_ON_STARTERS: "Sarcomas are ..." in one passage makes "Sarcomas"
+    an opener where a page ran it into the sentence before it."""
+    return frozenset(
+        first
+        for sentence in raw_sentences
+        for first in sentence.split()[:1]
+        if re.fullmatch(r"[A-Z][a-z]+", first)
+    )
+
+
+def _split_run_ons(sentence: str, openers: frozenset[str] = frozenset()) -> list[str]:
+    cuts = [
+        m.start(1)
+        for m in _RUN_ON.finditer(sentence)
+        if m.group(2) in RUN_ON_STARTERS or m.group(2) in openers
+    ]
     bounds = [0, *cuts, len(sentence)]
     parts = (sentence[a:b].strip() for a, b in itertools.pairwise(bounds))
     return [p for p in parts if p]
@@ -226,68 +242,11 @@ def _merge_lists(sentences: list[str]) -> list[str]:
     return merged
 
 
-# A short line with none of these is a heading ("Signs and symptoms of X."), not a
-# sentence.
-_COMMON_VERBS = frozenset(
-    {
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "should",
-        "will",
-        "would",
-        "affects",
-        "affect",
-        "arises",
-        "arise",
-        "spreads",
-        "spread",
-        "includes",
-        "include",
-        "consists",
-        "consist",
-        "belongs",
-        "belong",
-        "develop",
-        "develops",
-        "refers",
-        "refer",
-        "means",
-        "mean",
-        "causes",
-        "cause",
-        "occurs",
-        "occur",
-        "forms",
-        "form",
-        "grows",
-        "grow",
-    }
-)
-
-
 def _has_verb_shape(sentence: str) -> bool:
     words = [w.strip(".,;:()").lower() for w in sentence.split()]
     if len(words) < 4:
         return False
-    return len(words) > 6 or any(w in _COMMON_VERBS for w in words)
+    return len(words) > 6 or any(w in COMMON_VERBS for w in words)
 
 
 def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
@@ -317,10 +276,18 @@ def _cut_long(sentence: str) -> list[str]:
     return [p for p in [*pieces, sentence[start:].strip()] if p]
 
 
-def sentence_spans(passage_text: str, passage_index: int) -> list[SentenceSpan]:
+def sentence_spans(
+    passage_text: str,
+    passage_index: int,
+    *,
+    raw: list[str] | None = None,
+    openers: frozenset[str] = frozenset(),
+) -> list[SentenceSpan]:
+    """The passage's sentences; `raw` is its segmentation when already made,
+    `openers` the text's own sentence openers (see sentence_openers)."""
     pieces: list[str] = []
-    for raw in _raw_sentences(passage_text):
-        pieces.extend(_split_run_ons(raw))
+    for sentence in _raw_sentences(passage_text) if raw is None else raw:
+        pieces.extend(_split_run_ons(sentence, openers))
     pieces = _merge_lists(pieces)
     spans: list[SentenceSpan] = []
     for i, piece in enumerate(pieces):
@@ -395,7 +362,13 @@ def split_source(text: str) -> SplitSource:
     Exact and near-duplicate repeats collapse into the first occurrence, which
     keeps the list of every passage it stood in."""
     passages = split_passages(text)
-    spans = [span for index, p in enumerate(passages) for span in sentence_spans(p, index)]
+    raw = [_raw_sentences(p) for p in passages]
+    openers = sentence_openers([sentence for sentences in raw for sentence in sentences])
+    spans = [
+        span
+        for index, p in enumerate(passages)
+        for span in sentence_spans(p, index, raw=raw[index], openers=openers)
+    ]
     keyed = [(span, normalise_sentence(span.text)) for span in spans]
     word_counts: dict[str, int] = defaultdict(int)
     for _, key in keyed:

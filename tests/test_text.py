@@ -83,3 +83,16 @@ def test_cut_off_sentence_is_flagged_but_kept_teachable(split):
     dormant = next(s for s in split.sentences if "dormant" in s.text)
     assert dormant.reason == "cut off"
     assert not dormant.is_noise
+
+
+def test_a_word_that_opens_a_sentence_elsewhere_ends_a_run_on():
+    # "Sarcomas" is no general opener: it ends the run-on only because the
+    # text starts a sentence with it elsewhere.
+    run_on = "Leiomyosarcoma arises from smooth muscle Cells Sarcomas are rare tumors."
+    alone = split_source(run_on)
+    assert [s.text for s in alone.sentences] == [run_on]
+    with_opener = split_source(f"{run_on}\nSarcomas arise in connective tissue.")
+    assert [s.text for s in with_opener.sentences][:2] == [
+        "Leiomyosarcoma arises from smooth muscle Cells",
+        "Sarcomas are rare tumors.",
+    ]

@@ -16,86 +16,33 @@ from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
+from lessons.derive.lexicon import (
+    ADJECTIVE_ENDINGS,
+    BEFORE_VERB,
+    HEDGE_WORDS,
+    MONTHS,
+    NAME_PARTICLES,
+    NEGATION_WORDS,
+    NOT_AN_ITEM,
+    NOUNS_WITH_ADJECTIVE_ENDINGS,
+    NUMBER_WORDS,
+    OPPOSITES,
+    PLAIN_ADJECTIVES,
+    PRONOUN_STARTS,
+    STOPWORDS,
+    SUBJECT_ENDING_VERBS,
+    TITLES,
+)
 from lessons.text import normalise_answer, singular
 
-# Function words and very common verbs and modifiers: never part of a key term.
-STOPWORDS = frozenset(
-    """
-    a an the and or but nor if then than that which who whom whose what when where why how
-    this these those it its they them their there here he she his her him we us our you your
-    i me my is are was were be been being am do does did done has have had having can could
-    may might must shall should will would of in on at by for with from to into onto over
-    under about above below between among through during before after since until while as
-    per via against within without along across behind beyond near around up down out off
-    again also very most more less least much many some any each every all both either
-    neither no not only other such same own so too just even still yet already often usually
-    sometimes always never almost nearly about essentially relatively generally mainly
-    mostly largely especially first second one ones thing things way ways type types kind
-    kinds form forms group part called known referred termed named include includes
-    including included contain contains consist consists consisting involve involves
-    involved appear appears seem seems become becomes became make makes made take takes took
-    taken give gives gave given get gets got use uses used using see seen find found show
-    shows showed shown put puts set lead leads led help helps helped keep keeps kept begin
-    begins began begun go goes went gone come comes came say says said think thought need
-    needs needed look looks work works worked live lives lived remain remains remained reach
-    reached build built open opened place placed hold held occur occurs occurred affect
-    affects affected arise arises arose cause causes caused develop develops developed
-    diagnose diagnosed spread spreads grow grows grew grown store stores stored fix fixes
-    fixed pass passes passed absorb absorbs reflect reflects release releases released
-    combine combines convert converts split surround surrounds originate originates
-    originating designated classified characterized characterised invade invades invaded
-    connect connects support supports supporting replace replaced struck strike follow
-    follows followed die died destroy destroyed shock shocked question rebuilt rebuild
-    framed design designed resist end ended gave renamed recognised recognized listed
-    decorate decorated sail sailed capture captured raise raised add adds save saves
-    concentrate concentrates depend depends speed happen happens lack lacks produce produces
-    begins ruled rule rules took set sets stand stands standing follow still later soon
-    today now new old great well like unlike whether although though because however
-    therefore thus hence indeed rather quite really fairly highly mostly typically certain
-    several various itself themselves himself herself ourselves yourself something anything
-    everything rare common different important large small big high low long short early
-    late exact whole main major minor single typical possible likely able special particular
-    general normal similar good bad best better worst true false real key little few last
-    next belong belongs recur recurs remain refer refers invade spreads lies lie
-    """.split()  # noqa: SIM905
-)
-PRONOUN_STARTS = frozenset(
-    """
-    it its they them their theirs this these those he she his her him such both
-    """.split()  # noqa: SIM905
-)
-CONNECTIVES = ("however, ", "therefore, ", "thus, ", "moreover, ", "in addition, ", "also, ")
-NEGATIONS = re.compile(r"\b(not|no|never|none|nor|neither|cannot|without)\b|n't\b", re.I)
-HEDGES = re.compile(r"\b(may|might|can|could|often|usually|about|around|some|most)\b", re.I)
-# Opposites whose swap turns a statement false whatever the subject, for true/false
-# drafts ("a benign tumor" for "a malignant tumor"). Only words that keep the
-# grammar when swapped, and are not hedges ("most") or negations ("never").
-_OPPOSITE_PAIRS = """
-    benign:malignant voluntary:involuntary rare:common largest:smallest
-    oldest:newest older:younger early:late first:last increase:decrease
-    increases:decreases increased:decreased fastest:slowest faster:slower
-    larger:smaller large:small higher:lower highest:lowest wide:narrow
-    hot:cold dry:wet inside:outside absorbs:reflects absorb:reflect before:after
-    above:below peaceful:violent powerful:weak uncontrolled:controlled
-    abnormal:normal internal:external upper:lower strongly:weakly longer:shorter
-    positive:negative maximum:minimum
-"""
-OPPOSITES = {
-    word: other
-    for pair in _OPPOSITE_PAIRS.split()
-    for a, b in [pair.split(":")]
-    for word, other in ((a, b), (b, a))
-}
-NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
-}  # fmt: skip
+NEGATIONS = re.compile(rf"\b({'|'.join(NEGATION_WORDS)})\b|n't\b", re.I)
+HEDGES = re.compile(rf"\b({'|'.join(HEDGE_WORDS)})\b", re.I)
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*[^\W_]|[^\W\d_]|\d[\w\-]*")
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s?[–—-]\s?(\d+(?:\.\d+)?))?(\s?%|\s?(?:BC|BCE|AD|CE)\b)?(?![\w%])"
 )
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(MONTHS)
 _MONTH = re.compile(rf"\s+(?:{_MONTHS})\b")
 _MONTH_AND_SPACE = re.compile(rf"\b(?:{_MONTHS})\s+")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
@@ -148,36 +95,9 @@ def key(text: str) -> str:
     return " ".join(parts)
 
 
-# Single words with these endings are mostly adjectives ("genetic", "malignant"):
-# good inside a term ("genetic code"), poor as a term of their own.
-ADJECTIVE_ENDINGS = (
-    "ic", "al", "ous", "ive", "ary", "ful", "less", "able", "ible", "ant", "ent", "ing", "ed",
-)  # fmt: skip
-_NOUNS_WITH_ADJECTIVE_ENDINGS = frozenset(
-    """
-    animal capital hospital signal metal crystal mineral chemical agent patient plant
-    element segment cement moment parent student ant enzyme chemical nucleic organic
-    constant component environment treatment pigment king ring spring building sibling seed
-    bed speed need reed feed
-    """.split()  # noqa: SIM905
-)
-
-
 def is_plural(phrase: str) -> bool:
     last = phrase.split()[-1].lower() if phrase.split() else ""
     return singular(last) != last
-
-
-# Adjectives without a telltale ending, so that "green plants" is not read as
-# a compound noun the way "blood stream" is.
-_PLAIN_ADJECTIVES = frozenset(
-    """
-    green red blue yellow white black brown grey gray small tiny big great wide narrow
-    long short high low old new young late early rare main whole same single other soft
-    smooth hard hot cold dry wet warm cool fine good bad full free deep thin thick
-    fast slow strong weak rich poor large near far few close light heavy
-    """.split()  # noqa: SIM905
-)
 
 
 def _noun_like(word: str) -> bool:
@@ -187,10 +107,10 @@ def _noun_like(word: str) -> bool:
         len(word) > 2
         and word.isalpha()
         and word not in STOPWORDS
-        and word not in _PLAIN_ADJECTIVES
+        and word not in PLAIN_ADJECTIVES
         and word not in OPPOSITES
         and not is_superlative(word)
-        and (not word.endswith(ADJECTIVE_ENDINGS) or word in _NOUNS_WITH_ADJECTIVE_ENDINGS)
+        and (not word.endswith(ADJECTIVE_ENDINGS) or word in NOUNS_WITH_ADJECTIVE_ENDINGS)
     )
 
 
@@ -208,7 +128,7 @@ def is_superlative(word: str) -> bool:
     candidates = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
     if base.endswith("i"):
         candidates.add(base[:-1] + "y")  # "earliest"
-    return bool(candidates & (_PLAIN_ADJECTIVES | OPPOSITES.keys()))
+    return bool(candidates & (PLAIN_ADJECTIVES | OPPOSITES.keys()))
 
 
 @cache
@@ -352,7 +272,7 @@ def lists_in(sentence: str) -> list[ListSpan]:
             kind = kind or items[-1][catch_all.end() :]
             items.pop()
             open_ended = True
-        if any(i.split()[0].lower() in _NOT_AN_ITEM for i in items if i.split()):
+        if any(i.split()[0].lower() in NOT_AN_ITEM for i in items if i.split()):
             continue
         if any(w.lower() in STOPWORDS - {"and", "of", "or"} for i in items for w in i.split()):
             continue  # "ruled by Germanic peoples" is a clause, not an item
@@ -392,13 +312,6 @@ def _series(sentence: str) -> list[ListSpan]:
         return []
     cleaned = [_ARTICLE.sub("", strip_parentheticals(i).strip()) for i in items]
     return [ListSpan(start, len(body), cleaned)]
-
-
-_NOT_AN_ITEM = frozenset(
-    """
-    which that who whom whose and or but not when where while then first
-    """.split()  # noqa: SIM905
-)
 
 
 # ---------------------------------------------------------------------------
@@ -523,12 +436,7 @@ def _leading_subject(text: str) -> str:
     return ""
 
 
-_VERBISH = (
-    "is|are|was|were|has|have|had|can|could|may|might|must|will|would|should|led|took|built|"
-    "replaced|sailed|captured|set|uses|use|takes|take|contains|contain|fixes|reflects|absorb|"
-    "absorbs|depends|spreads|belongs|develop|develops|arises|arise|consists|affects|"
-    "shocked|placed|became|ended|opened|struck|showed|combines|includes|include|accounts"
-)
+_VERBISH = "|".join(sorted(SUBJECT_ENDING_VERBS))
 
 
 # ---------------------------------------------------------------------------
@@ -565,14 +473,6 @@ class TermIndex:
         return b in self.related.get(a, ()) or a in self.related.get(b, ())
 
 
-_BEFORE_VERB = frozenset(
-    """
-    can could may might must will would should to not it they which that who also often
-    never
-    """.split()  # noqa: SIM905
-)
-
-
 def _chunks(text: str) -> list[list[tuple[str, int]]]:
     """Runs of content words (tokens with offsets), split at function words,
     verbs, numbers and punctuation."""
@@ -585,7 +485,7 @@ def _chunks(text: str) -> list[list[tuple[str, int]]]:
         between = text[last_end : m.start()]
         lower = token.lower()
         # After "can", "to", "it" or "which" comes a verb ("can recur", "it spreads").
-        verb = previous in _BEFORE_VERB and not token[:1].isupper()
+        verb = previous in BEFORE_VERB and not token[:1].isupper()
         skip = lower in STOPWORDS or token[0].isdigit() or lower.endswith("ly") or verb
         if (skip or any(c in between for c in ',;:.()“”"—–/')) and current:
             chunks.append(current)
@@ -685,7 +585,7 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
             len(toks) == 1
             and not name
             and toks[0].endswith(ADJECTIVE_ENDINGS)
-            and toks[0] not in _NOUNS_WITH_ADJECTIVE_ENDINGS
+            and toks[0] not in NOUNS_WITH_ADJECTIVE_ENDINGS
         ) or (len(toks) == 1 and (is_superlative(toks[0]) or _ORDINAL.match(toks[0]))):
             continue
         score = spec * (1 + math.log(count)) + (1.0 if name else 0.0) + 0.3 * (len(toks) - 1)
@@ -754,10 +654,6 @@ def build_term_index(facts: list[SentenceFacts], *, first_words: set[str]) -> Te
     )
 
 
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "sir", "saint", "st"})
-_NAME_PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "du", "van", "von", "la", "le"})
-
-
 def _inside_a_name(sentence: str, phrase: str) -> bool:
     """Whether the phrase is the tail of a longer name here: a capitalised word
     that does not start the sentence, or a number, stands right before it
@@ -766,9 +662,9 @@ def _inside_a_name(sentence: str, phrase: str) -> bool:
     if found is None:
         return False
     earlier, word = found
-    if word in _NAME_PARTICLES and earlier:
+    if word in NAME_PARTICLES and earlier:
         word = earlier  # "25 de Abril Bridge", "Vasco da Gama"
-    if word.rstrip(".").lower() in _TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
+    if word.rstrip(".").lower() in TITLES or not re.match(r"^[A-Z0-9][\w’'\-]*$", word):
         return False
     return word[:1].isdigit() or word[:1].isupper()
 

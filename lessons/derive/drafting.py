@@ -22,12 +22,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz
 
 from lessons.derive.analysis import (
-    CONNECTIVES,
     HEDGES,
-    NUMBER_WORDS,
-    OPPOSITES,
-    PRONOUN_STARTS,
-    STOPWORDS,
     Number,
     SentenceFacts,
     TermIndex,
@@ -36,6 +31,17 @@ from lessons.derive.analysis import (
     key,
     specificity,
     zipf,
+)
+from lessons.derive.lexicon import (
+    CONNECTIVES,
+    FUNCTION_WORDS,
+    LEANING_PHRASES,
+    NUMBER_WORDS,
+    OPPOSITES,
+    PRONOUN_STARTS,
+    STOPWORDS,
+    UNRESOLVABLE_STARTS,
+    VAGUE_ITEM_STARTS,
 )
 from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
 from lessons.text import normalise_answer
@@ -61,7 +67,7 @@ FLAG_LONG = "Long sentence ({n} words): consider shortening the prompt."
 FLAG_PARENS = "A parenthesis was left out of the prompt."
 FLAG_LIST = "Only part of the list is offered; check the choices against the whole sentence."
 FLAG_LEANS = "The description leans on the sentence around it (“{words}”): say what it refers to."
-_LEANING = re.compile(r"\b(?:the same|the other|this|these|those|such)\b", re.I)
+_LEANING = re.compile(rf"\b(?:{'|'.join(LEANING_PHRASES)})\b", re.I)
 
 
 @dataclass
@@ -138,7 +144,7 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
             break
     first = text.split()[0]
     if first.lower() in PRONOUN_STARTS:
-        if _DUMMY_IT.match(text) or first.lower() in {"this", "these", "those", "such", "both"}:
+        if _DUMMY_IT.match(text) or first.lower() in UNRESOLVABLE_STARTS:
             return None
         antecedent = previous.subject if previous else ""
         if not antecedent or antecedent.split()[0].lower() in PRONOUN_STARTS:
@@ -612,7 +618,7 @@ class Drafter:
         items = [
             i
             for i in fact.items
-            if i in sentence.text and i.split()[0].lower() not in {"other", "any", "many", "some"}
+            if i in sentence.text and i.split()[0].lower() not in VAGUE_ITEM_STARTS
         ][:4]
         if len(items) < 2:
             return None
@@ -882,7 +888,7 @@ class Drafter:
         # between: "the Romans called the town ____" is filled by "a municipium
         # called Felicitas Julia" as well.
         for word in leading:
-            if word not in _FUNCTION_WORDS and not _NUMBERISH.match(word):
+            if word not in FUNCTION_WORDS and not _NUMBERISH.match(word):
                 probes.append(f"{word} {said}")
         if right:
             probes.append(f"{said} {right}")
@@ -921,15 +927,6 @@ class Drafter:
 
 
 _NUMBERISH = re.compile(r"^\d")
-# Words that stand before any noun and so say nothing of a slot (unlike the
-# wider STOPWORDS, which also hold verbs such as "called").
-_FUNCTION_WORDS = frozenset(
-    """
-    the a an of in on at to for by with from into over under and or but as than
-    is are was were be been its their his her our your this that these those which who
-    such some any many most more all each every one two
-    """.split()  # noqa: SIM905
-)
 
 
 def _content_context(contexts: set[str]) -> set[str]:

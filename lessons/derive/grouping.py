@@ -6,19 +6,13 @@ import math
 from collections import Counter
 
 from lessons.derive.analysis import TermIndex, key
+from lessons.derive.lexicon import GENERIC_HEADINGS
 from lessons.derive.types import DerivedLesson, DerivedSentence
 
 MIN_SENTENCES = 4
 MAX_SENTENCES = 12
 # Below this share of shared key terms, the next passage starts a new topic.
 TOPIC_OVERLAP = 0.2
-# Headings that say where a passage stands, not what it teaches.
-GENERIC_HEADINGS = frozenset(
-    """
-    overview introduction summary background general discussion conclusion contents
-    abstract notes more information
-    """.split()  # noqa: SIM905
-)
 
 
 def group_lessons(

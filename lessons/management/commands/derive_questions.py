@@ -63,4 +63,6 @@ class Command(BaseCommand):
 
 
 def dumps(data) -> str:
-    return jsonlib.dumps(data, ensure_ascii=False, indent=2)
+    # Sorted keys: the output is compared with committed golden files
+    # (tests/golden/derive/), so it must not depend on how a dict was built.
+    return jsonlib.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
