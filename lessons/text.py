@@ -15,7 +15,7 @@ from functools import cache
 import syntok.segmenter as segmenter
 from rapidfuzz import fuzz
 
-from lessons.derive.lexicon import (
+from lessons.lexicon import (
     COMMON_VERBS,
     NOISE_TARGETS,
     NOISE_VERBS,

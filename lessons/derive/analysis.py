@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
-from lessons.derive.lexicon import (
+from lessons.lexicon import (
     ADJECTIVE_ENDINGS,
     BEFORE_VERB,
     HEDGE_WORDS,

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from functools import cache
 
 from lessons.derive.analysis import key, zipf
-from lessons.derive.lexicon import NUMBER_WORDS, STEM_ENDINGS
 from lessons.derive.types import Derivation, DerivedQuestion
+from lessons.lexicon import NUMBER_WORDS, STEM_ENDINGS
 from lessons.text import normalise_answer
 
 BLANK = "____"
@@ -162,9 +162,10 @@ def answer_echoed_in_prompt(question: DerivedQuestion, derivation: Derivation) -
         shown, answer_words = question.prompt, _WORD.findall(swap[0])
         replaced = {w.lower() for w in _WORD.findall(swap[1])}
     else:
-        shown = _around_blank(question)
-        if shown is None or question.kind == "multiple":
+        around = _around_blank(question)
+        if around is None or question.kind == "multiple":
             return []
+        shown = around
         if question.kind == "single":
             shown = question.stem.replace(BLANK, " ")
         answer_words, replaced = _WORD.findall(question.answer), set()

@@ -32,7 +32,8 @@ from lessons.derive.analysis import (
     specificity,
     zipf,
 )
-from lessons.derive.lexicon import (
+from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
+from lessons.lexicon import (
     CONNECTIVES,
     FUNCTION_WORDS,
     LEANING_PHRASES,
@@ -43,7 +44,6 @@ from lessons.derive.lexicon import (
     UNRESOLVABLE_STARTS,
     VAGUE_ITEM_STARTS,
 )
-from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
 from lessons.text import normalise_answer
 
 BLANK = "____"

@@ -6,8 +6,8 @@ import math
 from collections import Counter
 
 from lessons.derive.analysis import TermIndex, key
-from lessons.derive.lexicon import GENERIC_HEADINGS
 from lessons.derive.types import DerivedLesson, DerivedSentence
+from lessons.lexicon import GENERIC_HEADINGS
 
 MIN_SENTENCES = 4
 MAX_SENTENCES = 12

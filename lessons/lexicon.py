@@ -9,7 +9,7 @@ directly, so a change here shows in the golden outputs
 (tests/test_derive_judged.py).
 
 Pure data and no imports from the rest of the project: lessons.text reads it
-too, and must not load the derivation pipeline to do so.
+too (which the pipeline imports), so it sits beside both, not in lessons.derive.
 """
 
 from __future__ import annotations
