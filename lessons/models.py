@@ -564,15 +564,6 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt} · Q{self.question_id} · {'right' if self.is_correct else 'wrong'}"
 
-    @property
-    def answer_text(self) -> str:
-        """The answer as the learner saw it: the texts of the choices picked,
-        from the question as it stood then, or the text typed."""
-        # Imported here: the exports module reads these models.
-        from lessons.exports import answer_text
-
-        return answer_text(self.answer, self.question_snapshot)
-
 
 class ResponseChoice(models.Model):
     """A choice picked in a response, as a row, so reports count each option's

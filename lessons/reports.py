@@ -56,7 +56,7 @@ from lessons.models import (
     ResponseChoice,
     ReviewCard,
 )
-from lessons.selectors import lesson_list_published
+from lessons.selectors import lesson_list_published, progress_for_learner
 
 if TYPE_CHECKING:
     from lessons.models import CountedCohort, CountedLesson
@@ -418,8 +418,6 @@ class LearnerReport:
 def learner_report(*, cohort: Cohort, learner, now: datetime, page: int | str = 1) -> LearnerReport:
     """A learner's attempts (newest first, a page at a time) with every
     response, and their score and mastery per lesson."""
-    from lessons.selectors import progress_for_learner
-
     attempts = (
         Attempt.objects.filter(learner=learner)
         .select_related("lesson")

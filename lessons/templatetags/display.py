@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from lessons import rich_text
+from lessons import exports, rich_text
+from lessons.models import Response
 
 register = template.Library()
 
@@ -58,3 +59,10 @@ def duration(value) -> str:
 def option_share(stats, choice_id: int) -> float | None:
     """The share of a question's responses that picked this choice."""
     return stats.option_share(choice_id)
+
+
+@register.filter
+def answer_text(response: Response) -> str:
+    """The answer as the learner saw it: the texts of the choices picked, from
+    the question as it stood then, or the text typed."""
+    return exports.answer_text(response.answer, response.question_snapshot)
