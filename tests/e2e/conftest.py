@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from lessons.models import Lesson
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Screenshots go where E2E_ARTIFACTS says (.ci/run names it), by default test-artifacts/.
 ARTIFACTS = Path(
@@ -107,3 +109,9 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def lesson(course) -> Lesson:
+    """The shipped course's first lesson (a module may define its own)."""
+    return Lesson.objects.published().get(slug="what-is-leiomyosarcoma")

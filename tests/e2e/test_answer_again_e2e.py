@@ -15,11 +15,6 @@ ALREADY_ANSWERED = "You already answered this; your first answer counts."
 
 
 @pytest.fixture
-def lesson(course) -> Lesson:
-    return Lesson.objects.published().get(slug="what-is-leiomyosarcoma")
-
-
-@pytest.fixture
 def learner(transactional_db):
     return UserFactory(username="browser-rae")
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lessons.models import Attempt, Lesson, Question, Response
+from lessons.models import Attempt, Question, Response
 from tests.e2e.conftest import (
     PHONE,
     new_page,
@@ -14,11 +14,6 @@ from tests.e2e.conftest import (
     sign_in,
 )
 from tests.factories import PASSWORD, UserFactory
-
-
-@pytest.fixture
-def lesson(course) -> Lesson:
-    return Lesson.objects.published().get(slug="what-is-leiomyosarcoma")
 
 
 @pytest.fixture
