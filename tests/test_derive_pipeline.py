@@ -277,7 +277,9 @@ def test_the_same_text_gives_the_same_questions():
 
 def test_the_shipped_text_knows_its_alias_and_its_noise():
     result = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="Leiomyosarcoma")
-    assert any(q.kind == "fill_blank" and q.accepted == ["LMS"] for q in result.questions)
+    # Found, and withheld: asking for "LMS" beside "Leiomyosarcoma" spells it out.
+    alias = [w for w in result.withheld if w.question.accepted == ["LMS"]]
+    assert alias and all("abbreviation" in " ".join(w.problems) for w in alias)
     noise = {s.text for s in result.sentences if s.is_noise}
     assert "Click here for more information." in noise
 

@@ -2,15 +2,17 @@
 drafts for (tests/golden/derive/judged.tsv) that can be told from the text.
 
 Each check is pure: a draft and the derivation it belongs to in, a list of
-problems out ([] when it finds none). They only measure for now:
-tests/test_derive_judged.py reports how many judged REJECTs each catches and
-how many KEEPs it flags by mistake; none drops a draft yet.
+problems out ([] when it finds none). The pipeline withholds a draft any of
+CHECKS finds a fault in (pipeline.withhold_faulty): tests/test_derive_judged.py
+reports how many judged REJECTs each catches and fails if one flags a KEEP.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
 from lessons.derive.analysis import key, zipf
@@ -257,21 +259,22 @@ def blanked_sentence_also_stated(question: DerivedQuestion, derivation: Derivati
     return []
 
 
+def _choice_signature(question: DerivedQuestion) -> tuple:
+    return (
+        question.kind,
+        key(question.answer),
+        frozenset(normalise_answer(c.text) for c in question.choices),
+    )
+
+
 def same_choices_as_another_draft(question: DerivedQuestion, derivation: Derivation) -> list[str]:
     """The same answer among the same wrong options as an earlier draft: one
     question asked twice. (The same years around another answer are fine.)"""
     if question.kind not in {"single", "multiple"}:
         return []
-    mine = {normalise_answer(c.text) for c in question.choices}
-    for other in derivation.questions:
-        if other is question:
-            return []
-        if (
-            other.kind == question.kind
-            and key(other.answer) == key(question.answer)
-            and {normalise_answer(c.text) for c in other.choices} == mine
-        ):
-            return ["The same choices as another draft."]
+    first = _index_of(derivation).first_with_choices.get(_choice_signature(question))
+    if first is not None and first is not question:
+        return ["The same choices as another draft."]
     return []
 
 
@@ -312,15 +315,70 @@ def blank_on_topic(question: DerivedQuestion, derivation: Derivation) -> list[st
     title = {key(w) for w in derivation.title.split()}
     if answer in title:
         return [f"The blank is on the text’s topic: “{question.answer}”."]
-    pattern = re.compile(rf"\b{re.escape(answer)}s?\b")
-    taught = [s for s in derivation.sentences if not s.is_noise]
-    mentions = sum(1 for s in taught if pattern.search(normalise_answer(s.text)))
-    if taught and mentions >= max(4, TOPIC_SHARE * len(taught)):
+    index = _index_of(derivation)
+    mentions = index.sentences_with(answer)
+    if index.taught and mentions >= max(4, TOPIC_SHARE * index.taught):
         return [
             f"The blank is on the text’s topic: “{question.answer}” stands in "
-            f"{mentions} of {len(taught)} sentences."
+            f"{mentions} of {index.taught} sentences."
         ]
     return []
+
+
+# ---------------------------------------------------------------------------
+# What the checks read of the whole derivation, made once per derivation so
+# that checking every draft stays linear in the text's length.
+
+# Topics are words or short phrases: longer answers are never the topic.
+MAX_TOPIC_WORDS = 4
+
+
+@dataclass
+class _DerivationIndex:
+    derivation: Derivation
+    taught: int = 0
+    # How many taught sentences hold each phrase of up to MAX_TOPIC_WORDS words.
+    mentions: Counter[str] = field(default_factory=Counter)
+    # The first draft with each (kind, answer, choices).
+    first_with_choices: dict[tuple, DerivedQuestion] = field(default_factory=dict)
+
+    def sentences_with(self, phrase: str) -> int:
+        """Sentences holding the phrase, or the phrase with a plural -s."""
+        return self.mentions[phrase] + self.mentions[phrase + "s"]
+
+
+def _build_index(derivation: Derivation) -> _DerivationIndex:
+    index = _DerivationIndex(derivation)
+    for sentence in derivation.sentences:
+        if sentence.is_noise:
+            continue
+        index.taught += 1
+        words = normalise_answer(sentence.text).split()
+        phrases = {
+            " ".join(words[i : i + n])
+            for n in range(1, MAX_TOPIC_WORDS + 1)
+            for i in range(len(words) - n + 1)
+        }
+        # A sentence with both "sarcoma" and "sarcomas" counts once for either.
+        phrases -= {p for p in phrases if p.endswith("s") and p[:-1] in phrases}
+        index.mentions.update(phrases)
+    for question in derivation.questions:
+        if question.kind in {"single", "multiple"}:
+            index.first_with_choices.setdefault(_choice_signature(question), question)
+    return index
+
+
+_last_index: list[_DerivationIndex] = []
+
+
+def _index_of(derivation: Derivation) -> _DerivationIndex:
+    """The index of the derivation being checked (one kept: drafts are checked
+    one derivation at a time)."""
+    last = _last_index[0] if _last_index else None
+    if last is None or last.derivation is not derivation:
+        last = _build_index(derivation)
+        _last_index[:] = [last]
+    return last
 
 
 # ---------------------------------------------------------------------------

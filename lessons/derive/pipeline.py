@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from time import monotonic
 
 from lessons.derive.analysis import build_term_index, key, sentence_facts
+from lessons.derive.checks import problems
 from lessons.derive.drafting import Drafter, worthiness
 from lessons.derive.grouping import group_lessons
-from lessons.derive.types import Derivation, DerivedSentence
+from lessons.derive.types import Derivation, DerivedQuestion, DerivedSentence, WithheldDraft
 from lessons.text import bound_spaces, normalise_answer, normalise_text, split_source
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -177,8 +179,8 @@ def derive(
         if n % step == 0:
             report(45 + int(50 * n / len(teachable)), "Drafting questions")
     questions = sorted(drafter.questions, key=lambda q: (q.lesson, q.sentence))
-    report(95, "Drafted")
-    return Derivation(
+    report(95, "Checking drafts")
+    drafted = Derivation(
         title=title,
         text=text,
         passages=split.passages,
@@ -187,3 +189,34 @@ def derive(
         questions=questions,
         key_terms=[t.text for t in ranked[:30]],
     )
+    return withhold_faulty(drafted)
+
+
+def withhold_faulty(drafted: Derivation) -> Derivation:
+    """The derivation without the drafts a check finds a fault in, which are
+    listed as withheld instead, with the reasons. Every check is precise on the
+    judged set (it flags no draft the reader kept), so those are drafts an
+    educator would have rejected; surplus true statements go too."""
+    found = [(q, _faults(q, drafted)) for q in drafted.questions]
+    _withhold_surplus_true_statements([(q, faults) for q, faults in found if not faults])
+    return replace(
+        drafted,
+        questions=[q for q, faults in found if not faults],
+        withheld=[WithheldDraft(q, faults) for q, faults in found if faults],
+    )
+
+
+def _faults(question: DerivedQuestion, drafted: Derivation) -> list[str]:
+    return [p for found in problems(question, drafted).values() for p in found]
+
+
+def _withhold_surplus_true_statements(offered: list[tuple[DerivedQuestion, list[str]]]) -> None:
+    """Learners soon notice when most statements are true: the drafter keeps
+    true and false statements even, and the checks withhold more false ones
+    (a swap is riskier), so the last true statements past one more than the
+    false ones are withheld too."""
+    statements = [(q, faults) for q, faults in offered if q.kind == "true_false"]
+    true = [(q, faults) for q, faults in statements if q.choices[0].correct]
+    surplus = len(true) - (len(statements) - len(true)) - 1
+    for _, faults in true[len(true) - surplus :] if surplus > 0 else []:
+        faults.append("One true statement too many beside the false ones.")

@@ -57,6 +57,15 @@ class DerivedLesson:
 
 
 @dataclass
+class WithheldDraft:
+    """A draft the checks found a fault in (lessons.derive.checks): not offered
+    as a question, listed so the educator sees what was left out and why."""
+
+    question: DerivedQuestion
+    problems: list[str]
+
+
+@dataclass
 class Derivation:
     title: str
     text: str
@@ -66,6 +75,7 @@ class Derivation:
     questions: list[DerivedQuestion]
     key_terms: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    withheld: list[WithheldDraft] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """What ``derive_questions --dry-run --json`` prints."""
@@ -97,5 +107,15 @@ class Derivation:
                     ],
                 }
                 for index, lesson in enumerate(self.lessons)
+            ],
+            "withheld": [
+                {
+                    "kind": w.question.kind,
+                    "prompt": w.question.prompt,
+                    "answer": w.question.answer,
+                    "provenance": by_position[w.question.sentence].text,
+                    "problems": w.problems,
+                }
+                for w in self.withheld
             ],
         }
