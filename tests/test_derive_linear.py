@@ -17,6 +17,7 @@ from lessons.text import MAX_SENTENCE_CHARS, _cut_long, split_source
 SIZE = 50_000
 # Normal text derives at about 20 ms/KB (1 s for this size), the slowest shape
 # at about 75 ms/KB; the shapes' old super-linear costs were minutes at 8 KB.
+# Counted in this process's CPU time, so a busy machine does not fail it.
 BUDGET_SECONDS = 12
 
 
@@ -24,18 +25,18 @@ BUDGET_SECONDS = 12
 def test_a_pathological_text_derives_within_a_linear_time_budget(shape):
     text = SHAPES[shape](SIZE)
     assert len(text) >= SIZE * 0.9
-    start = time.perf_counter()
+    start = time.process_time()
     # Refused as having nothing to teach: that is an answer too.
     with contextlib.suppress(DeriveError):
         derive(text, title=shape)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < BUDGET_SECONDS, f"{shape}: {elapsed:.1f} s for {SIZE // 1000} KB"
 
 
 def _split_seconds(text: str) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     split_source(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 @pytest.mark.parametrize("shape", ["small vocabulary", "hyphenated capitalised run"])
