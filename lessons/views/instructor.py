@@ -188,7 +188,12 @@ def instructor_learner(request: SignedInRequest, cohort_id: int, learner_id: int
         course, courses = _course_picked(request, cohort)
     except BadQuery as bad:
         return _bad_request(request, bad.form)
-    context = {"cohort": cohort, "learner": learner, "course": course, "courses": courses}
+    context: dict[str, object] = {
+        "cohort": cohort,
+        "learner": learner,
+        "course": course,
+        "courses": courses,
+    }
     if course is not None:
         context["report"] = reports.learner_report(
             cohort=cohort,
