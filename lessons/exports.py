@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 
 from lessons import gift, reports
-from lessons.models import Cohort, Question
-from lessons.selectors import lesson_list_published, question_data_from
+from lessons.models import Cohort, Course, Question
+from lessons.selectors import question_data_from
 
 # ---------------------------------------------------------------- downloads
 
@@ -129,10 +129,12 @@ def question_csv_rows(questions: Iterable[Question]) -> Iterator[list]:
         ]
 
 
-def score_csv_rows(*, cohort: Cohort, now: datetime, chunk: int = 500) -> Iterator[list]:
-    """The header, then one row per learner of the cohort with each lesson's
-    best, latest, attempts and mastery."""
-    lessons = list(lesson_list_published())
+def score_csv_rows(
+    *, cohort: Cohort, course: Course, now: datetime, chunk: int = 500
+) -> Iterator[list]:
+    """The header, then one row per learner of the cohort with each of the
+    course's lessons' best, latest, attempts and mastery."""
+    lessons = list(reports.course_lessons(course))
     header = ["learner", "first name", "last name"]
     for lesson in lessons:
         header += [f"{lesson.title}: {m}" for m in ("best", "latest", "attempts", "mastery")]
@@ -165,11 +167,12 @@ RESPONSE_CSV_HEADER = [
 ]
 
 
-def response_csv_rows(*, cohort: Cohort, chunk: int = 200) -> Iterator[list]:
-    """The header, then every response of the cohort's learners, with the prompt
+def response_csv_rows(*, cohort: Cohort, course: Course, chunk: int = 200) -> Iterator[list]:
+    """The header, then every response of the cohort's learners in the course's
+    lessons, with the prompt
     and the choices as the learner saw them (their snapshot), not as edited since."""
     yield RESPONSE_CSV_HEADER
-    for row in reports.response_rows_all(cohort=cohort, chunk=chunk):
+    for row in reports.response_rows_all(cohort=cohort, course=course, chunk=chunk):
         (username, lesson, attempt, started, qid, answer, correct, taken, at, snapshot) = row
         yield [
             username,

@@ -5,7 +5,7 @@ Source ──< Passage >──< Sentence (deduplicated; keeps every passage it a
 Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
 Learner ──< Attempt ──< Response >── Question
 Learner ──< LessonScore >── Lesson            (kept current by the answer service)
-Cohort >──< Learner, Cohort >──< Instructor
+Cohort >──< Learner, Cohort >──< Instructor, Cohort >──< Course (the courses it follows)
 """
 
 from __future__ import annotations
@@ -724,6 +724,13 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, related_name="teaching_cohorts", blank=True
     )
     learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts", blank=True)
+    courses = models.ManyToManyField(
+        Course,
+        related_name="cohorts",
+        blank=True,
+        help_text="The courses the cohort follows: its reports show these courses' lessons "
+        "(a draft course once it is published).",
+    )
     pass_mark = models.FloatField(
         default=0.6, help_text="Scores below this share (0 to 1) stand out in the reports."
     )

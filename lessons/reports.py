@@ -1,9 +1,11 @@
 """Reads for instructors: their cohorts, the scores table, one learner's
 record, item analysis of a lesson's questions, and the rows that
-lessons.exports turns into CSV files.
+lessons.exports turns into CSV files. Each report is about one course the
+cohort follows (Cohort.courses): its published lessons are the columns.
 
 Scope is enforced here, so no view can forget it: every cohort comes through
-`cohorts_for(user)`, every learner through a cohort. Each report runs a fixed
+`cohorts_for(user)`, every learner through a cohort, every course through
+`course_followed` and every lesson through `lesson_in`. Each report runs a fixed
 number of queries whatever the cohort's size: scores come from the LessonScore
 rows the answer service keeps current, mastery from the stored recall of the
 review cards, item statistics from grouped aggregates over the responses.
@@ -41,6 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -102,6 +105,37 @@ def learner_in(cohort: Cohort, learner_id: int) -> AbstractBaseUser:
     return get_object_or_404(cohort.learners.all(), pk=learner_id)
 
 
+def courses_followed(cohort: Cohort) -> list[Course]:
+    """The published courses the cohort follows, in course order: the ones its
+    reports offer. A draft course it follows waits until it is published."""
+    return list(cohort.courses.published())
+
+
+def course_followed(courses: list[Course], slug: str) -> Course | None:
+    """The course a report is about, of the cohort's `courses_followed`: the one
+    asked for by slug, or the first. Any other (another cohort's, a draft) is a
+    404, as if it did not exist; None when the cohort follows no published course."""
+    if not slug:
+        return courses[0] if courses else None
+    for course in courses:
+        if course.slug == slug:
+            return course
+    raise Http404("This cohort follows no such course.")
+
+
+def course_lessons(course: Course) -> QuerySet[CountedLesson]:
+    """The course's published lessons, in order, with their questions counted."""
+    return lesson_list_published().filter(course=course)
+
+
+def lesson_in(cohort: Cohort, slug: str) -> Lesson:
+    """A published lesson of a published course the cohort follows, with its
+    course; any other is a 404."""
+    return get_object_or_404(
+        Lesson.objects.published().select_related("course"), slug=slug, course__cohorts=cohort
+    )
+
+
 def _recalled_cards(now: datetime) -> QuerySet[ReviewCard]:
     """Cards of published questions in published lessons (of published courses)
     that are recalled now."""
@@ -159,14 +193,15 @@ def sort_options(lessons: list[CountedLesson]) -> dict[str, str]:
     return options
 
 
-def _learners_sorted(learners: QuerySet, *, sort: str, now: datetime) -> QuerySet:
-    """Learners ordered by a sort key ("-" first for descending), ties by name."""
+def _learners_sorted(learners: QuerySet, *, sort: str, course: Course) -> QuerySet:
+    """Learners ordered by a sort key ("-" first for descending), ties by name;
+    averages and last activity are the course's, as the table shows them."""
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
     scores = LessonScore.objects.filter(
         learner=OuterRef("pk"),
         lesson__published=True,
-        lesson__course__status=Course.Status.PUBLISHED,
+        lesson__course=course,
     )
     expression: F | Subquery
     if key == "name":
@@ -215,6 +250,7 @@ def _cells_for(
 ):
     """{learner id: [Cell per lesson]} in two queries."""
     cells = {lid: {lesson.pk: Cell() for lesson in lessons} for lid in learner_ids}
+    lesson_ids = [lesson.pk for lesson in lessons]
     for score in LessonScore.objects.filter(learner_id__in=learner_ids, lesson__in=lessons).only(
         "learner_id", "lesson_id", "best_score", "latest_score", "attempts"
     ):
@@ -223,7 +259,7 @@ def _cells_for(
         cell.below_pass = score.best_score is not None and score.best_score < pass_mark
     recalled = (
         _recalled_cards(now)
-        .filter(learner_id__in=learner_ids)
+        .filter(learner_id__in=learner_ids, question__lesson_id__in=lesson_ids)
         .values("learner_id", "question__lesson_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -246,14 +282,15 @@ def _average(values) -> float | None:
 def score_table(
     *,
     cohort: CountedCohort,
+    course: Course,
     now: datetime,
     sort: str = "name",
     query: str = "",
     page: int | str = 1,
 ) -> ScoreTable:
-    """One page of the cohort's learners with each lesson's best score,
-    attempts and mastery, plus the cohort's averages per lesson."""
-    lessons = list(lesson_list_published())
+    """One page of the cohort's learners with each of the course's lessons'
+    best score, attempts and mastery, plus the cohort's averages per lesson."""
+    lessons = list(course_lessons(course))
     learners = cohort.learners.all()
     if query:
         learners = learners.filter(
@@ -262,7 +299,7 @@ def score_table(
             | Q(last_name__icontains=query)
         )
     last_activity = Subquery(
-        LessonScore.objects.filter(learner=OuterRef("pk"))
+        LessonScore.objects.filter(learner=OuterRef("pk"), lesson__course=course)
         .values("learner")
         .annotate(m=Max("last_activity"))
         .values("m")
@@ -271,7 +308,7 @@ def score_table(
         page_obj, on_page = _page_by_mastery(learners, sort=sort, now=now, page=page)
         on_page = _with_last_activity(learners, on_page, last_activity)
     else:
-        learners = _learners_sorted(learners, sort=sort, now=now)
+        learners = _learners_sorted(learners, sort=sort, course=course)
         page_obj = Paginator(learners.annotate(last_activity=last_activity), PAGE_SIZE).get_page(
             page
         )
@@ -319,7 +356,7 @@ def cohort_averages(
     recalled = {
         r["question__lesson_id"]: r["n"]
         for r in _recalled_cards(now)
-        .filter(learner_id__in=members)
+        .filter(learner_id__in=members, question__lesson__in=lessons)
         .values("question__lesson_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -375,10 +412,10 @@ def _learner_scores_batch(batch, lessons, now, pass_mark) -> Iterator[LearnerSco
         yield LearnerScores(tuple(names), row, _average(c.best for c in row))
 
 
-def response_rows_all(*, cohort: Cohort, chunk: int = 200) -> Iterator[tuple]:
-    """Every response of the cohort's learners as (username, lesson title,
-    attempt id, attempt started, question id, answer, is correct, time taken,
-    answered at, question snapshot), a few hundred learners at a time: the
+def response_rows_all(*, cohort: Cohort, course: Course, chunk: int = 200) -> Iterator[tuple]:
+    """Every response of the cohort's learners in the course's lessons as
+    (username, lesson title, attempt id, attempt started, question id, answer,
+    is correct, time taken, answered at, question snapshot), a few hundred learners at a time: the
     first rows leave at once, and neither the database nor this process ever
     sorts or holds the whole export."""
     members = list(
@@ -388,7 +425,10 @@ def response_rows_all(*, cohort: Cohort, chunk: int = 200) -> Iterator[tuple]:
     )
     for start in range(0, len(members), chunk):
         yield from (
-            Response.objects.filter(attempt__learner_id__in=members[start : start + chunk])
+            Response.objects.filter(
+                attempt__learner_id__in=members[start : start + chunk],
+                attempt__lesson__course=course,
+            )
             .order_by("attempt__learner_id", "attempt_id", "answered_at")
             .values_list(
                 "attempt__learner__username",
@@ -415,11 +455,13 @@ class LearnerReport:
     lessons: list
 
 
-def learner_report(*, cohort: Cohort, learner, now: datetime, page: int | str = 1) -> LearnerReport:
-    """A learner's attempts (newest first, a page at a time) with every
-    response, and their score and mastery per lesson."""
+def learner_report(
+    *, cohort: Cohort, course: Course, learner, now: datetime, page: int | str = 1
+) -> LearnerReport:
+    """A learner's attempts at the course's lessons (newest first, a page at a
+    time) with every response, and their score and mastery per lesson."""
     attempts = (
-        Attempt.objects.filter(learner=learner)
+        Attempt.objects.filter(learner=learner, lesson__course=course)
         .select_related("lesson")
         .prefetch_related(
             Prefetch(
@@ -440,7 +482,7 @@ def learner_report(*, cohort: Cohort, learner, now: datetime, page: int | str = 
     return LearnerReport(
         learner,
         Paginator(attempts, 10).get_page(page),
-        progress_for_learner(learner=learner, now=now),
+        progress_for_learner(learner=learner, now=now, course=course),
     )
 
 

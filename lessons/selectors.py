@@ -284,12 +284,21 @@ def _published_cards(learner) -> QuerySet[ReviewCard]:
     )
 
 
-def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
-    """Per published lesson: best and latest score, attempts, last activity,
-    mastery and questions due. Three queries whatever the history's length."""
+def progress_for_learner(
+    *, learner, now: datetime, course: Course | None = None
+) -> list[LessonProgress]:
+    """Per published lesson (of the course, if given): best and latest score,
+    attempts, last activity, mastery and questions due. Three queries whatever
+    the history's length."""
     finished = Attempt.objects.filter(learner=learner, finished_at__isnull=False)
+    cards = _published_cards(learner)
+    lessons = lesson_list_published()
+    if course is not None:
+        finished = finished.filter(lesson__course=course)
+        cards = cards.filter(question__lesson__course=course)
+        lessons = lessons.filter(course=course)
     latest = finished.filter(lesson=OuterRef("pk")).order_by("-finished_at").values("score")[:1]
-    lessons = lesson_list_published().annotate(latest_score=Subquery(latest))
+    lessons = lessons.annotate(latest_score=Subquery(latest))
     rows = {lesson.pk: LessonProgress(lesson, latest=lesson.latest_score) for lesson in lessons}
     for stats in finished.values("lesson").annotate(
         best=Max("score"), attempts=Count("pk"), last=Max("finished_at")
@@ -300,10 +309,9 @@ def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
                 stats["attempts"],
                 stats["last"],
             )
-    cards = _published_cards(learner).values_list(
+    for lesson_id, recall_until, last_review, due in cards.values_list(
         "question__lesson_id", "recall_until", "last_review", "due"
-    )
-    for lesson_id, recall_until, last_review, due in cards:
+    ):
         row = rows.get(lesson_id)
         if row is None:
             continue

@@ -1,7 +1,8 @@
 """The cast and the objects the security tests aim at.
 
 Two cohorts: X (instructor ivan, learner alice) and Y (instructor olga,
-learner bob). Bob owns a finished attempt with a typed answer, review cards
+learner bob). Both follow the open lesson's course; Y also follows a course
+of its own, and X a draft course. Bob owns a finished attempt with a typed answer, review cards
 and a sign-in log; the site has a draft lesson and a draft question. Each
 holds a marker string that must never reach someone who may not see it."""
 
@@ -16,8 +17,8 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 
-from lessons.models import Attempt, Cohort, Derivation, Lesson, Question, Response
-from tests.factories import LessonFactory, QuestionFactory, SourceFactory
+from lessons.models import Attempt, Cohort, Course, Derivation, Lesson, Question, Response
+from tests.factories import CourseFactory, LessonFactory, QuestionFactory, SourceFactory
 
 # Strings that identify data a role must never read.
 BOB_ANSWER = "bobsecretanswer"
@@ -46,6 +47,9 @@ class World:
     response: Response
     cohort_x: Cohort
     cohort_y: Cohort
+    course_y: Course  # followed by cohort Y only
+    lesson_y: Lesson  # of course_y
+    draft_course: Course  # followed by cohort X, not published
     derivation: Derivation
     sessions: dict[str, str] = field(default_factory=dict)  # role: session key
 
@@ -105,6 +109,12 @@ def build_world() -> World:
     cohort_y = Cohort.objects.create(name="Cohort Y")
     cohort_y.instructors.add(olga)
     cohort_y.learners.add(bob)
+    course_y = CourseFactory(title="Course of Y", slug="course-of-y")
+    lesson_y = LessonFactory(course=course_y, title="Y's lesson", slug="y-lesson")
+    QuestionFactory(lesson=lesson_y)
+    draft_course = CourseFactory(slug="draft-course", status=Course.Status.DRAFT)
+    cohort_x.courses.add(lesson.course, draft_course)
+    cohort_y.courses.add(lesson.course, course_y)
 
     attempt = _bob_takes_the_quiz(bob, lesson, question, fill_blank)
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
@@ -134,6 +144,9 @@ def build_world() -> World:
         response=attempt.responses.get(question=fill_blank),
         cohort_x=cohort_x,
         cohort_y=cohort_y,
+        course_y=course_y,
+        lesson_y=lesson_y,
+        draft_course=draft_course,
         derivation=derivation,
     )
 

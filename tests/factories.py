@@ -177,6 +177,11 @@ class CohortFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.instructors.add(*extracted)
 
+    @factory.post_generation
+    def courses(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.courses.add(*extracted)
+
 
 class DerivationFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -115,6 +115,8 @@ COHORT_Y = {
     "educator": FORBIDDEN,
     "superuser": OK,
     "params": lambda w: {"cohort_id": w.cohort_y.pk, "learner_id": w.bob.pk, "slug": "open-lesson"},
+    # Y's own course (the item analysis reads its lesson's course instead).
+    "query": "?course=course-of-y",
 }
 
 SITE = {
@@ -467,6 +469,56 @@ def test_an_instructor_s_own_pages_show_no_learner_of_another_cohort(client, wor
     assert response.status_code == 200
     body = body_of(response)
     assert BOB_NAME not in body and BOB_ANSWER not in body
+
+
+COURSE_PAGES = [
+    "lessons:instructor_cohort",
+    "lessons:instructor_learner",
+    "lessons:instructor_scores_csv",
+    "lessons:instructor_responses_csv",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", COURSE_PAGES)
+@pytest.mark.parametrize(
+    ("course", "outcome"),
+    [
+        ("open", OK),
+        ("course-of-y", NOT_FOUND),  # another instructor's cohort's course
+        ("draft-course", NOT_FOUND),  # followed, but a draft
+        ("no-such-course", NOT_FOUND),
+        ("not a slug", status(400)),
+    ],
+)
+def test_an_instructor_s_pages_show_only_courses_their_cohort_follows(
+    client, world, key, course, outcome
+):
+    sign_in(client, world, "instructor")
+    slug = world.lesson.course.slug if course == "open" else course
+    url = url_for(ROUTES[key], OWN_COHORT_PAGES[key](world))
+    response = client.get(url, {"course": slug})
+    assert outcome.check(response), (url, slug, response.status_code)
+    assert BOB_NAME not in body_of(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "outcome"), [("instructor", NOT_FOUND), ("superuser", OK)])
+def test_a_lesson_of_a_course_the_cohort_does_not_follow_is_not_found(client, world, role, outcome):
+    """Cohort X does not follow Y's course: its lesson's item analysis is no page
+    of X, for Ivan nor for a superuser; through Y the superuser sees it."""
+    sign_in(client, world, role)
+    params = {"cohort_id": world.cohort_x.pk, "slug": world.lesson_y.slug}
+    assert client.get(url_for(ROUTES["lessons:instructor_lesson"], params)).status_code == 404
+    params["cohort_id"] = world.cohort_y.pk
+    wanted = NOT_FOUND if role == "instructor" else outcome
+    assert wanted.check(client.get(url_for(ROUTES["lessons:instructor_lesson"], params)))
+    # And Y's course through cohort Y: Olga's and the superuser's, never Ivan's.
+    response = client.get(
+        url_for(ROUTES["lessons:instructor_cohort"], {"cohort_id": world.cohort_y.pk}),
+        {"course": world.course_y.slug},
+    )
+    assert outcome.check(response)
 
 
 @pytest.mark.django_db

@@ -444,3 +444,25 @@ def test_a_cohorts_learners_are_summarised_and_added_or_removed_by_username(admi
     usernames = set(cohort.learners.values_list("username", flat=True))
     assert "newcomer" in usernames and "member00" not in usernames
     assert len(usernames) == SUMMARY_ROWS + 2
+
+
+def test_the_cohort_admin_chooses_the_courses_a_cohort_follows(admin_client, db):
+    from tests.factories import CohortFactory, CourseFactory
+
+    cohort = CohortFactory(name="Evening class")
+    followed, other = CourseFactory(title="Anatomy"), CourseFactory(title="Histology")
+    url = reverse("admin:lessons_cohort_change", args=[cohort.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="courses"' in page
+    assert "Histology" not in page  # an autocomplete: only the chosen courses are on the page
+
+    form = {"name": cohort.name, "code": cohort.code, "pass_mark": "0.6"}
+    saved = admin_client.post(url, form | {"courses": [followed.pk]})
+    assert saved.status_code == 302
+    assert list(cohort.courses.all()) == [followed]
+    assert "Anatomy" in admin_client.get(url).content.decode()
+    search = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "lessons", "model_name": "cohort", "field_name": "courses", "term": "hist"},
+    ).json()
+    assert [r["text"] for r in search["results"]] == [str(other)]

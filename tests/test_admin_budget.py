@@ -39,10 +39,11 @@ QUERY_SLACK = 1
 SIZE_SLACK = 1500
 # Pages that edit an object's own few children in place grow by at most this
 # much per child: a lesson's reading sentences (a handful; a derived lesson has
-# at most 12) and a cohort's instructors. Anything else is summarised.
+# at most 12) and a cohort's instructors and the courses it follows (each one
+# of them grown here: an option of each autocomplete). Anything else is summarised.
 BYTES_PER_CHILD_EDITED_IN_PLACE = {
     "lessons.Lesson change": 3500,
-    "lessons.Cohort change": 80,
+    "lessons.Cohort change": 160,
 }
 
 
@@ -85,7 +86,8 @@ class World:
                 origin=Question.Origin.DERIVED,
                 position=i + 1,
             )
-            LessonFactory(source=SourceFactory())
+            other = LessonFactory(source=SourceFactory())
+            self.cohort.courses.add(other.course)
             learner = UserFactory()
             self.cohort.learners.add(learner)
             self.cohort.instructors.add(UserFactory(is_staff=True))

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import exports, reports, services
-from lessons.models import Choice, Cohort, LessonScore, Question, Response
+from lessons.models import Choice, Cohort, Course, Lesson, LessonScore, Question, Response, Source
 from lessons.selectors import question_data
-from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
+from tests.factories import CourseFactory, LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,11 @@ def lesson():
 
 
 @pytest.fixture
-def cohort(instructor):
+def cohort(instructor, lesson):
+    """Ivan's cohort, following the lesson's course."""
     cohort = Cohort.objects.create(name="Spring group", pass_mark=0.6)
     cohort.instructors.add(instructor)
+    cohort.courses.add(lesson.course)
     return cohort
 
 
@@ -157,14 +159,22 @@ def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
 
     now = timezone.now()
     cohort = reports.cohort_for(cohort.instructors.get(), cohort.pk)  # with its learner count
-    by_best = reports.score_table(cohort=cohort, now=now, sort=f"-best-{lesson.pk}")
+    by_best = reports.score_table(
+        cohort=cohort, course=lesson.course, now=now, sort=f"-best-{lesson.pk}"
+    )
     assert [r.learner.username for r in by_best.rows] == ["alice", "bob", "carol"]
-    by_best_ascending = reports.score_table(cohort=cohort, now=now, sort=f"best-{lesson.pk}")
+    by_best_ascending = reports.score_table(
+        cohort=cohort, course=lesson.course, now=now, sort=f"best-{lesson.pk}"
+    )
     assert [r.learner.username for r in by_best_ascending.rows] == ["bob", "alice", "carol"]
     assert [r.below_pass for r in by_best.rows] == [False, True, False]
-    by_mastery = reports.score_table(cohort=cohort, now=now, sort=f"mastery-{lesson.pk}")
+    by_mastery = reports.score_table(
+        cohort=cohort, course=lesson.course, now=now, sort=f"mastery-{lesson.pk}"
+    )
     assert [r.learner.username for r in by_mastery.rows] == ["carol", "bob", "alice"]
-    by_mastery = reports.score_table(cohort=cohort, now=now, sort=f"-mastery-{lesson.pk}")
+    by_mastery = reports.score_table(
+        cohort=cohort, course=lesson.course, now=now, sort=f"-mastery-{lesson.pk}"
+    )
     assert [r.learner.username for r in by_mastery.rows] == ["alice", "bob", "carol"]
     assert by_mastery.rows[0].last_activity is not None
     column = by_best.lessons.index(lesson)
@@ -242,7 +252,9 @@ def test_the_scores_csv_has_a_row_per_learner_and_quotes_formulas(
 def test_the_scores_csv_reads_learners_in_chunks(lesson, cohort):
     cohort.learners.add(*[UserFactory() for _ in range(5)])
     cohort = reports.cohorts_for(UserFactory(is_superuser=True)).get(pk=cohort.pk)
-    rows = list(exports.score_csv_rows(cohort=cohort, now=timezone.now(), chunk=2))
+    rows = list(
+        exports.score_csv_rows(cohort=cohort, course=lesson.course, now=timezone.now(), chunk=2)
+    )
     assert len(rows) == 1 + 5
 
 
@@ -254,7 +266,8 @@ def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client)
     assert [row[7] for row in body] == ["yes", "no", "yes"]
     assert body[1][6] == "Voluntary"
     take_quiz(member(cohort, "gus"), lesson, [False, False, True])
-    rows = list(exports.response_csv_rows(cohort=cohort, chunk=1))  # a learner at a time
+    # A learner at a time.
+    rows = list(exports.response_csv_rows(cohort=cohort, course=lesson.course, chunk=1))
     assert [(r[0], r[7]) for r in rows[1:]] == [
         ("finn", "yes"),
         ("finn", "no"),
@@ -350,19 +363,20 @@ def test_report_pages_stay_within_a_fixed_query_budget(
         QuestionFactory(lesson=extra, position=position)
     learner = cohort.learners.first()
     budgets = [
-        (reverse("lessons:instructor_home"), 6),
-        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 12),
+        # Each page reads the cohort's followed courses once (the home page: their titles).
+        (reverse("lessons:instructor_home"), 7),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 13),
         # By mastery: one grouped count, the cohort sorted by it, then the page's learners.
         (
             reverse("lessons:instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}",
-            13,
+            14,
         ),
-        (reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]), 12),
+        (reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]), 13),
         (reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]), 12),
         (reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]) + "?attempts=all", 12),
     ]
     for url, budget in budgets:
-        with django_assert_max_num_queries(budget):
+        with django_assert_max_num_queries(budget, info=url):
             assert instructor_client.get(url).status_code == 200, url
 
 
@@ -492,9 +506,9 @@ def test_the_csv_exports_stay_within_a_fixed_query_budget(
 ):
     for n in range(size):
         take_quiz(member(cohort, f"c{n:02}"), lesson, [True, n % 2 == 0, False])
-    # Session, user, permissions and cohort, then the export's own reads; the
-    # prompts and choice texts come from each response's snapshot, not a query.
-    for name, budget in (("instructor_scores_csv", 8), ("instructor_responses_csv", 6)):
+    # Session, user, permissions, cohort and its courses, then the export's own
+    # reads; the prompts and choice texts come from each response's snapshot, not a query.
+    for name, budget in (("instructor_scores_csv", 9), ("instructor_responses_csv", 7)):
         with django_assert_max_num_queries(budget):
             response = instructor_client.get(reverse(f"lessons:{name}", args=[cohort.pk]))
             assert len(b"".join(response.streaming_content).splitlines()) == 1 + size * (
@@ -509,3 +523,169 @@ def test_a_typed_answer_and_its_accepted_answers_are_exported_as_text():
     # A response from before snapshots: nothing to show but the choice's id.
     assert exports.answer_text({"choices": [7]}, {}) == "choice 7"
     assert exports.correct_answer_text({}) == ""
+
+
+# ------------------------------------------------------------ courses a cohort follows
+
+
+@pytest.fixture
+def second_course(cohort):
+    """A second course the cohort follows, with a lesson of its own."""
+    other = LessonFactory(title="Nerves", slug="nerves", course=CourseFactory(title="Zoology"))
+    for position in range(2):
+        QuestionFactory(lesson=other, position=position)
+    cohort.courses.add(other.course)
+    return other.course
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_scores_table_shows_the_picked_course_s_lessons_first_by_default(
+    lesson, cohort, second_course, instructor_client
+):
+    take_quiz(member(cohort, "pia"), lesson, [True, True, True])
+    url = reverse("lessons:instructor_cohort", args=[cohort.pk])
+    first = instructor_client.get(url).content.decode()  # the first course in course order
+    assert "Muscles" in first and "Nerves" not in first
+    assert 'id="course-picker"' in first and "Zoology" in first
+    other = instructor_client.get(url, {"course": second_course.slug}).content.decode()
+    assert "Nerves" in other and ">Muscles<" not in other
+    assert f"?course={second_course.slug}" in other  # the downloads and learner links keep it
+
+    table = reports.score_table(
+        cohort=reports.cohort_for(cohort.instructors.get(), cohort.pk),
+        course=second_course,
+        now=timezone.now(),
+    )
+    assert [lesson.title for lesson in table.lessons] == ["Nerves"]
+    assert table.rows[0].average_best is None  # pia's score is in the other course
+
+
+def test_a_course_the_cohort_does_not_follow_or_a_draft_one_is_not_found(
+    lesson, cohort, instructor_client
+):
+    learner = member(cohort, "quinn")
+    stranger = LessonFactory(slug="unfollowed-lesson", course=CourseFactory(slug="unfollowed"))
+    draft = CourseFactory(slug="drafted", status=Course.Status.DRAFT)
+    cohort.courses.add(draft)
+    pages = [
+        reverse("lessons:instructor_cohort", args=[cohort.pk]),
+        reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]),
+        reverse("lessons:instructor_scores_csv", args=[cohort.pk]),
+        reverse("lessons:instructor_responses_csv", args=[cohort.pk]),
+    ]
+    for url in pages:
+        assert instructor_client.get(url).status_code == 200, url
+        for slug in ("unfollowed", "drafted", "no-such-course"):
+            assert instructor_client.get(url, {"course": slug}).status_code == 404, (url, slug)
+        for malformed in ("not a slug!", "x" * 201):
+            response = instructor_client.get(url, {"course": malformed})
+            assert response.status_code == 400, (url, malformed)
+    lesson_page = reverse("lessons:instructor_lesson", args=[cohort.pk, stranger.slug])
+    assert instructor_client.get(lesson_page).status_code == 404
+
+
+def test_a_cohort_that_follows_no_course_says_so(lesson, cohort, instructor_client):
+    cohort.courses.clear()
+    learner = member(cohort, "rae")
+    page = instructor_client.get(reverse("lessons:instructor_cohort", args=[cohort.pk]))
+    assert page.status_code == 200 and "follows no published course" in page.content.decode()
+    learner_page = reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk])
+    assert "follows no published course" in instructor_client.get(learner_page).content.decode()
+    csv_url = reverse("lessons:instructor_scores_csv", args=[cohort.pk])
+    assert instructor_client.get(csv_url).status_code == 404
+    lesson_page = reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug])
+    assert instructor_client.get(lesson_page).status_code == 404
+
+
+def test_the_learner_page_and_the_exports_are_per_course(
+    lesson, cohort, second_course, instructor_client
+):
+    learner = member(cohort, "sol")
+    take_quiz(learner, lesson, [True, False, True])
+    take_quiz(learner, second_course.lessons.get(), [False, False])
+    page_url = reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk])
+    first = instructor_client.get(page_url).content.decode()
+    assert first.count("✓ right") == 2 and first.count("✗ wrong") == 1
+    other = instructor_client.get(page_url, {"course": second_course.slug}).content.decode()
+    assert other.count("✗ wrong") == 2 and "✓ right" not in other
+    assert "Nerves" in other and ">Muscles<" not in other
+
+    scores = instructor_client.get(
+        reverse("lessons:instructor_scores_csv", args=[cohort.pk]), {"course": second_course.slug}
+    )
+    code = cohort.code.lower()
+    assert f'filename="scores-{code}-{second_course.slug}.csv"' in scores["Content-Disposition"]
+    header, row = csv_rows(scores)
+    assert "Nerves: best" in header and not any(h.startswith("Muscles") for h in header)
+    assert dict(zip(header, row, strict=True))["Nerves: best"] == "0.000"
+    responses = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
+    assert (
+        f'filename="responses-{code}-{lesson.course.slug}.csv"'
+        in (responses["Content-Disposition"])
+    )
+    assert [row[1] for row in csv_rows(responses)[1:]] == ["Muscles"] * 3
+
+
+def test_the_instructor_home_lists_each_cohort_s_courses(
+    lesson, cohort, second_course, instructor_client
+):
+    cohort.courses.add(CourseFactory(title="Pathology draft", status=Course.Status.DRAFT))
+    home = instructor_client.get(reverse("lessons:instructor_home")).content.decode()
+    link = reverse("lessons:instructor_cohort", args=[cohort.pk])
+    assert f'href="{link}?course={second_course.slug}">Zoology</a>' in home
+    assert f'href="{link}?course={lesson.course.slug}">' in home
+    assert "Pathology draft" in home and "?course=course-" not in home.split("Pathology")[1][:80]
+
+
+@pytest.mark.parametrize(("courses", "lessons_each"), [(2, 2), (50, 20)])
+def test_report_pages_keep_their_budget_whatever_the_courses_followed(
+    cohort, instructor_client, courses, lessons_each, django_assert_max_num_queries
+):
+    """The same queries with 2 courses of 2 lessons as with 50 of 20, all followed."""
+    made = Course.objects.bulk_create(
+        Course(title=f"Followed {n:02}", slug=f"followed-{n}", status=Course.Status.PUBLISHED)
+        for n in range(courses)
+    )
+    sources = Source.objects.bulk_create(
+        Source(course=c, title=c.title, slug=c.slug, text="Text.") for c in made
+    )
+    Lesson.objects.bulk_create(
+        Lesson(
+            course=c,
+            source=s,
+            title=f"{c.title} lesson {i}",
+            slug=f"{c.slug}-{i}",
+            summary="-",
+            position=i,
+            published=True,
+        )
+        for c, s in zip(made, sources, strict=True)
+        for i in range(lessons_each)
+    )
+    cohort.courses.add(*made)
+    last = made[-1]
+    busy = Lesson.objects.get(slug=f"{last.slug}-0")
+    for position in range(3):
+        QuestionFactory(lesson=busy, position=position)
+    learners = [member(cohort, f"b{n:02}") for n in range(3)]
+    for learner in learners:
+        take_quiz(learner, busy, [True, False, True])
+    on = f"?course={last.slug}"
+    budgets = [
+        (reverse("lessons:instructor_home"), 7),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 13),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]) + on, 13),
+        (reverse("lessons:instructor_learner", args=[cohort.pk, learners[0].pk]) + on, 13),
+        (reverse("lessons:instructor_lesson", args=[cohort.pk, busy.slug]), 12),
+        (reverse("lessons:instructor_scores_csv", args=[cohort.pk]) + on, 9),
+        (reverse("lessons:instructor_responses_csv", args=[cohort.pk]) + on, 7),
+    ]
+    for url, budget in budgets:
+        with django_assert_max_num_queries(budget, info=url):
+            response = instructor_client.get(url)
+            assert response.status_code == 200, url
+            if response.streaming:
+                b"".join(response.streaming_content)

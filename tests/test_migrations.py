@@ -133,3 +133,30 @@ def test_every_source_with_lessons_becomes_a_course_and_learners_keep_their_hist
         assert back.get_model("lessons", "Response").objects.filter(pk=response.pk).exists()
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_existing_cohort_follows_every_published_course():
+    before, after = [("lessons", "0010_courses")], [("lessons", "0011_cohort_courses")]
+    old = migrate(before)
+    try:
+        Course = old.get_model("lessons", "Course")
+        Cohort = old.get_model("lessons", "Cohort")
+        live = [
+            Course.objects.create(title=f"Live {n}", slug=f"live-{n}", status="published")
+            for n in range(2)
+        ]
+        Course.objects.create(title="Draft", slug="draft-course", status="draft")
+        cohorts = [Cohort.objects.create(name=f"Group {n}", code=f"CODE{n}") for n in range(2)]
+
+        new = migrate(after)
+
+        Cohort = new.get_model("lessons", "Cohort")
+        for cohort in cohorts:
+            followed = Cohort.objects.get(pk=cohort.pk).courses.values_list("slug", flat=True)
+            assert sorted(followed) == sorted(c.slug for c in live)
+
+        back = migrate(before)
+        assert back.get_model("lessons", "Cohort").objects.count() == 2
+    finally:
+        migrate(latest())

@@ -18,6 +18,7 @@ def test_seed_load_makes_a_class_that_signs_in_and_a_plan_of_the_course(client, 
         "load-student-2",
     ]
     assert list(cohort.instructors.values_list("username", flat=True)) == ["load-instructor-0"]
+    assert list(cohort.courses.values_list("slug", flat=True)) == ["leiomyosarcoma"]
     signed_in = client.post(
         reverse("login"), {"username": "load-student-2", "password": "load-pass-x1"}
     )

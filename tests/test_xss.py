@@ -156,6 +156,7 @@ def test_instructor_pages_never_carry_executable_markup(
     cohort = Cohort.objects.create(name="Group")
     cohort.instructors.add(instructor)
     cohort.learners.add(student)
+    cohort.courses.add(lesson.course)
     client.force_login(instructor)
     # What each page shows of the hostile data, so "nothing executable" is not
     # true merely because the payload is not on the page.

@@ -53,6 +53,9 @@ class CourseAdmin(CheckedModelAdmin):
     list_display = ("title", "status", "lesson_total", "created_at")
     list_filter = ("status",)
     search_fields = ("title", "description")
+    # Explicit: the lesson count's GROUP BY drops Meta.ordering, and the cohort
+    # admin's course autocomplete pages through these rows.
+    ordering = ("title", "pk")
     prepopulated_fields = {"slug": ("title",)}
     # A select of every user would grow with the site; authors are few.
     raw_id_fields = ("authors",)

@@ -114,7 +114,7 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ("name", "code", "pass_mark", "instructors")
+        fields = ("name", "code", "pass_mark", "instructors", "courses")
 
     def _accounts(self, name: str) -> list:
         usernames = set(re.split(r"[\s,]+", self.cleaned_data[name].strip())) - {""}
@@ -145,10 +145,11 @@ class CohortAdmin(LearnerDataAdmin):
     form = CohortForm
     list_display = ("name", "code", "learner_total", "instructor_names", "pass_mark")
     search_fields = ("name", "code")
-    autocomplete_fields = ("instructors",)
+    # Autocompletes: the page shows the chosen rows only, not every account or course.
+    autocomplete_fields = ("instructors", "courses")
     readonly_fields = ("learner_summary",)
     fieldsets = (
-        (None, {"fields": ("name", "code", "pass_mark", "instructors")}),
+        (None, {"fields": ("name", "code", "pass_mark", "instructors", "courses")}),
         ("Learners", {"fields": ("learner_summary", "add_learners", "remove_learners")}),
     )
 

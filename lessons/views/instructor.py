@@ -1,6 +1,8 @@
 """Instructors' pages: their cohorts' scores, one learner's record, item
-analysis of a lesson, and CSV exports. Scope (which cohorts and learners a
-user may see) is enforced in lessons.reports; these views translate HTTP."""
+analysis of a lesson, and CSV exports, each about one course the cohort
+follows (`?course=<slug>`, by default its first). Scope (which cohorts,
+courses and learners a user may see) is enforced in lessons.reports; these
+views translate HTTP."""
 
 from __future__ import annotations
 
@@ -9,14 +11,13 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lessons import charts, exports, reports
-from lessons.models import Lesson
-from lessons.selectors import lesson_list_published
+from lessons.models import Cohort, Course
 from lessons.views.http import HtmxHttpRequest, SignedInRequest, ViewFunction
 
 REPORT_PERMISSION = "lessons.view_cohort_reports"
@@ -49,6 +50,10 @@ class ScoresQuery(forms.Form):
         sort.choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
 
 
+class CourseQuery(forms.Form):
+    course = forms.SlugField(required=False, max_length=200)
+
+
 class LessonReportQuery(forms.Form):
     attempts = forms.ChoiceField(required=False, choices=reports.AttemptScope.choices)
 
@@ -60,10 +65,31 @@ def _bad_request(request: HtmxHttpRequest, form: forms.Form) -> HttpResponse:
     return render(request, "instructor/bad_request.html", {"errors": errors}, status=400)
 
 
+class BadQuery(Exception):
+    def __init__(self, form: forms.Form):
+        self.form = form
+
+
+def _course_picked(request: HtmxHttpRequest, cohort: Cohort) -> tuple[Course | None, list]:
+    """The course the page is about (see reports.course_followed) and the
+    courses the picker offers; BadQuery for a malformed ?course=."""
+    query = CourseQuery(request.GET)
+    if not query.is_valid():
+        raise BadQuery(query)
+    courses = reports.courses_followed(cohort)
+    return reports.course_followed(courses, query.cleaned_data["course"]), courses
+
+
+def _course_required(course: Course | None) -> Course:
+    if course is None:
+        raise Http404("This cohort follows no published course.")
+    return course
+
+
 @require_GET
 @instructor_required
 def instructor_home(request: SignedInRequest) -> HttpResponse:
-    cohorts = list(reports.cohorts_for(request.user))
+    cohorts = list(reports.cohorts_for(request.user).prefetch_related("courses"))
     if chosen := request.GET.get("cohort"):
         if chosen.isdecimal() and any(c.pk == int(chosen) for c in cohorts):
             return redirect("lessons:instructor_cohort", cohort_id=int(chosen))
@@ -80,13 +106,22 @@ def instructor_home(request: SignedInRequest) -> HttpResponse:
 @instructor_required
 def instructor_cohort(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
-    lessons = list(lesson_list_published())
+    try:
+        course, courses = _course_picked(request, cohort)
+    except BadQuery as bad:
+        return _bad_request(request, bad.form)
+    if course is None:
+        return render(
+            request, "instructor/cohort.html", {"cohort": cohort, "course": None, "courses": []}
+        )
+    lessons = list(reports.course_lessons(course))
     query = ScoresQuery(request.GET, lessons=lessons)
     if not query.is_valid():
         return _bad_request(request, query)
     now = timezone.now()
     table = reports.score_table(
         cohort=cohort,
+        course=course,
         now=now,
         sort=query.cleaned_data["sort"] or "name",
         query=query.cleaned_data["q"],
@@ -95,6 +130,8 @@ def instructor_cohort(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     context = {
         "table": table,
         "cohort": cohort,
+        "course": course,
+        "courses": courses,
         "headers": (headers := _sort_headers(table)),
         "lesson_columns": [
             {
@@ -147,19 +184,33 @@ def _sort_headers(table: reports.ScoreTable) -> dict[str, dict]:
 def instructor_learner(request: SignedInRequest, cohort_id: int, learner_id: int) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
     learner = reports.learner_in(cohort, learner_id)
-    report = reports.learner_report(
-        cohort=cohort, learner=learner, now=timezone.now(), page=request.GET.get("page") or 1
-    )
-    return render(
-        request, "instructor/learner.html", {"cohort": cohort, "learner": learner, "report": report}
-    )
+    try:
+        course, courses = _course_picked(request, cohort)
+    except BadQuery as bad:
+        return _bad_request(request, bad.form)
+    context: dict[str, object] = {
+        "cohort": cohort,
+        "learner": learner,
+        "course": course,
+        "courses": courses,
+    }
+    if course is not None:
+        context["report"] = reports.learner_report(
+            cohort=cohort,
+            course=course,
+            learner=learner,
+            now=timezone.now(),
+            page=request.GET.get("page") or 1,
+        )
+    return render(request, "instructor/learner.html", context)
 
 
 @require_GET
 @instructor_required
 def instructor_lesson(request: SignedInRequest, cohort_id: int, slug: str) -> HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
-    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    # Reached from the course's lessons: a lesson of a course the cohort does not follow is a 404.
+    lesson = reports.lesson_in(cohort, slug)
     query = LessonReportQuery(request.GET)
     if not query.is_valid():
         return _bad_request(request, query)
@@ -189,16 +240,29 @@ def instructor_lesson(request: SignedInRequest, cohort_id: int, slug: str) -> Ht
 
 @require_GET
 @instructor_required
-def instructor_scores_csv(request: SignedInRequest, cohort_id: int) -> StreamingHttpResponse:
+def instructor_scores_csv(
+    request: SignedInRequest, cohort_id: int
+) -> StreamingHttpResponse | HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
-    rows = exports.score_csv_rows(cohort=cohort, now=timezone.now())
-    return exports.csv_download(rows, f"scores-{cohort.code.lower()}.csv")
+    try:
+        course = _course_required(_course_picked(request, cohort)[0])
+    except BadQuery as bad:
+        return _bad_request(request, bad.form)
+    rows = exports.score_csv_rows(cohort=cohort, course=course, now=timezone.now())
+    return exports.csv_download(rows, f"scores-{cohort.code.lower()}-{course.slug}.csv")
 
 
 @require_GET
 @instructor_required
-def instructor_responses_csv(request: SignedInRequest, cohort_id: int) -> StreamingHttpResponse:
+def instructor_responses_csv(
+    request: SignedInRequest, cohort_id: int
+) -> StreamingHttpResponse | HttpResponse:
     cohort = reports.cohort_for(request.user, cohort_id)
+    try:
+        course = _course_required(_course_picked(request, cohort)[0])
+    except BadQuery as bad:
+        return _bad_request(request, bad.form)
     return exports.csv_download(
-        exports.response_csv_rows(cohort=cohort), f"responses-{cohort.code.lower()}.csv"
+        exports.response_csv_rows(cohort=cohort, course=course),
+        f"responses-{cohort.code.lower()}-{course.slug}.csv",
     )

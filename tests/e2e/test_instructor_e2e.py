@@ -64,6 +64,7 @@ def cohort(instructor, lesson):
     other.learners.add(UserFactory(username="zoe"))
     cohort = Cohort.objects.create(name="Spring group", pass_mark=0.6)
     cohort.instructors.add(instructor)
+    cohort.courses.add(lesson.course)
     for username, runs in ATTEMPTS.items():
         learner = UserFactory(username=username)
         cohort.learners.add(learner)
@@ -233,7 +234,7 @@ def test_an_instructor_finds_the_learner_who_struggles_and_downloads_the_scores(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="scores table (CSV)").click()
     download = download_info.value
-    assert download.suggested_filename == f"scores-{cohort.code.lower()}.csv"
+    assert download.suggested_filename == f"scores-{cohort.code.lower()}-{lesson.course.slug}.csv"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     with path.open(newline="", encoding="utf-8") as file:
@@ -268,7 +269,8 @@ def test_the_scores_table_works_by_keyboard(page, live_server, instructor, lesso
     page.wait_for_url(re.compile(r"q=CL"))
     assert learner_names(page) == ["cleo"]
     page.get_by_role("link", name="Clear search").click()
-    page.wait_for_url(re.compile(rf"/instructor/cohorts/{cohort.pk}/\??$"))
+    # The search keeps the course picked.
+    page.wait_for_url(re.compile(rf"/instructor/cohorts/{cohort.pk}/\?course=[\w-]+$"))
     assert len(learner_names(page)) == len(ATTEMPTS)
 
     tab_to(lambda e: e["id"] == "learner-search")

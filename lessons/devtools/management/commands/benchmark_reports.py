@@ -38,8 +38,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lessons import reports
 from lessons.models import Attempt, Cohort, Response
-from lessons.selectors import lesson_list_published
 
 FIRST_BYTES = 100 * 1024
 DECLARE = re.compile(r"^DECLARE\s.*?\sFOR\s", re.S | re.I)
@@ -127,21 +127,28 @@ class Command(BaseCommand):
         members = Cohort.learners.through.objects.filter(cohort=chosen).values("user_id")
         learner_count = members.count()
         attempts = Attempt.objects.filter(learner_id__in=members)
+        followed = reports.courses_followed(chosen)
+        if not followed:
+            raise CommandError(f"Cohort {chosen} follows no published course: nothing to report.")
+        course = followed[0]  # what the pages show by default
+        lesson = reports.course_lessons(course)[0]
+        attempts = attempts.filter(lesson__course=course)
         busiest = (
             attempts.values("learner_id").annotate(n=Count("pk")).order_by("-n", "learner_id")
         ).first()
         if busiest is None:
-            raise CommandError(f"No learner of {chosen} has an attempt: nothing to report on.")
-        lessons = list(lesson_list_published())
-        lesson = lessons[0]
-        responses = Response.objects.filter(attempt__learner_id__in=members).count()
+            raise CommandError(f"No learner of {chosen} has an attempt in {course}.")
+        responses = Response.objects.filter(
+            attempt__learner_id__in=members, attempt__lesson__course=course
+        ).count()
         driver = connection.Database.__name__  # type: ignore[attr-defined]  # not in the stubs
         self.stdout.write(
             f"{connection.vendor} {driver}, DEBUG={settings.DEBUG}; cohort "
             f"{chosen.pk} {chosen.name!r}: {learner_count:,} learners, {attempts.count():,} "
             f"attempts, {responses:,} responses; instructor {instructor.username}; "
             f"learner page for learner {busiest['learner_id']} ({busiest['n']} attempts, the "
-            f"most); lesson {lesson.slug} (id {lesson.pk}); {repeat} timed runs per page"
+            f"most); course {course.slug}, lesson {lesson.slug} (id {lesson.pk}); {repeat} "
+            "timed runs per page"
         )
 
         self.seen: dict[str, tuple[float, str]] = {}  # for --explain: slowest time, SQL
@@ -180,7 +187,7 @@ class Command(BaseCommand):
             for name in ("instructor_scores_csv", "instructor_responses_csv"):
                 if not picked(name.removeprefix("instructor_").replace("_csv", ".csv")):
                     continue
-                url = reverse(f"lessons:{name}", args=[cid])
+                url = reverse(f"lessons:{name}", args=[cid]) + f"?course={course.slug}"
                 results.extend(self.download(client, name, url, repeat, csv_repeat))
                 self.stdout.write(f"  {name}: done")
         self.table(results, learner_count, responses)

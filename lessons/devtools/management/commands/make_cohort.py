@@ -38,7 +38,15 @@ from lessons.devtools.simulated_learners import (
     simulate,
     targets,
 )
-from lessons.models import Attempt, Cohort, LessonScore, Response, ResponseChoice, ReviewCard
+from lessons.models import (
+    Attempt,
+    Cohort,
+    Course,
+    LessonScore,
+    Response,
+    ResponseChoice,
+    ReviewCard,
+)
 
 User = get_user_model()
 Member = Cohort.learners.through
@@ -121,6 +129,8 @@ class Command(BaseCommand):
         totals = dict.fromkeys(("attempts", "responses", "chosen", "cards", "scores"), 0)
         with transaction.atomic():
             cohort = self.cohort(name, prefix, people, window_start, rng)
+            # It follows the courses it takes (the shipped one), so its reports show them.
+            cohort.courses.add(*Course.objects.filter(lessons__in=[p.id for p in plan]).distinct())
             chunk, planned = [], 0
             for person in people:
                 planned += simulate(person, plan, rng)

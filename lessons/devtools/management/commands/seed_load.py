@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lessons.models import Cohort, Source
+from lessons.models import Cohort, Course, Source
 from lessons.selectors import lesson_list_published, question_data
 
 User = get_user_model()
@@ -66,6 +66,8 @@ class Command(BaseCommand):
             group.user_set.add(*teachers)
             cohort, _ = Cohort.objects.get_or_create(name=COHORT)
             cohort.instructors.add(*teachers)
+            # The instructors' reports show the courses the load test takes.
+            cohort.courses.add(*Course.objects.published())
             cohort.learners.add(
                 *User.objects.filter(username__startswith="load-student-").values_list(
                     "pk", flat=True
