@@ -275,6 +275,86 @@ class LessonProgress:
         total = self.lesson.question_count
         return self.recalled / total if total else 0.0
 
+    @property
+    def is_started(self) -> bool:
+        return self.attempts > 0 or self.recalled > 0
+
+    @property
+    def is_mastered(self) -> bool:
+        """Every question of the lesson is currently recalled (scheduling: a
+        question counts as mastered while its recall holds)."""
+        return self.lesson.question_count > 0 and self.recalled >= self.lesson.question_count
+
+
+@dataclass
+class CourseProgress:
+    """A course with its published lessons, each with the learner's progress
+    (none for an anonymous visitor): the catalogue's and the course page's row."""
+
+    course: Course
+    lessons: list[LessonProgress]
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def started(self) -> int:
+        return sum(row.is_started for row in self.lessons)
+
+    @property
+    def mastered(self) -> int:
+        return sum(row.is_mastered for row in self.lessons)
+
+    @property
+    def mean_best(self) -> float | None:
+        """The mean of the best scores of the lessons the learner finished a quiz in."""
+        bests = [row.best for row in self.lessons if row.best is not None]
+        return sum(bests) / len(bests) if bests else None
+
+    @property
+    def next_lesson(self) -> LessonProgress | None:
+        """Where to go on: the first lesson not mastered (the first, when all are)."""
+        return next((row for row in self.lessons if not row.is_mastered), None) or next(
+            iter(self.lessons), None
+        )
+
+
+def _lesson_rows(*, learner, now: datetime, course: Course | None = None) -> list[LessonProgress]:
+    if learner is not None and learner.is_authenticated:
+        return progress_for_learner(learner=learner, now=now, course=course)
+    lessons = lesson_list_published()
+    if course is not None:
+        lessons = lessons.filter(course=course)
+    return [LessonProgress(lesson) for lesson in lessons]
+
+
+def group_by_course(rows: list[LessonProgress]) -> list[CourseProgress]:
+    """Lesson rows (in course order, as the selectors give them) course by course."""
+    courses: dict[int, CourseProgress] = {}
+    for row in rows:
+        course = row.lesson.course
+        courses.setdefault(course.pk, CourseProgress(course, [])).lessons.append(row)
+    return list(courses.values())
+
+
+def course_catalogue(*, learner, now: datetime) -> list[CourseProgress]:
+    """The published courses that have a published lesson, each with its lessons
+    and, for a signed-in learner, their progress: one query for a visitor, three
+    for a learner, whatever the number of courses and lessons."""
+    return group_by_course(_lesson_rows(learner=learner, now=now))
+
+
+def course_for_learner(*, slug: str, learner, now: datetime) -> CourseProgress:
+    """A published course (else a 404) with its published lessons in order and
+    the learner's progress in each."""
+    course = published_course(slug)
+    return CourseProgress(course, _lesson_rows(learner=learner, now=now, course=course))
+
+
+def published_course(slug: str) -> Course:
+    return get_object_or_404(Course.objects.published(), slug=slug)
+
 
 def _published_cards(learner) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.filter(
@@ -284,12 +364,18 @@ def _published_cards(learner) -> QuerySet[ReviewCard]:
     )
 
 
-def progress_for_learner(*, learner, now: datetime) -> list[LessonProgress]:
-    """Per published lesson: best and latest score, attempts, last activity,
-    mastery and questions due. Three queries whatever the history's length."""
+def progress_for_learner(
+    *, learner, now: datetime, course: Course | None = None
+) -> list[LessonProgress]:
+    """Per published lesson (of `course`, or of every course): best and latest
+    score, attempts, last activity, mastery and questions due. Three queries
+    whatever the history's length."""
     finished = Attempt.objects.filter(learner=learner, finished_at__isnull=False)
     latest = finished.filter(lesson=OuterRef("pk")).order_by("-finished_at").values("score")[:1]
     lessons = lesson_list_published().annotate(latest_score=Subquery(latest))
+    if course is not None:
+        lessons = lessons.filter(course=course)
+        finished = finished.filter(lesson__course=course)
     rows = {lesson.pk: LessonProgress(lesson, latest=lesson.latest_score) for lesson in lessons}
     for stats in finished.values("lesson").annotate(
         best=Max("score"), attempts=Count("pk"), last=Max("finished_at")

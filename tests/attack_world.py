@@ -16,8 +16,8 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 
-from lessons.models import Attempt, Cohort, Derivation, Lesson, Question, Response
-from tests.factories import LessonFactory, QuestionFactory, SourceFactory
+from lessons.models import Attempt, Cohort, Course, Derivation, Lesson, Question, Response
+from tests.factories import CourseFactory, LessonFactory, QuestionFactory, SourceFactory
 
 # Strings that identify data a role must never read.
 BOB_ANSWER = "bobsecretanswer"
@@ -38,6 +38,7 @@ class World:
     root: User
     lesson: Lesson
     draft_lesson: Lesson
+    draft_course: Course
     question: Question
     fill_blank: Question
     draft_question: Question
@@ -91,6 +92,9 @@ def build_world() -> World:
         source=source, title=f"{DRAFT_LESSON} lesson", slug="draft-lesson", published=False
     )
     hidden_question = QuestionFactory(lesson=draft_lesson, prompt=f"{DRAFT_LESSON} question?")
+    draft_course = CourseFactory(
+        title=f"{DRAFT_LESSON} course", slug="draft-course", status=Course.Status.DRAFT
+    )
 
     alice = _user("alice")
     bob = _user(BOB_NAME, email="bob@example.org")
@@ -126,6 +130,7 @@ def build_world() -> World:
         root=root,
         lesson=lesson,
         draft_lesson=draft_lesson,
+        draft_course=draft_course,
         question=question,
         fill_blank=fill_blank,
         draft_question=draft_question,

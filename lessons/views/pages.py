@@ -26,12 +26,16 @@ RESET_NOT_SENT = "We could not send the email just now; try again later or ask y
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The published lessons; for a signed-in learner, each with its mastery."""
-    if request.user.is_authenticated:
-        rows = selectors.progress_for_learner(learner=request.user, now=timezone.now())
-    else:
-        rows = [selectors.LessonProgress(lesson) for lesson in selectors.lesson_list_published()]
-    return render(request, "lessons/home.html", {"rows": rows})
+    """The catalogue: the published courses; for a signed-in learner, each with their progress."""
+    catalogue = selectors.course_catalogue(learner=request.user, now=timezone.now())
+    return render(request, "lessons/home.html", {"catalogue": catalogue})
+
+
+@require_GET
+def course_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A published course's lessons in order, each with the learner's progress."""
+    course = selectors.course_for_learner(slug=slug, learner=request.user, now=timezone.now())
+    return render(request, "lessons/course_detail.html", {"progress": course})
 
 
 @require_GET
