@@ -15,7 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from lessons import accounts, selectors, services
-from lessons.forms import CohortJoinForm, PasswordResetRequestForm, ResetMailNotSent, SignUpForm
+from lessons.forms import (
+    CohortJoinForm,
+    PasswordResetRequestForm,
+    ResetMailNotSent,
+    SignInForm,
+    SignUpForm,
+)
 from lessons.views.http import HtmxHttpRequest, SignedInRequest
 from quizsite.client_address import client_address
 
@@ -56,6 +62,16 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("lessons:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, landing each role on its own home unless a
+    `next` page was asked for."""
+
+    authentication_form = SignInForm
+
+    def get_default_redirect_url(self) -> str:
+        return accounts.landing_url_for(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
