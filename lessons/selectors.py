@@ -356,6 +356,11 @@ def published_course(slug: str) -> Course:
     return get_object_or_404(Course.objects.published(), slug=slug)
 
 
+def course_list_published() -> QuerySet[Course]:
+    """The published courses, for choosing one (progress and review filters)."""
+    return Course.objects.published().only("title", "slug")
+
+
 def _published_cards(learner) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.filter(
         learner=learner,
@@ -400,17 +405,17 @@ def progress_for_learner(
     return list(rows.values())
 
 
-def score_history(*, learner, limit: int = 60) -> list[Attempt]:
-    """The learner's finished attempts, oldest first, for the chart of scores over time."""
-    recent = (
-        Attempt.objects.filter(
-            learner=learner,
-            finished_at__isnull=False,
-            lesson__course__status=Course.Status.PUBLISHED,
-        )
-        .select_related("lesson")
-        .order_by("-finished_at")[:limit]
+def score_history(*, learner, course: Course | None = None, limit: int = 60) -> list[Attempt]:
+    """The learner's finished attempts (in `course`, or in any), oldest first,
+    for the chart of scores over time."""
+    finished = Attempt.objects.filter(
+        learner=learner,
+        finished_at__isnull=False,
+        lesson__course__status=Course.Status.PUBLISHED,
     )
+    if course is not None:
+        finished = finished.filter(lesson__course=course)
+    recent = finished.select_related("lesson").order_by("-finished_at")[:limit]
     return list(reversed(recent))
 
 
@@ -421,9 +426,12 @@ class ReviewQueue:
     next_due: datetime | None
 
 
-def review_queue(*, learner, now: datetime) -> ReviewQueue:
-    """The card due first, how many are due, and when the next one falls due."""
+def review_queue(*, learner, now: datetime, course: Course | None = None) -> ReviewQueue:
+    """The card due first (in `course`, or in any), how many are due, and when
+    the next one falls due."""
     cards = _published_cards(learner)
+    if course is not None:
+        cards = cards.filter(question__lesson__course=course)
     due = cards.filter(due__lte=now)
     # With its course, whose notice the review page shows.
     card = due.select_related("question__lesson__course").order_by("due", "pk").first()

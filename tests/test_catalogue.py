@@ -130,7 +130,10 @@ def test_progress_groups_by_course_and_filters_by_course(client, two_courses):
     learner = UserFactory()
     client.force_login(learner)
     html = client.get(reverse("lessons:progress")).content.decode()
-    assert html.index("Biology basics") < html.index("Biology 0") < html.index("History")
+    biology, history = (
+        html.index(f">{title}</a></h2>") for title in ("Biology basics", "History of medicine")
+    )
+    assert biology < html.index("Biology 0") < history < html.index("Galen")
     filtered = client.get(reverse("lessons:progress") + "?course=history").content.decode()
     assert "Galen" in filtered and "Biology 0" not in filtered
 
@@ -235,3 +238,20 @@ def test_catalogue_and_course_page_keep_a_fixed_query_budget(
         with django_assert_max_num_queries(7):
             page = client.get(reverse("lessons:course_detail", args=[last.slug]))
         assert page.status_code == 200
+
+
+def test_a_review_answered_without_javascript_stays_in_the_course(client, two_courses):
+    from django.utils import timezone
+
+    _, _, lessons = two_courses
+    learner = UserFactory()
+    question = lessons[3].questions.get()
+    ReviewCard.objects.create(learner=learner, question=question, due=timezone.now())
+    client.force_login(learner)
+    response = client.post(
+        reverse("lessons:review_answer", args=[question.pk]) + "?course=history",
+        {"card_review_number": "0", "choice": question.choices.get(is_correct=True).pk},
+    )
+    assert response["Location"] == reverse("lessons:review_feedback") + "?course=history"
+    feedback = client.get(response["Location"]).content.decode()
+    assert f'href="{reverse("lessons:review")}?course=history">Next review' in feedback
