@@ -116,6 +116,29 @@ def test_lesson_and_quiz_pages_name_the_course_in_breadcrumb_and_title(client, t
     assert "<title>Biology 0 · Biology basics ·" in html
 
 
+def test_quiz_and_results_pages_name_the_course(client, two_courses):
+    _, _, lessons = two_courses
+    lesson = lessons[0]
+    learner = UserFactory()
+    client.force_login(learner)
+    question_page = client.post(reverse("lessons:quiz_start", args=[lesson.slug]), follow=True)
+    html = question_page.content.decode()
+    course_link = (
+        f'<a href="{reverse("lessons:course_detail", args=["biology"])}">Biology basics</a>'
+    )
+    assert course_link in html
+    assert "· Biology 0 · Biology basics ·" in html  # the <title>
+    attempt = learner.attempts.get()
+    question = lesson.questions.get()
+    client.post(
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
+        {"choice": question.choices.get(is_correct=True).pk},
+    )
+    results = client.get(reverse("lessons:attempt_results", args=[attempt.pk])).content.decode()
+    assert course_link in results
+    assert "<title>Results · Biology 0 · Biology basics ·" in results
+
+
 def test_site_name_comes_from_the_setting(client, db, settings):
     settings.SITE_NAME = "Texts and quizzes"
     html = client.get("/").content.decode()
