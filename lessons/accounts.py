@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import reverse
 
 # Any fixed number: the key of the PostgreSQL advisory lock sign-ups share.
 SIGNUP_LOCK_KEY = 7_301_000_001
@@ -182,3 +183,18 @@ def password_reset_allowed(*, address: str | None, email: str) -> bool:
     if address:
         counts.append(_counted(f"password-reset:address:{address}"))
     return max(counts) <= settings.PASSWORD_RESET_LIMIT
+
+
+# Staff who may edit teaching content: the admin is their workplace.
+CONTENT_PERMISSIONS = ("lessons.change_course", "lessons.change_lesson", "lessons.change_question")
+
+
+def landing_url_for(user) -> str:
+    """Where signing in takes `user` when no page was asked for: educators
+    (and superusers) to the admin, instructors to their learners' scores,
+    everyone else to the catalogue of courses."""
+    if user.is_staff and (user.is_superuser or any(map(user.has_perm, CONTENT_PERMISSIONS))):
+        return reverse("admin:index")
+    if user.is_staff and user.has_perm("lessons.view_cohort_reports"):
+        return reverse("lessons:instructor_home")
+    return reverse("lessons:home")

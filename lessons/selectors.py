@@ -275,6 +275,91 @@ class LessonProgress:
         total = self.lesson.question_count
         return self.recalled / total if total else 0.0
 
+    @property
+    def is_started(self) -> bool:
+        return self.attempts > 0 or self.recalled > 0
+
+    @property
+    def is_mastered(self) -> bool:
+        """Every question of the lesson is currently recalled (scheduling: a
+        question counts as mastered while its recall holds)."""
+        return self.lesson.question_count > 0 and self.recalled >= self.lesson.question_count
+
+
+@dataclass
+class CourseProgress:
+    """A course with its published lessons, each with the learner's progress
+    (none for an anonymous visitor): the catalogue's and the course page's row."""
+
+    course: Course
+    lessons: list[LessonProgress]
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def started(self) -> int:
+        return sum(row.is_started for row in self.lessons)
+
+    @property
+    def mastered(self) -> int:
+        return sum(row.is_mastered for row in self.lessons)
+
+    @property
+    def mean_best(self) -> float | None:
+        """The mean of the best scores of the lessons the learner finished a quiz in."""
+        bests = [row.best for row in self.lessons if row.best is not None]
+        return sum(bests) / len(bests) if bests else None
+
+    @property
+    def next_lesson(self) -> LessonProgress | None:
+        """Where to go on: the first lesson not mastered (the first, when all are)."""
+        return next((row for row in self.lessons if not row.is_mastered), None) or next(
+            iter(self.lessons), None
+        )
+
+
+def _lesson_rows(*, learner, now: datetime, course: Course | None = None) -> list[LessonProgress]:
+    if learner is not None and learner.is_authenticated:
+        return progress_for_learner(learner=learner, now=now, course=course)
+    lessons = lesson_list_published()
+    if course is not None:
+        lessons = lessons.filter(course=course)
+    return [LessonProgress(lesson) for lesson in lessons]
+
+
+def group_by_course(rows: list[LessonProgress]) -> list[CourseProgress]:
+    """Lesson rows (in course order, as the selectors give them) course by course."""
+    courses: dict[int, CourseProgress] = {}
+    for row in rows:
+        course = row.lesson.course
+        courses.setdefault(course.pk, CourseProgress(course, [])).lessons.append(row)
+    return list(courses.values())
+
+
+def course_catalogue(*, learner, now: datetime) -> list[CourseProgress]:
+    """The published courses that have a published lesson, each with its lessons
+    and, for a signed-in learner, their progress: one query for a visitor, three
+    for a learner, whatever the number of courses and lessons."""
+    return group_by_course(_lesson_rows(learner=learner, now=now))
+
+
+def course_for_learner(*, slug: str, learner, now: datetime) -> CourseProgress:
+    """A published course (else a 404) with its published lessons in order and
+    the learner's progress in each."""
+    course = published_course(slug)
+    return CourseProgress(course, _lesson_rows(learner=learner, now=now, course=course))
+
+
+def published_course(slug: str) -> Course:
+    return get_object_or_404(Course.objects.published(), slug=slug)
+
+
+def course_list_published() -> QuerySet[Course]:
+    """The published courses, for choosing one (progress and review filters)."""
+    return Course.objects.published().only("title", "slug")
+
 
 def _published_cards(learner) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.filter(
@@ -322,17 +407,17 @@ def progress_for_learner(
     return list(rows.values())
 
 
-def score_history(*, learner, limit: int = 60) -> list[Attempt]:
-    """The learner's finished attempts, oldest first, for the chart of scores over time."""
-    recent = (
-        Attempt.objects.filter(
-            learner=learner,
-            finished_at__isnull=False,
-            lesson__course__status=Course.Status.PUBLISHED,
-        )
-        .select_related("lesson")
-        .order_by("-finished_at")[:limit]
+def score_history(*, learner, course: Course | None = None, limit: int = 60) -> list[Attempt]:
+    """The learner's finished attempts (in `course`, or in any), oldest first,
+    for the chart of scores over time."""
+    finished = Attempt.objects.filter(
+        learner=learner,
+        finished_at__isnull=False,
+        lesson__course__status=Course.Status.PUBLISHED,
     )
+    if course is not None:
+        finished = finished.filter(lesson__course=course)
+    recent = finished.select_related("lesson").order_by("-finished_at")[:limit]
     return list(reversed(recent))
 
 
@@ -343,9 +428,12 @@ class ReviewQueue:
     next_due: datetime | None
 
 
-def review_queue(*, learner, now: datetime) -> ReviewQueue:
-    """The card due first, how many are due, and when the next one falls due."""
+def review_queue(*, learner, now: datetime, course: Course | None = None) -> ReviewQueue:
+    """The card due first (in `course`, or in any), how many are due, and when
+    the next one falls due."""
     cards = _published_cards(learner)
+    if course is not None:
+        cards = cards.filter(question__lesson__course=course)
     due = cards.filter(due__lte=now)
     # With its course, whose notice the review page shows.
     card = due.select_related("question__lesson__course").order_by("due", "pk").first()

@@ -7,6 +7,7 @@ app_name = "lessons"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("courses/<slug:slug>/", pages.course_detail, name="course_detail"),
     path("lessons/<slug:slug>/", pages.lesson_detail, name="lesson_detail"),
     path("lessons/<slug:slug>/quiz/", quiz.quiz_start, name="quiz_start"),
     path("attempts/<int:attempt_id>/", quiz.attempt_detail, name="attempt_detail"),

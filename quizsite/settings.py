@@ -258,6 +258,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# What the site calls itself (page titles, emails): each course names its own subject.
+SITE_NAME = os.environ.get("SITE_NAME", "Learn from texts")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lessons:home"
 LOGOUT_REDIRECT_URL = "lessons:home"

@@ -1,18 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lessons.forms import SignInForm
 from lessons.views import pages
 
 urlpatterns = [
     path("", include("lessons.urls")),
     path("accounts/signup/", pages.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm),
-        name="login",
-    ),
+    path("accounts/login/", pages.SignInView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
         pages.PasswordResetView.as_view(),

@@ -39,6 +39,7 @@ class World:
     root: User
     lesson: Lesson
     draft_lesson: Lesson
+    draft_course: Course  # followed by cohort X, not published
     question: Question
     fill_blank: Question
     draft_question: Question
@@ -49,7 +50,6 @@ class World:
     cohort_y: Cohort
     course_y: Course  # followed by cohort Y only
     lesson_y: Lesson  # of course_y
-    draft_course: Course  # followed by cohort X, not published
     derivation: Derivation
     sessions: dict[str, str] = field(default_factory=dict)  # role: session key
 
@@ -95,6 +95,9 @@ def build_world() -> World:
         source=source, title=f"{DRAFT_LESSON} lesson", slug="draft-lesson", published=False
     )
     hidden_question = QuestionFactory(lesson=draft_lesson, prompt=f"{DRAFT_LESSON} question?")
+    draft_course = CourseFactory(
+        title=f"{DRAFT_LESSON} course", slug="draft-course", status=Course.Status.DRAFT
+    )
 
     alice = _user("alice")
     bob = _user(BOB_NAME, email="bob@example.org")
@@ -112,7 +115,6 @@ def build_world() -> World:
     course_y = CourseFactory(title="Course of Y", slug="course-of-y")
     lesson_y = LessonFactory(course=course_y, title="Y's lesson", slug="y-lesson")
     QuestionFactory(lesson=lesson_y)
-    draft_course = CourseFactory(slug="draft-course", status=Course.Status.DRAFT)
     cohort_x.courses.add(lesson.course, draft_course)
     cohort_y.courses.add(lesson.course, course_y)
 
@@ -136,6 +138,7 @@ def build_world() -> World:
         root=root,
         lesson=lesson,
         draft_lesson=draft_lesson,
+        draft_course=draft_course,
         question=question,
         fill_blank=fill_blank,
         draft_question=draft_question,
@@ -146,7 +149,6 @@ def build_world() -> World:
         cohort_y=cohort_y,
         course_y=course_y,
         lesson_y=lesson_y,
-        draft_course=draft_course,
         derivation=derivation,
     )
 

@@ -121,6 +121,7 @@ COHORT_Y = {
 
 SITE = {
     "lessons:home": everyone(OK),
+    "lessons:course_detail": everyone(NOT_FOUND, params=lambda w: {"slug": w.draft_course.slug}),
     "lessons:lesson_detail": everyone(NOT_FOUND, params=lambda w: {"slug": w.draft_lesson.slug}),
     "lessons:quiz_start": site(
         signed_in=NOT_FOUND, method="post", params=lambda w: {"slug": w.draft_lesson.slug}

@@ -66,8 +66,11 @@ def test_the_home_page_lists_only_published_courses_under_their_titles(
     html = client.get("/").content.decode()
     assert "Hidden lesson" not in html and "Work in progress" not in html
     shipped = Course.objects.get(slug=SHIPPED_COURSE)
-    assert f">{shipped.title}</h2>" in html
-    assert NOTICE in html
+    assert f">{shipped.title}</a></h2>" in html
+    assert draft_course.title not in html
+    # The course's notice is on its own pages.
+    course_page = client.get(reverse("lessons:course_detail", args=[shipped.slug]))
+    assert NOTICE in course_page.content.decode()
 
 
 def test_a_lesson_of_a_draft_course_is_404_to_students(student_client, draft_course):

@@ -18,10 +18,14 @@ from tests.factories import (
 NOTICE = "Educational content, not medical advice."
 
 
-def test_home_lists_published_lessons_in_order_with_the_medical_notice(client, course):
-    response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
+def test_home_lists_the_shipped_course_whose_page_lists_its_lessons_in_order_with_the_notice(
+    client, course
+):
+    home = client.get("/")
+    assert home.status_code == 200
+    shipped = Lesson.objects.published().first().course
+    assert reverse("lessons:course_detail", args=[shipped.slug]) in home.content.decode()
+    html = client.get(reverse("lessons:course_detail", args=[shipped.slug])).content.decode()
     titles = list(Lesson.objects.published().values_list("title", flat=True))
     assert len(titles) >= 6
     positions = [html.index(title) for title in titles]
@@ -29,10 +33,10 @@ def test_home_lists_published_lessons_in_order_with_the_medical_notice(client, c
     assert NOTICE in html
 
 
-def test_home_hides_unpublished_lessons(client, db):
-    LessonFactory(title="Visible lesson")
-    LessonFactory(title="Hidden lesson", published=False)
-    html = client.get("/").content.decode()
+def test_course_page_hides_unpublished_lessons(client, db):
+    visible = LessonFactory(title="Visible lesson")
+    LessonFactory(title="Hidden lesson", published=False, course=visible.course)
+    html = client.get(reverse("lessons:course_detail", args=[visible.course.slug])).content.decode()
     assert "Visible lesson" in html
     assert "Hidden lesson" not in html
 

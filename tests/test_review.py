@@ -130,7 +130,9 @@ def test_a_finished_quiz_appears_in_progress_with_scores(student_client, student
     assert "Muscle types" in page and "100%" in page
     assert '<svg class="chart"' in page
     home = student_client.get(reverse("lessons:home")).content.decode()
-    assert "Mastery 100%" in home
+    assert "1 mastered" in home
+    course = student_client.get(reverse("lessons:course_detail", args=[lesson.course.slug]))
+    assert "Mastery 100%" in course.content.decode()
 
 
 def test_unpublished_questions_leave_the_queue(student_client, due_cards):

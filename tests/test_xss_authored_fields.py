@@ -118,10 +118,13 @@ def test_learner_pages_never_carry_executable_markup(client, world):
     lesson, question, fill_blank = world.lesson, world.question, world.fill_blank
     check(client.get("/"), "home (anonymous)")
     check(client.get(lesson.get_absolute_url()), "lesson page (anonymous)")
+    course_page = reverse("lessons:course_detail", args=[lesson.course.slug])
+    check(client.get(course_page), "course page (anonymous)")
 
     client.force_login(world.bob)
     check(client.get("/"), "home")
     check(client.get(lesson.get_absolute_url()), "lesson page")
+    check(client.get(course_page), "course page")
     # A cohort's name reaches the learner in the message after joining.
     joined = client.post(reverse("lessons:cohort_join"), {"code": world.cohort_y.code}, follow=True)
     check(joined, "cohort joined")
@@ -141,11 +144,14 @@ def test_learner_pages_never_carry_executable_markup(client, world):
     check(client.post(answer, typed, headers=htmx), "fill-blank feedback fragment")
     check(client.get(reverse("lessons:attempt_results", args=[attempt.pk])), "results")
     check(client.get(reverse("lessons:progress")), "progress")
+    course_filter = f"?course={lesson.course.slug}"
+    check(client.get(reverse("lessons:progress") + course_filter), "progress of the course")
 
     ReviewCard.objects.filter(learner=world.bob).update(due=timezone.now())
     card = ReviewCard.objects.filter(learner=world.bob, question=question).get()
     ReviewCard.objects.exclude(pk=card.pk).delete()
     check(client.get(reverse("lessons:review")), "review")
+    check(client.get(reverse("lessons:review") + course_filter), "review of the course")
     review_answer = reverse("lessons:review_answer", args=[question.pk])
     form = {"choice": wrong.pk, "card_review_number": card.reviews}
     check(client.post(review_answer, form, headers=htmx), "review feedback fragment")

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
@@ -6,6 +7,12 @@ from lessons import exports, rich_text
 from lessons.models import Response
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_name() -> str:
+    # A tag rather than a context processor: emails are rendered without a request.
+    return settings.SITE_NAME
 
 
 @register.filter

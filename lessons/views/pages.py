@@ -15,7 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from lessons import accounts, selectors, services
-from lessons.forms import CohortJoinForm, PasswordResetRequestForm, ResetMailNotSent, SignUpForm
+from lessons.forms import (
+    CohortJoinForm,
+    PasswordResetRequestForm,
+    ResetMailNotSent,
+    SignInForm,
+    SignUpForm,
+)
 from lessons.views.http import HtmxHttpRequest, SignedInRequest
 from quizsite.client_address import client_address
 
@@ -26,12 +32,16 @@ RESET_NOT_SENT = "We could not send the email just now; try again later or ask y
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The published lessons; for a signed-in learner, each with its mastery."""
-    if request.user.is_authenticated:
-        rows = selectors.progress_for_learner(learner=request.user, now=timezone.now())
-    else:
-        rows = [selectors.LessonProgress(lesson) for lesson in selectors.lesson_list_published()]
-    return render(request, "lessons/home.html", {"rows": rows})
+    """The catalogue: the published courses; for a signed-in learner, each with their progress."""
+    catalogue = selectors.course_catalogue(learner=request.user, now=timezone.now())
+    return render(request, "lessons/home.html", {"catalogue": catalogue})
+
+
+@require_GET
+def course_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A published course's lessons in order, each with the learner's progress."""
+    course = selectors.course_for_learner(slug=slug, learner=request.user, now=timezone.now())
+    return render(request, "lessons/course_detail.html", {"progress": course})
 
 
 @require_GET
@@ -52,6 +62,16 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("lessons:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, landing each role on its own home unless a
+    `next` page was asked for."""
+
+    authentication_form = SignInForm
+
+    def get_default_redirect_url(self) -> str:
+        return accounts.landing_url_for(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retar
 
 from lessons import charts, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, parse_submission
-from lessons.models import Attempt, Lesson, Question, Review
+from lessons.models import Attempt, Course, Lesson, Question, Review
 from lessons.views.http import HtmxHttpRequest, SignedInRequest
 
 
@@ -267,14 +268,22 @@ def attempt_retry(request: SignedInRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: SignedInRequest) -> HttpResponse:
-    now = timezone.now()
-    rows = selectors.progress_for_learner(learner=request.user, now=now)
-    history = selectors.score_history(learner=request.user)
+    """The learner's scores and mastery course by course; `?course=<slug>` for one course."""
+    slug = request.GET.get("course")
+    course = selectors.published_course(slug) if slug else None
+    rows = selectors.progress_for_learner(learner=request.user, now=timezone.now(), course=course)
+    history = selectors.score_history(learner=request.user, course=course)
+    courses = selectors.group_by_course(rows)
     return render(
         request,
         "lessons/progress.html",
         {
-            "rows": rows,
+            "courses": courses,
+            "course": course,
+            # Unfiltered, the courses are those the rows are grouped in: no query more.
+            "all_courses": (
+                selectors.course_list_published() if course else [g.course for g in courses]
+            ),
             "history": history,
             "chart": charts.score_history_svg(history),
             "due_total": sum(row.due for row in rows),
@@ -282,7 +291,19 @@ def progress(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extra) -> dict:
+def _review_course(request: HtmxHttpRequest) -> Course | None:
+    """The course the review is kept to (`?course=<slug>`), or None for every course."""
+    slug = request.GET.get("course")
+    return selectors.published_course(slug) if slug else None
+
+
+def _with_course(url: str, course: Course | None) -> str:
+    return f"{url}?{urlencode({'course': course.slug})}" if course else url
+
+
+def _review_context(
+    queue: selectors.ReviewQueue, question: QuestionData, review_course: Course | None, **extra
+) -> dict:
     card = queue.card
     assert card is not None  # a question is shown only from a due card
     shown = timing.shown_token(
@@ -297,7 +318,11 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
         "due_count": queue.due_count,
         "card_review_number": card.reviews,
         "shown": shown,
-        "answer_url": reverse("lessons:review_answer", args=[question.id]),
+        "answer_url": _with_course(
+            reverse("lessons:review_answer", args=[question.id]), review_course
+        ),
+        "review_url": _with_course(reverse("lessons:review"), review_course),
+        "review_course": review_course,
         "course": card.question.lesson.course,
         **extra,
     }
@@ -309,13 +334,14 @@ def _review_context(queue: selectors.ReviewQueue, question: QuestionData, **extr
 def review(request: SignedInRequest) -> HttpResponse:
     """The question due first across all lessons, until nothing is due."""
     now = timezone.now()
-    queue = selectors.review_queue(learner=request.user, now=now)
+    review_course = _review_course(request)
+    queue = selectors.review_queue(learner=request.user, now=now, course=review_course)
     if queue.card is None:
         soon = queue.next_due is not None and queue.next_due <= now + timedelta(minutes=1)
-        context = {"next_due": queue.next_due, "next_due_soon": soon}
+        context = {"next_due": queue.next_due, "next_due_soon": soon, "course": review_course}
         return render(request, "lessons/review_done.html", context)
     question = selectors.question_data(queue.card.question_id)
-    return render(request, "lessons/question.html", _review_context(queue, question))
+    return render(request, "lessons/question.html", _review_context(queue, question, review_course))
 
 
 @never_cache
@@ -328,6 +354,7 @@ def review_answer(request: SignedInRequest, question_id: int) -> HttpResponse:
         if request.htmx:
             return render_quiz_error(request, "No such question.", 404)
         raise Http404("No such question.") from None
+    course = _review_course(request)  # the queue the answer was given in
     try:
         number = int(request.POST.get("card_review_number", ""))
     except ValueError:
@@ -350,22 +377,23 @@ def review_answer(request: SignedInRequest, question_id: int) -> HttpResponse:
     except services.NotInAttempt as error:
         return render_quiz_error(request, str(error), error.status)
     except (InvalidAnswer, services.QuizError) as error:
-        queue = selectors.review_queue(learner=request.user, now=timezone.now())
+        queue = selectors.review_queue(learner=request.user, now=timezone.now(), course=course)
         if queue.card is None or queue.card.question_id != question.id:
             messages.info(request, str(error))
-            review_url = reverse("lessons:review")
+            review_url = _with_course(reverse("lessons:review"), course)
             return HttpResponseClientRedirect(review_url) if request.htmx else redirect(review_url)
         sent = _sent_choices(request)
         context = _review_context(
             queue,
             question,
+            course,
             error=str(error),
             choices=[(choice, choice.id in sent) for choice in question.choices],
             typed_answer=request.POST.get("answer", ""),
         )
         return render_question_card_error(request, context, getattr(error, "status", 400))
-    queue = selectors.review_queue(learner=request.user, now=timezone.now())
-    context = _review_feedback_context(queue, question, reviewed.review, reviewed.result)
+    queue = selectors.review_queue(learner=request.user, now=timezone.now(), course=course)
+    context = _review_feedback_context(queue, question, reviewed.review, reviewed.result, course)
     if request.htmx:
         # A second tab, or a form kept by Back: the first answer stands, and says so.
         context |= {
@@ -375,7 +403,7 @@ def review_answer(request: SignedInRequest, question_id: int) -> HttpResponse:
         return render(request, "lessons/question.html#answered_swap", context)
     # Without JavaScript: show the feedback on a page of its own (redirect after post).
     request.session["last_review_id"] = reviewed.review.pk
-    return redirect("lessons:review_feedback")
+    return redirect(_with_course(reverse("lessons:review_feedback"), course))
 
 
 @never_cache
@@ -386,16 +414,19 @@ def review_feedback(request: SignedInRequest) -> HttpResponse:
     review_obj = selectors.review_for_learner(
         review_id=request.session.get("last_review_id"), learner=request.user
     )
+    course = _review_course(request)
     if review_obj is None:
-        return redirect("lessons:review")
+        return redirect(_with_course(reverse("lessons:review"), course))
     question = selectors.question_data(review_obj.question_id)
-    queue = selectors.review_queue(learner=request.user, now=timezone.now())
+    queue = selectors.review_queue(learner=request.user, now=timezone.now(), course=course)
     feedback = selectors.feedback_on(review_obj, question)
-    context = _review_feedback_context(queue, question, review_obj, feedback.result)
+    context = _review_feedback_context(queue, question, review_obj, feedback.result, course)
     return render(request, "lessons/question.html", context)
 
 
-def _review_feedback_context(queue, question: QuestionData, answered: Review, result: Result):
+def _review_feedback_context(
+    queue, question: QuestionData, answered: Review, result: Result, review_course: Course | None
+):
     chosen = set(answered.answer.get("choices", []))
     return {
         "review": True,
@@ -404,6 +435,10 @@ def _review_feedback_context(queue, question: QuestionData, answered: Review, re
         "due_count": queue.due_count,
         "response": answered,
         "result": result,
-        "answer_url": reverse("lessons:review_answer", args=[question.id]),
+        "answer_url": _with_course(
+            reverse("lessons:review_answer", args=[question.id]), review_course
+        ),
+        "review_url": _with_course(reverse("lessons:review"), review_course),
+        "review_course": review_course,
         "course": selectors.course_of_lesson(question.lesson_id),
     }

@@ -108,7 +108,8 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role lands on its own home (students the catalogue, instructors their scores).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
