@@ -53,7 +53,9 @@ class GiftImportForm(forms.Form):
 
     def __init__(self, *args, lessons, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lesson"].choices = [("", "Choose a course’s lesson"), *lesson_choices(lessons)]
+        lesson = self.fields["lesson"]
+        assert isinstance(lesson, forms.TypedChoiceField)
+        lesson.choices = [("", "Choose a course’s lesson"), *lesson_choices(lessons)]
 
     def clean(self) -> dict:
         super().clean()
