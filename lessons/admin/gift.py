@@ -149,13 +149,15 @@ class LessonGiftMixin(ModelAdminMixinBase):
     def _report_import(self, request, imported: services.GiftImported, lesson: Lesson) -> None:
         count = len(imported.created)
         suggested = sum(1 for q in imported.created if q.suggested_provenance_id)
-        self.message_user(
-            request,
-            f"Imported {count} question{pluralize(count)} into “{lesson}” as drafts. "
-            f"{suggested} of them {pluralize(suggested, 'has,have')} a suggested source sentence "
-            "to confirm; the others can be published as written by you, with their explanation.",
-            messages.SUCCESS,
-        )
+        if count:
+            self.message_user(
+                request,
+                f"Imported {count} question{pluralize(count)} into “{lesson}” as drafts. "
+                f"{suggested} of them {pluralize(suggested, 'has,have')} a suggested source "
+                "sentence to confirm; the others can be published as written by you, with "
+                "their explanation.",
+                messages.SUCCESS,
+            )
         if imported.skipped:
             skipped, were = imported.skipped, pluralize(imported.skipped, "was,were")
             self.message_user(
