@@ -410,6 +410,9 @@ def test_the_imported_drafts_show_their_suggested_sentence_with_a_button_to_conf
     assert "must not be confused with leiomyoma" in listing
     assert reverse("admin:lessons_question_confirm_suggestion", args=[authored.pk]) not in listing
 
+    change_page = reverse("admin:lessons_question_change", args=[suggested.pk])
+    assert "must not be confused with leiomyoma" in editor.get(change_page).content.decode()
+
     response = editor.post(confirm, HTTP_REFERER=f"http://testserver{CHANGELIST}?q=x")
 
     assert response.status_code == 302 and response.url == f"http://testserver{CHANGELIST}?q=x"

@@ -367,7 +367,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     autocomplete_fields = ("lesson", "provenance")
     raw_id_fields = ("provenance_passage",)
     list_select_related = ("lesson", "suggested_provenance")
-    readonly_fields = ("responses_note",)
+    readonly_fields = ("responses_note", "suggested_provenance")
     inlines = [ChoiceInline, AcceptedAnswerInline]
     actions = [
         "publish",
@@ -380,7 +380,18 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("lesson", "kind", "status", "position", "prompt")}),
-        ("Teaching", {"fields": ("explanation", "provenance", "provenance_passage", "highlight")}),
+        (
+            "Teaching",
+            {
+                "fields": (
+                    "explanation",
+                    "provenance",
+                    "suggested_provenance",
+                    "provenance_passage",
+                    "highlight",
+                )
+            },
+        ),
         ("Where it came from", {"fields": ("origin", "responses_note")}),
     )
 
