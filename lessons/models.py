@@ -296,6 +296,19 @@ class Question(models.Model):
         related_name="+",
         help_text="The passage the sentence is cited from.",
     )
+    # Apart from provenance, not provenance plus a "confirmed" flag: provenance
+    # is what learners are quoted, and every reader of it (feedback, exports,
+    # GIFT, the derivation review) would otherwise have to learn to skip an
+    # unconfirmed guess. A suggestion is only ever shown to educators.
+    suggested_provenance = models.ForeignKey(
+        Sentence,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The sentence of the text that best matches an imported question, for an "
+        "educator to confirm as its provenance.",
+    )
     highlight = models.CharField(
         max_length=300,
         blank=True,
@@ -376,11 +389,18 @@ class Question(models.Model):
                     "The provenance sentence does not appear in this passage."
                 )
         if self.is_published:
+            # Every published question is either quoted from the text or
+            # written by the educator and says so; either way it explains itself.
             if not self.explanation.strip():
-                errors["explanation"] = "A published question needs an explanation."
-            if not self.provenance_id:
+                errors["explanation"] = (
+                    "A published question needs an explanation."
+                    if self.provenance_id
+                    else "A published question without a source sentence needs an explanation."
+                )
+            if not self.provenance_id and self.origin != self.Origin.AUTHORED:
                 errors["provenance"] = (
-                    "A published question needs its source sentence (provenance)."
+                    "A question derived from the text needs its source sentence (provenance) "
+                    "to be published."
                 )
         if errors:
             raise ValidationError(errors)

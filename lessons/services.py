@@ -39,8 +39,10 @@ from lessons.models import (
     ResponseChoice,
     Review,
     ReviewCard,
+    Sentence,
 )
 from lessons.selectors import Feedback, asked_question, feedback_on
+from lessons.text import best_matching_sentence
 
 ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
 NOT_IN_ATTEMPT = "That question is not part of this attempt."
@@ -600,14 +602,79 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@dataclass(frozen=True)
+class GiftImported:
+    """What an import made, and how many of the file's questions the lesson
+    already had (same kind, prompt and answers) and so were not made again."""
+
+    created: list[Question]
+    skipped: int
+
+
+def _same_question_key(
+    *, kind: str, prompt: str, choices: Iterable, accepted: Iterable[str]
+) -> str:
+    # The fingerprint without the explanation: a question whose explanation an
+    # educator has since improved is still the one the file holds.
+    return question_fingerprint(
+        kind=kind, prompt=prompt, explanation="", choices=choices, accepted=accepted
+    )
+
+
+def _lesson_question_keys(lesson: Lesson) -> set[str]:
+    questions = (
+        Question.objects.filter(lesson=lesson)
+        .only("kind", "prompt")
+        .prefetch_related("choices", "accepted_answers")
+    )
+    return {
+        _same_question_key(
+            kind=q.kind,
+            prompt=q.prompt,
+            choices=[(c.text, c.is_correct) for c in q.choices.all()],
+            accepted=[a.text for a in q.accepted_answers.all()],
+        )
+        for q in questions
+    }
+
+
+def _provenance_query(item: gift.ParsedQuestion) -> str:
+    """What a question says of the text: its prompt with the blank filled, and
+    its right answers (a true/false's "True" says nothing of the text)."""
+    answers = list(item.accepted_answers)
+    if item.kind != Question.Kind.TRUE_FALSE:
+        answers += [c.text for c in item.choices if c.is_correct]
+    # Words are compared as sets, so the answer filling the blank may repeat.
+    return " ".join([item.prompt.replace(Question.BLANK, answers[0] if answers else ""), *answers])
+
+
 @transaction.atomic
-def gift_import(*, lesson: Lesson, text: str) -> list[Question]:
-    """Import every question of a GIFT file into the lesson as drafts, or none:
-    a file with any bad question raises GiftSyntaxError naming each line."""
+def gift_import(*, lesson: Lesson, text: str) -> GiftImported:
+    """Import the questions of a GIFT file into the lesson as drafts, or none:
+    a file with any bad question raises GiftSyntaxError naming each line.
+
+    A question the lesson already has is skipped, so importing a file twice
+    doubles nothing. Each new one gets the sentence of the lesson's text that
+    best matches it as a suggested provenance, for an educator to confirm."""
     parsed = gift.parse_gift(text)
+    known = _lesson_question_keys(lesson)
+    sentences = dict(
+        Sentence.objects.filter(source_id=lesson.source_id, is_noise=False).values_list(
+            "pk", "text"
+        )
+    )
     position = _next_position(lesson.pk)
-    created = []
-    for offset, item in enumerate(parsed):
+    created: list[Question] = []
+    skipped = 0
+    for item in parsed:
+        choices = [(c.text, c.is_correct) for c in item.choices]
+        key = _same_question_key(
+            kind=item.kind, prompt=item.prompt, choices=choices, accepted=item.accepted_answers
+        )
+        if key in known:
+            skipped += 1
+            continue
+        known.add(key)
         question = Question.objects.create(
             lesson=lesson,
             kind=item.kind,
@@ -615,12 +682,13 @@ def gift_import(*, lesson: Lesson, text: str) -> list[Question]:
             explanation=item.explanation,
             status=Question.Status.DRAFT,
             origin=Question.Origin.AUTHORED,
-            position=position + offset,
+            position=position + len(created),
+            suggested_provenance_id=best_matching_sentence(_provenance_query(item), sentences),
             fingerprint=question_fingerprint(
                 kind=item.kind,
                 prompt=item.prompt,
                 explanation=item.explanation,
-                choices=[(c.text, c.is_correct) for c in item.choices],
+                choices=choices,
                 accepted=item.accepted_answers,
             ),
         )
@@ -630,5 +698,32 @@ def gift_import(*, lesson: Lesson, text: str) -> list[Question]:
             accepted=item.accepted_answers,
         )
         created.append(question)
-    lesson_content_changed(lesson_id=lesson.pk)
-    return created
+    if created:
+        lesson_content_changed(lesson_id=lesson.pk)
+    return GiftImported(created, skipped)
+
+
+@transaction.atomic
+def questions_confirm_suggestion(*, questions) -> BulkOutcome:
+    """Make each question's suggested sentence its provenance, cited from the
+    first passage it stands in. A question with no suggestion is left as it is."""
+    changed, refused = [], []
+    for question in questions:
+        sentence = question.suggested_provenance
+        if sentence is None:
+            refused.append((question, "it has no suggested sentence"))
+            continue
+        if sentence.source_id != question.lesson.source_id:
+            refused.append(
+                (question, "the suggested sentence is from another text than the lesson")
+            )
+            continue
+        question.provenance = sentence
+        question.provenance_passage = sentence.passages.order_by("position").first()
+        question.suggested_provenance = None
+        question.save(
+            update_fields=["provenance", "provenance_passage", "suggested_provenance", "updated_at"]
+        )
+        changed.append(question)
+    _lessons_changed(changed)
+    return BulkOutcome(changed, refused)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import syntok.segmenter as segmenter
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process, utils
 
 from lessons.lexicon import (
     COMMON_VERBS,
+    FUNCTION_WORDS,
     NOISE_TARGETS,
     NOISE_VERBS,
     NOT_PLURAL,
@@ -386,3 +387,41 @@ def split_source(text: str) -> SplitSource:
             # recorded: no scan of a list that grows with every repeat.
             distinct[match].passages.append(span.passage)
     return SplitSource(passages, distinct)
+
+
+# ---------------------------------------------------------------- provenance
+
+# The score a sentence needs to be suggested as a question's provenance. Measured
+# on questions written about fixtures/leiomyosarcoma.txt (tests/test_gift.py,
+# REALISTIC_ITEMS): questions about the text score 58-100 with the right
+# sentence; questions about anything else score 20-25, and one about muscles and
+# tumours in general 55 (near enough the text for a suggestion to be worth a look).
+SUGGESTION_MIN_SCORE = 50
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(
+        singular(word)
+        for word in utils.default_process(text).split()
+        if len(word) > 1 and word not in FUNCTION_WORDS
+    )
+
+
+def _provenance_score(query: str, sentence: str, **_) -> float:
+    """Half the share of the question's content words the sentence has, half
+    token_set_ratio. token_set_ratio alone gives 100 to any sentence holding
+    all of a short query's words, and misses plurals ("muscles" for "muscle")."""
+    asked = _content_words(query)
+    overlap = len(asked & _content_words(sentence)) / len(asked) if asked else 0
+    return 50 * overlap + fuzz.token_set_ratio(query, sentence, processor=utils.default_process) / 2
+
+
+def best_matching_sentence(query: str, sentences: dict[int, str]) -> int | None:
+    """The key of the sentence that best matches a question (its prompt and
+    right answers), or None when none matches well enough to suggest."""
+    if not sentences or not query.strip():
+        return None
+    match = process.extractOne(
+        query, sentences, scorer=_provenance_score, score_cutoff=SUGGESTION_MIN_SCORE
+    )
+    return None if match is None else match[2]

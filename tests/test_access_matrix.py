@@ -315,6 +315,17 @@ ADMIN = {
         superuser=OK,
         params=lambda w: {"lesson_id": w.draft_lesson.pk},
     ),
+    "admin:lessons_lesson_import_gift_choose": admin_site(
+        instructor=FORBIDDEN, educator=OK, superuser=OK
+    ),
+    # The draft question has no suggested sentence: nothing changes, a message says so.
+    "admin:lessons_question_confirm_suggestion": admin_site(
+        instructor=FORBIDDEN,
+        educator=REDIRECT,
+        superuser=REDIRECT,
+        method="post",
+        params=lambda w: {"question_id": w.draft_question.pk},
+    ),
     "admin:lessons_question_preview": admin_site(
         staff=OK, params=lambda w: {"question_id": w.draft_question.pk}
     ),

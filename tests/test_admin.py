@@ -333,6 +333,116 @@ def test_gift_parts_too_long_to_store_are_reported_by_line(editor, db, gift_text
     assert not lesson.questions.exists()
 
 
+SHIPPED_GIFT = """::Confused:: Leiomyosarcoma must not be confused with which benign tumour of the
+same tissue? {=leiomyoma ~lipoma ~fibroma ####Leiomyoma is the benign tumour.}
+
+::Capital:: What is the capital of France? {=Paris ~Lyon ####Paris is.}
+"""
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_import_page_is_reached_from_the_question_list_and_offers_every_course_lesson(
+    editor, course
+):
+    other = LessonFactory(title="A lesson of another course")
+    changelist = editor.get(reverse("admin:lessons_question_changelist")).content.decode()
+    url = reverse("admin:lessons_lesson_import_gift_choose")
+    assert url in changelist
+
+    page = editor.get(url).content.decode()
+    shipped = Lesson.objects.filter(source__slug="leiomyosarcoma").first()
+    assert f'<optgroup label="{shipped.course}">' in page
+    assert f'<optgroup label="{other.course}">' in page
+    assert f'<option value="{other.pk}">A lesson of another course</option>' in page
+
+
+def test_gift_imports_into_the_lesson_chosen_not_the_one_it_was_opened_from(editor, course):
+    opened_from = LessonFactory()
+    chosen = Lesson.objects.filter(source__slug="leiomyosarcoma").order_by("position").last()
+    url = reverse("admin:lessons_lesson_import_gift", args=[opened_from.pk])
+    assert f'<option value="{opened_from.pk}" selected>' in editor.get(url).content.decode()
+
+    response = editor.post(url, {"lesson": chosen.pk, "text": SHIPPED_GIFT}, follow=True)
+
+    assert not opened_from.questions.exists()
+    imported = list(chosen.questions.filter(prompt__contains="which benign tumour").all())
+    assert len(imported) == 1
+    assert response.redirect_chain[-1][0].endswith(
+        f"?lesson__id__exact={chosen.pk}&status__exact=draft"
+    )
+    assert "1 of them has a suggested source sentence" in " ".join(_messages(response))
+
+
+def test_gift_import_needs_a_lesson_when_opened_from_the_question_list(editor, db):
+    url = reverse("admin:lessons_lesson_import_gift_choose")
+    response = editor.post(url, {"text": SHIPPED_GIFT})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not Question.objects.filter(prompt__contains="capital of France").exists()
+
+
+def test_importing_a_file_again_skips_its_questions_and_says_how_many(editor, course):
+    lesson = Lesson.objects.filter(source__slug="leiomyosarcoma").first()
+    url = reverse("admin:lessons_lesson_import_gift", args=[lesson.pk])
+    editor.post(url, {"text": SHIPPED_GIFT})
+    count = lesson.questions.count()
+
+    response = editor.post(url, {"text": SHIPPED_GIFT}, follow=True)
+
+    assert lesson.questions.count() == count
+    assert "2 questions were already in this lesson and were skipped." in _messages(response)
+
+
+def test_the_imported_drafts_show_their_suggested_sentence_with_a_button_to_confirm_it(
+    editor, course
+):
+    lesson = Lesson.objects.filter(source__slug="leiomyosarcoma").first()
+    url = reverse("admin:lessons_lesson_import_gift", args=[lesson.pk])
+    listing = editor.post(url, {"text": SHIPPED_GIFT}, follow=True).content.decode()
+    suggested = lesson.questions.get(prompt__contains="which benign tumour")
+    authored = lesson.questions.get(prompt__contains="capital of France")
+    assert authored.suggested_provenance is None
+    confirm = reverse("admin:lessons_question_confirm_suggestion", args=[suggested.pk])
+    assert f'formaction="{confirm}"' in listing
+    assert "must not be confused with leiomyoma" in listing
+    assert reverse("admin:lessons_question_confirm_suggestion", args=[authored.pk]) not in listing
+
+    change_page = reverse("admin:lessons_question_change", args=[suggested.pk])
+    assert "must not be confused with leiomyoma" in editor.get(change_page).content.decode()
+
+    response = editor.post(confirm, HTTP_REFERER=f"http://testserver{CHANGELIST}?q=x")
+
+    assert response.status_code == 302 and response.url == f"http://testserver{CHANGELIST}?q=x"
+    suggested.refresh_from_db()
+    assert "must not be confused with leiomyoma" in suggested.provenance.text
+    assert suggested.suggested_provenance is None
+
+
+def test_suggested_sentences_are_confirmed_in_bulk_and_then_both_kinds_publish(editor, course):
+    lesson = Lesson.objects.filter(source__slug="leiomyosarcoma").first()
+    imported = services.gift_import(lesson=lesson, text=SHIPPED_GIFT).created
+    ids = [q.pk for q in imported]
+
+    editor.post(CHANGELIST, {"action": "confirm_suggestion", "_selected_action": ids})
+    response = editor.post(CHANGELIST, {"action": "publish", "_selected_action": ids}, follow=True)
+
+    assert "2 questions published." in _messages(response)
+    suggested, authored = Question.objects.filter(pk__in=ids).order_by("position")
+    assert suggested.provenance is not None
+    assert authored.provenance is None and authored.is_published
+
+
+def test_confirming_needs_a_post_and_the_right_to_change_questions(client, instructor, editor, db):
+    question = QuestionFactory(status=Question.Status.DRAFT)
+    url = reverse("admin:lessons_question_confirm_suggestion", args=[question.pk])
+    assert editor.get(url).status_code == 405
+    client.force_login(instructor)
+    assert client.post(url).status_code == 403
+
+
 def test_instructors_cannot_import_or_change_questions(client, instructor, db):
     client.force_login(instructor)
     lesson = LessonFactory()

@@ -64,8 +64,8 @@ def test_fill_in_the_blank_needs_an_accepted_answer_and_one_blank():
     assert "exactly one blank" in str(error.value.message_dict["prompt"])
 
 
-def test_a_published_question_needs_an_explanation_and_provenance():
-    question = QuestionFactory(explanation="", provenance=None)
+def test_a_published_derived_question_needs_an_explanation_and_provenance():
+    question = QuestionFactory(explanation="", provenance=None, origin=Question.Origin.DERIVED)
     with pytest.raises(ValidationError) as error:
         question.full_clean()
     assert set(error.value.message_dict) == {"explanation", "provenance"}

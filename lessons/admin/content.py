@@ -354,6 +354,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         "facility",
         "discrimination",
         "needs_review",
+        "suggested_sentence",
     )
     list_filter = (
         ("lesson__course", FirstRelatedChoicesFilter),
@@ -368,11 +369,12 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     # a passage's name reads its source, a query per option.
     autocomplete_fields = ("lesson", "provenance")
     raw_id_fields = ("provenance_passage",)
-    list_select_related = ("lesson",)
-    readonly_fields = ("responses_note",)
+    list_select_related = ("lesson", "suggested_provenance")
+    readonly_fields = ("responses_note", "suggested_provenance")
     inlines = [ChoiceInline, AcceptedAnswerInline]
     actions = [
         "publish",
+        "confirm_suggestion",
         "unpublish",
         "duplicate",
         "move_to_lesson",
@@ -381,7 +383,18 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("lesson", "kind", "status", "position", "prompt")}),
-        ("Teaching", {"fields": ("explanation", "provenance", "provenance_passage", "highlight")}),
+        (
+            "Teaching",
+            {
+                "fields": (
+                    "explanation",
+                    "provenance",
+                    "suggested_provenance",
+                    "provenance_passage",
+                    "highlight",
+                )
+            },
+        ),
         ("Where it came from", {"fields": ("origin", "responses_note")}),
     )
 
@@ -392,7 +405,9 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     def get_list_display(self, request) -> Sequence[str]:  # type: ignore[override]  # names only
         if request.user.has_perm("lessons.change_question"):
             return self.list_display
-        return tuple(c for c in self.list_display if c not in self.STATISTICS_COLUMNS)
+        # The suggestion column holds the button that confirms it.
+        editors_only = (*self.STATISTICS_COLUMNS, "suggested_sentence")
+        return tuple(c for c in self.list_display if c not in editors_only)
 
     def get_queryset(self, request) -> QuerySet:
         return (
