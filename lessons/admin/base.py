@@ -106,7 +106,12 @@ class CheckedAutocompleteSelect(
 class CheckedAutocompleteSelectMultiple(
     _NamedBySelect2Label, _CheckedOptgroups, widgets.AutocompleteSelectMultiple
 ):
-    pass
+    def build_attrs(self, base_attrs, extra_attrs=None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Select2's "clear all" is a bare <span> inside its list of chosen
+        # items (axe: list); each chosen item has its own remove button.
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class RowFieldNamesMixin:

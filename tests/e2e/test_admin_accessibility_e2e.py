@@ -18,7 +18,7 @@ def serious_findings(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     return [
-        f"{v['id']} ({v['impact']}) at {node['target']}"
+        f"{v['id']} ({v['impact']}) at {node['target']}: {v['help']}"
         for v in Axe().run(page).response["violations"]
         if v["impact"] in {"serious", "critical"}
         for node in v["nodes"]
@@ -31,7 +31,12 @@ def educator_pages(live_server) -> dict[str, str]:
     question = lesson.questions.filter(kind=Question.Kind.MULTIPLE_ANSWER).first()
     short = Question.objects.filter(kind=Question.Kind.FILL_BLANK).first()
     derivation = Derivation.objects.get()
-    cohort = CohortFactory(name="Monday group", learners=[UserFactory(username="sam")])
+    # With an instructor chosen, select2 shows the choice beside its search box.
+    cohort = CohortFactory(
+        name="Monday group",
+        learners=[UserFactory(username="sam")],
+        instructors=[UserFactory(username="ivan", is_staff=True)],
+    )
     admin = "/admin/lessons"
     return {
         "admin index": "/admin/",
@@ -78,6 +83,19 @@ def test_every_admin_page_an_educator_uses_has_no_serious_accessibility_violatio
         assert response.status == 200, f"{name}: {url} answered {response.status}"
         if violations := serious_findings(page):
             found[name] = violations
+    # Rows the admin's script adds, with their autocomplete, are named too.
+    page.goto(f"{live_server.url}/admin/lessons/question/add/")
+    page.get_by_role("button", name="Add another Choice").click()
+    page.get_by_role("button", name="Add another Accepted answer").click()
+    if violations := serious_findings(page):
+        found["question add, rows added"] = violations
+    assert page.locator("#id_choices-4-text").get_attribute("aria-label") == "Text, new choice"
+    lesson = Lesson.objects.get(slug="what-is-leiomyosarcoma")
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page.get_by_role("button", name="Add another Lesson sentence").click()
+    if violations := serious_findings(page):
+        found["lesson change, row added"] = violations
+
     for name, violations in found.items():
         print(f"{name}: {len(violations)}", *violations, sep="\n  ")
     assert found == {}

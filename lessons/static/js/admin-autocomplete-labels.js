@@ -6,29 +6,36 @@
     const $ = django.jQuery;
 
     function nameSelect2(select) {
-        const label = document.querySelector(`label[for="${select.id}"]`);
         const container = select.nextElementSibling;
-        if (!label || !container || !container.classList.contains('select2')) {
+        if (!container || !container.classList.contains('select2')) {
             return;
         }
-        const text = label.textContent.replace(/:\s*$/, '').trim();
-        if (!label.id) {
-            label.id = `${select.id}-label`;
+        // A field of a tabular inline has no <label>: the select's own
+        // aria-label (column and row) names it instead.
+        const label = document.querySelector(`label[for="${select.id}"]`);
+        let nameId = select.id;
+        let name = select.getAttribute('aria-label') || '';
+        if (label) {
+            label.id = label.id || `${select.id}-label`;
+            nameId = label.id;
+            name = label.textContent.replace(/:\s*$/, '').trim();
         }
         const combobox = container.querySelector('[role="combobox"]');
         if (combobox) {
             const value = combobox.getAttribute('aria-labelledby') || '';
-            combobox.setAttribute('aria-labelledby', `${label.id} ${value}`.trim());
+            if (!value.split(' ').includes(nameId)) {
+                combobox.setAttribute('aria-labelledby', `${nameId} ${value}`.trim());
+            }
         }
         // The box showing the choice is a textbox of its own, named by its
         // title only once something is chosen.
         const shown = container.querySelector('.select2-selection__rendered[role="textbox"]');
         if (shown) {
-            shown.setAttribute('aria-labelledby', label.id);
+            shown.setAttribute('aria-labelledby', nameId);
         }
         const search = container.querySelector('.select2-search__field');
         if (search) {
-            search.setAttribute('aria-label', text);
+            search.setAttribute('aria-label', name);
         }
     }
 
