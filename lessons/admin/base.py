@@ -120,21 +120,21 @@ class RowFieldNamesMixin:
     screen reader or axe (label, label-title-only). Each field is named here by
     its column and its row: "Text, choice 2", "Position of “Lesson title”"."""
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: forms.BaseModelForm, index: int | None) -> None:
         super().add_fields(form, index)  # type: ignore[misc]  # a formset's method
         row = self.row_name(form, index)
         for field in form.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["aria-label"] = f"{field.label or ''}{row}"
 
-    def row_name(self, form: forms.BaseForm, index: int | None) -> str:
+    def row_name(self, form: forms.BaseModelForm, index: int | None) -> str:
         """What follows the column's label to name the row."""
         raise NotImplementedError
 
 
 class NamedInlineRowsFormSet(RowFieldNamesMixin, BaseInlineFormSet):
     def row_name(self, form, index) -> str:
-        noun = self.model._meta.verbose_name
+        noun = form.instance._meta.verbose_name
         # The empty form is copied by the admin's script for "Add another".
         return f", new {noun}" if index is None else f", {noun} {index + 1}"
 
