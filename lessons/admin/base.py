@@ -14,7 +14,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
@@ -86,12 +86,62 @@ class _CheckedOptgroups(_AutocompleteBase):
         return super().optgroups(name, _ids_only(value, model, to_field), attr)
 
 
-class CheckedAutocompleteSelect(_CheckedOptgroups, widgets.AutocompleteSelect):
+class _NamedBySelect2Label(_AutocompleteBase):
+    """Adds the script that names select2's combobox and search box by the
+    field's label (axe: aria-input-field-name, label)."""
+
+    @property
+    def media(self) -> forms.Media:
+        # Listed after Django's scripts so the media merge keeps it after them.
+        after = ["admin/js/jquery.init.js", "admin/js/autocomplete.js"]
+        return super().media + forms.Media(js=[*after, "js/admin-autocomplete-labels.js"])
+
+
+class CheckedAutocompleteSelect(
+    _NamedBySelect2Label, _CheckedOptgroups, widgets.AutocompleteSelect
+):
     pass
 
 
-class CheckedAutocompleteSelectMultiple(_CheckedOptgroups, widgets.AutocompleteSelectMultiple):
-    pass
+class CheckedAutocompleteSelectMultiple(
+    _NamedBySelect2Label, _CheckedOptgroups, widgets.AutocompleteSelectMultiple
+):
+    def build_attrs(self, base_attrs, extra_attrs=None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Select2's "clear all" is a bare <span> inside its list of chosen
+        # items (axe: list); each chosen item has its own remove button.
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
+class RowFieldNamesMixin:
+    """A table of forms (a tabular inline, a changelist's editable columns)
+    labels each field only by its column heading, which is no label for a
+    screen reader or axe (label, label-title-only). Each field is named here by
+    its column and its row: "Text, choice 2", "Position of “Lesson title”"."""
+
+    def add_fields(self, form: forms.BaseModelForm, index: int | None) -> None:
+        super().add_fields(form, index)  # type: ignore[misc]  # a formset's method
+        row = self.row_name(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{field.label or ''}{row}"
+
+    def row_name(self, form: forms.BaseModelForm, index: int | None) -> str:
+        """What follows the column's label to name the row."""
+        raise NotImplementedError
+
+
+class NamedInlineRowsFormSet(RowFieldNamesMixin, BaseInlineFormSet):
+    def row_name(self, form, index) -> str:
+        noun = form.instance._meta.verbose_name
+        # The empty form is copied by the admin's script for "Add another".
+        return f", new {noun}" if index is None else f", {noun} {index + 1}"
+
+
+class NamedChangeListRowsFormSet(RowFieldNamesMixin, BaseModelFormSet):
+    def row_name(self, form, index) -> str:
+        return f" of “{form.instance}”" if form.instance.pk else ""
 
 
 class CheckedRawIdWidget(widgets.ForeignKeyRawIdWidget):
@@ -133,6 +183,10 @@ class CheckedIdsMixin(_AdminBase):
 
 
 class CheckedModelAdmin(CheckedIdsMixin, admin.ModelAdmin):
+    def get_changelist_formset(self, request, **kwargs) -> type[BaseModelFormSet]:
+        kwargs.setdefault("formset", NamedChangeListRowsFormSet)
+        return super().get_changelist_formset(request, **kwargs)
+
     def changelist_view(self, request, extra_context=None) -> HttpResponse:
         # The rows of list_editable are named by form-N-<pk>; Django looks
         # them up as sent, and one past 64 bits broke SQLite's driver.
@@ -159,6 +213,7 @@ class CheckedTabularInline(CheckedIdsMixin, admin.TabularInline):
     fits its real use."""
 
     max_num = 20
+    formset = NamedInlineRowsFormSet
 
     def get_formset(self, request, obj=None, **kwargs) -> type[BaseInlineFormSet]:
         kwargs.setdefault("absolute_max", self.max_num)

@@ -12,7 +12,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -28,6 +27,7 @@ from lessons.admin.base import (
     CheckedModelAdmin,
     CheckedTabularInline,
     FirstRelatedChoicesFilter,
+    NamedInlineRowsFormSet,
     shown_of,
     summary_table,
 )
@@ -267,7 +267,7 @@ class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
         services.lesson_content_changed(lesson_id=form.instance.pk)
 
 
-class AnswerRowsFormSet(BaseInlineFormSet):
+class AnswerRowsFormSet(NamedInlineRowsFormSet):
     """Hands the submitted rows to the question's own rules, so the admin shows
     the same message the model gives everywhere else."""
 

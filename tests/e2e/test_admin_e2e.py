@@ -31,7 +31,8 @@ def test_an_educator_writes_previews_and_publishes_a_question_a_student_then_mee
     page.locator(".select2-results__option", has_text=lesson.title).first.click()
     page.get_by_label("Kind").select_option("multiple")
     page.get_by_label("Status").select_option("published")
-    page.get_by_label("Position").fill("99")
+    # exact: each choice's position is named "Position, choice N".
+    page.get_by_label("Position:", exact=True).fill("99")
     page.get_by_label("Prompt").fill(PROMPT)
     rows = [
         ("Benign", True, "Right: leiomyoma is a benign tumor."),
@@ -44,11 +45,12 @@ def test_an_educator_writes_previews_and_publishes_a_question_a_student_then_mee
         ("A form of cancer", False, "No: leiomyoma is benign, not a cancer."),
     ]
     for i, (text, correct, feedback) in enumerate(rows):
-        page.locator(f"#id_choices-{i}-text").fill(text)
-        page.locator(f"#id_choices-{i}-feedback").fill(feedback)
-        page.locator(f"#id_choices-{i}-position").fill(str(i))
+        row = f"choice {i + 1}"
+        page.get_by_label(f"Text, {row}", exact=True).fill(text)
+        page.get_by_label(f"Feedback, {row}", exact=True).fill(feedback)
+        page.get_by_label(f"Position, {row}", exact=True).fill(str(i))
         if correct:
-            page.locator(f"#id_choices-{i}-is_correct").check()
+            page.get_by_label(f"Is correct, {row}", exact=True).check()
     page.locator(".field-provenance .select2-selection").click()
     page.locator(".select2-search__field").fill("confused with leiomyoma")
     page.locator(".select2-results__option", has_text="benign tumor originating").click()
