@@ -263,3 +263,29 @@ def content_row_counts() -> dict[str, int]:
     tables are empty."""
     models = (Source, Passage, Sentence, Lesson, LessonSentence, Question, Choice, AcceptedAnswer)
     return {model._meta.label: model.objects.count() for model in (*models, Derivation)}
+
+
+def bulk_courses(courses: int, lessons: int, prefix: str) -> list[Course]:
+    """Published courses of published lessons (no questions), in three
+    statements: for measuring a page at many courses."""
+    made = Course.objects.bulk_create(
+        Course(title=f"{prefix} {c:03d}", slug=f"{prefix}-{c}", status=Course.Status.PUBLISHED)
+        for c in range(courses)
+    )
+    sources = Source.objects.bulk_create(
+        Source(course=course, title=course.title, slug=course.slug, text="Text.") for course in made
+    )
+    Lesson.objects.bulk_create(
+        Lesson(
+            course=course,
+            source=source,
+            title=f"{course.title} lesson {n}",
+            slug=f"{course.slug}-lesson-{n}",
+            summary="-",
+            position=n,
+            published=True,
+        )
+        for course, source in zip(made, sources, strict=True)
+        for n in range(lessons)
+    )
+    return made

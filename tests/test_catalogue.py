@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from lessons.models import Course, Lesson, ReviewCard, Source
+from lessons.models import Course, Lesson, ReviewCard
 from tests.factories import (
     PASSWORD,
     AttemptFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     QuestionFactory,
     SourceFactory,
     UserFactory,
+    bulk_courses,
 )
 
 
@@ -224,29 +225,6 @@ def test_signing_in_with_next_goes_there(client, db):
 # ------------------------------------------------------------------ query budgets
 
 
-def bulk_courses(courses: int, lessons: int, prefix: str) -> Course:
-    made = Course.objects.bulk_create(
-        Course(title=f"{prefix} {c:03d}", slug=f"{prefix}-{c}", status=Course.Status.PUBLISHED)
-        for c in range(courses)
-    )
-    sources = Source.objects.bulk_create(
-        Source(course=course, title=course.title, slug=course.slug, text="Text.") for course in made
-    )
-    Lesson.objects.bulk_create(
-        Lesson(
-            course=course,
-            source=source,
-            title=f"{course.title} lesson {n}",
-            slug=f"{course.slug}-lesson-{n}",
-            position=n,
-            published=True,
-        )
-        for course, source in zip(made, sources, strict=True)
-        for n in range(lessons)
-    )
-    return made[-1]
-
-
 # The visitor: the lessons with their counts (and, on a course page, the course
 # first). The learner: the session and user, then progress_for_learner's three.
 @pytest.mark.parametrize(
@@ -258,9 +236,9 @@ def test_catalogue_and_course_page_keep_a_fixed_query_budget(
     if signed_in:
         client.force_login(UserFactory())
     shipped = Course.objects.published().count()  # the shipped course is loaded for every test
-    small = bulk_courses(3, 2, "small")
+    small = bulk_courses(3, 2, "small")[-1]
     for courses, lessons in ((0, 0), (47, 20)):
-        last = bulk_courses(courses, lessons, "big") if courses else small
+        last = bulk_courses(courses, lessons, "big")[-1] if courses else small
         with django_assert_max_num_queries(home_budget):
             home = client.get("/")
         assert home.content.decode().count('class="card course-card"') == shipped + 3 + courses

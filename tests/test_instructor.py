@@ -12,9 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import exports, reports, services
-from lessons.models import Choice, Cohort, Course, Lesson, LessonScore, Question, Response, Source
+from lessons.models import Choice, Cohort, Course, Lesson, LessonScore, Question, Response
 from lessons.selectors import question_data
-from tests.factories import CourseFactory, LessonFactory, QuestionFactory, UserFactory, take_quiz
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    bulk_courses,
+    take_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -645,29 +652,10 @@ def test_report_pages_keep_their_budget_whatever_the_courses_followed(
     cohort, instructor_client, courses, lessons_each, django_assert_max_num_queries
 ):
     """The same queries with 2 courses of 2 lessons as with 50 of 20, all followed."""
-    made = Course.objects.bulk_create(
-        Course(title=f"Followed {n:02}", slug=f"followed-{n}", status=Course.Status.PUBLISHED)
-        for n in range(courses)
-    )
-    sources = Source.objects.bulk_create(
-        Source(course=c, title=c.title, slug=c.slug, text="Text.") for c in made
-    )
-    Lesson.objects.bulk_create(
-        Lesson(
-            course=c,
-            source=s,
-            title=f"{c.title} lesson {i}",
-            slug=f"{c.slug}-{i}",
-            summary="-",
-            position=i,
-            published=True,
-        )
-        for c, s in zip(made, sources, strict=True)
-        for i in range(lessons_each)
-    )
+    made = bulk_courses(courses, lessons_each, "followed")
     cohort.courses.add(*made)
     last = made[-1]
-    busy = Lesson.objects.get(slug=f"{last.slug}-0")
+    busy = Lesson.objects.get(slug=f"{last.slug}-lesson-0")
     for position in range(3):
         QuestionFactory(lesson=busy, position=position)
     learners = [member(cohort, f"b{n:02}") for n in range(3)]
