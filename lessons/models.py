@@ -1,6 +1,6 @@
 """The teaching domain: source texts, lessons, questions, and learners' attempts.
 
-Course ──< Source, Course ──< Lesson          (students see only published courses' lessons)
+Course ──< Source, Course ──< Lesson          (what students reach: lesson_reachable, question_live)
 Source ──< Passage >──< Sentence (deduplicated; keeps every passage it appears in)
 Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
 Learner ──< Attempt ──< Response >── Question
@@ -179,10 +179,36 @@ class Sentence(models.Model):
         return self.text
 
 
+# What a student can reach, defined once. Each is a Q on a path to the model
+# it is about, so that a query from any other model (an attempt's lesson, a
+# card's question) asks exactly the same thing as the model's own queryset.
+#
+# A student reaches a lesson only while it and its course are published, and a
+# question only while it too is published. Whatever hangs off a lesson or a
+# question (an attempt under way, a review card, a stored review) is reachable
+# exactly while they are: an educator who unpublishes a lesson (or takes its
+# course back to draft) makes its attempts, even one under way, a 404 like the
+# lesson's own page, and its cards leave the review queue. Nothing is deleted:
+# the learner's attempts, answers and cards stay, and come back as they were
+# when the lesson is published again.
+
+
+def lesson_reachable(path: str = "") -> Q:
+    """A published lesson of a published course; `path` leads to the lesson
+    ("lesson__" from an attempt)."""
+    return Q(**{f"{path}published": True, f"{path}course__status": Course.Status.PUBLISHED})
+
+
+def question_live(path: str = "") -> Q:
+    """A published question of a reachable lesson; `path` leads to the question
+    ("question__" from a review card)."""
+    return Q(**{f"{path}status": Question.Status.PUBLISHED}) & lesson_reachable(f"{path}lesson__")
+
+
 class LessonQuerySet(models.QuerySet["Lesson"]):
     def published(self) -> LessonQuerySet:
         """What students may see: published lessons of published courses."""
-        return self.filter(published=True, course__status=Course.Status.PUBLISHED)
+        return self.filter(lesson_reachable())
 
 
 class Lesson(models.Model):
@@ -250,7 +276,13 @@ class LessonSentence(models.Model):
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def published(self) -> QuestionQuerySet:
+        """Published, whatever its lesson: for a lesson already known reachable."""
         return self.filter(status=Question.Status.PUBLISHED)
+
+    def live(self) -> QuestionQuerySet:
+        """What a student can be asked: published, in a published lesson of a
+        published course."""
+        return self.filter(question_live())
 
 
 class Question(models.Model):
@@ -474,6 +506,13 @@ class AcceptedAnswer(models.Model):
         return self.text
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def reachable(self) -> AttemptQuerySet:
+        """Attempts at lessons students can reach now (see lesson_reachable): an
+        attempt, even one under way, is out of reach while its lesson is."""
+        return self.filter(lesson_reachable("lesson__"))
+
+
 class Attempt(models.Model):
     """One go at a lesson's quiz by one learner."""
 
@@ -501,6 +540,8 @@ class Attempt(models.Model):
     )
     answered_count = models.PositiveIntegerField(default=0)
     correct_count = models.PositiveIntegerField(default=0)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -604,6 +645,13 @@ class ResponseChoice(models.Model):
         return f"{self.response_id} · {self.choice_id}"
 
 
+class ReviewCardQuerySet(models.QuerySet["ReviewCard"]):
+    def reachable(self) -> ReviewCardQuerySet:
+        """Cards of live questions (see question_live): the only ones served,
+        answered or counted for students."""
+        return self.filter(question_live("question__"))
+
+
 class ReviewCard(models.Model):
     """The spaced-repetition state of one question for one learner (FSRS)."""
 
@@ -633,6 +681,8 @@ class ReviewCard(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
 
+    objects = ReviewCardQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["learner", "question"], name="review_card_once"),
@@ -641,6 +691,13 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · Q{self.question_id} · due {self.due:%Y-%m-%d %H:%M}"
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def reachable(self) -> ReviewQuerySet:
+        """Reviews of live questions: shown back to the learner only while the
+        card they were given on is served."""
+        return self.filter(question_live("question__"))
 
 
 class Review(models.Model):
@@ -658,6 +715,8 @@ class Review(models.Model):
     card_review_number = models.PositiveIntegerField(
         help_text="Which review of the card this was; a replay of the same one is refused."
     )
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reviewed_at"]

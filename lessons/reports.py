@@ -58,6 +58,7 @@ from lessons.models import (
     Response,
     ResponseChoice,
     ReviewCard,
+    lesson_reachable,
 )
 from lessons.selectors import lesson_list_published, progress_for_learner
 
@@ -139,12 +140,7 @@ def lesson_in(cohort: Cohort, slug: str) -> Lesson:
 def _recalled_cards(now: datetime) -> QuerySet[ReviewCard]:
     """Cards of published questions in published lessons (of published courses)
     that are recalled now."""
-    return ReviewCard.objects.filter(
-        recall_until__gte=now,
-        question__status=Question.Status.PUBLISHED,
-        question__lesson__published=True,
-        question__lesson__course__status=Course.Status.PUBLISHED,
-    )
+    return ReviewCard.objects.reachable().filter(recall_until__gte=now)
 
 
 # ---------------------------------------------------------------- scores table
@@ -199,9 +195,7 @@ def _learners_sorted(learners: QuerySet, *, sort: str, course: Course) -> QueryS
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
     scores = LessonScore.objects.filter(
-        learner=OuterRef("pk"),
-        lesson__published=True,
-        lesson__course=course,
+        lesson_reachable("lesson__"), learner=OuterRef("pk"), lesson__course=course
     )
     expression: F | Subquery
     if key == "name":

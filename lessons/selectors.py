@@ -144,13 +144,13 @@ def question_data_from(question: Question) -> QuestionData:
 
 
 def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:
-    """The learner's own attempt at a lesson of a published course; anyone
-    else's, or one in a course taken back to draft, is a 404, as if it did not exist."""
+    """The learner's own attempt at a lesson students can reach; anyone else's,
+    or one whose lesson was unpublished (or its course taken back to draft),
+    is a 404, as if it did not exist. See Attempt.objects.reachable()."""
     return get_object_or_404(
-        Attempt.objects.select_related("lesson__course"),
+        Attempt.objects.reachable().select_related("lesson__course"),
         pk=attempt_id,
         learner=learner,
-        lesson__course__status=Course.Status.PUBLISHED,
     )
 
 
@@ -362,11 +362,7 @@ def course_list_published() -> QuerySet[Course]:
 
 
 def _published_cards(learner) -> QuerySet[ReviewCard]:
-    return ReviewCard.objects.filter(
-        learner=learner,
-        question__status=Question.Status.PUBLISHED,
-        question__lesson__course__status=Course.Status.PUBLISHED,
-    )
+    return ReviewCard.objects.reachable().filter(learner=learner)
 
 
 def progress_for_learner(
@@ -410,11 +406,7 @@ def progress_for_learner(
 def score_history(*, learner, course: Course | None = None, limit: int = 60) -> list[Attempt]:
     """The learner's finished attempts (in `course`, or in any), oldest first,
     for the chart of scores over time."""
-    finished = Attempt.objects.filter(
-        learner=learner,
-        finished_at__isnull=False,
-        lesson__course__status=Course.Status.PUBLISHED,
-    )
+    finished = Attempt.objects.reachable().filter(learner=learner, finished_at__isnull=False)
     if course is not None:
         finished = finished.filter(lesson__course=course)
     recent = finished.select_related("lesson").order_by("-finished_at")[:limit]
@@ -446,9 +438,7 @@ def review_queue(*, learner, now: datetime, course: Course | None = None) -> Rev
 def review_for_learner(*, review_id: int | None, learner) -> Review | None:
     if review_id is None:
         return None
-    return Review.objects.filter(
-        pk=review_id, learner=learner, question__lesson__course__status=Course.Status.PUBLISHED
-    ).first()
+    return Review.objects.reachable().filter(pk=review_id, learner=learner).first()
 
 
 def course_of_lesson(lesson_id: int | None) -> Course | None:

@@ -202,9 +202,10 @@ def response_record(
     # Only the attempt's row is locked, not its lesson's.
     try:
         attempt = (
-            Attempt.objects.select_for_update(of=("self",))
+            Attempt.objects.reachable()
+            .select_for_update(of=("self",))
             .select_related("lesson__course")
-            .get(pk=attempt_id, learner=learner, lesson__course__status=Course.Status.PUBLISHED)
+            .get(pk=attempt_id, learner=learner)
         )
     except Attempt.DoesNotExist:
         raise AttemptNotFound("No such attempt.") from None
@@ -393,12 +394,9 @@ def review_record(
     `card_review_number` is the card's review count when the question was
     shown; a replay of the same form finds the review it already made."""
     card = (
-        ReviewCard.objects.select_for_update(of=("self",))
-        .filter(
-            learner=learner,
-            question_id=question.id,
-            question__lesson__course__status=Course.Status.PUBLISHED,
-        )
+        ReviewCard.objects.reachable()
+        .select_for_update(of=("self",))
+        .filter(learner=learner, question_id=question.id)
         .first()
     )
     if card is None:
