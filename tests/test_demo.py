@@ -1,9 +1,10 @@
 """`make run`'s demo content: safe to load again and again."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from lessons.models import Cohort, Question
+from lessons.models import Cohort, Course, Derivation, Lesson, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,42 @@ def test_loading_the_demo_again_keeps_educators_edits_and_makes_nothing_twice(se
     assert question.prompt == "Edited by an educator"
     assert Cohort.objects.filter(name="Demo cohort").count() == 1
     assert cohort.learners.count() == learners
+
+
+def test_the_demo_has_a_draft_course_derived_from_a_sample_text_once(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo")
+    shipped = Course.objects.get(slug="leiomyosarcoma")
+    draft = Course.objects.exclude(pk=shipped.pk).get()
+    assert draft.title == "Photosynthesis"
+    assert not draft.is_published and shipped.is_published
+    assert list(draft.authors.values_list("username", flat=True)) == ["educator"]
+    record = Derivation.objects.get()
+    assert record.status == "done" and record.course == draft
+    assert record.created_by.username == "educator"
+    assert draft.lessons.exists() and not draft.lessons.filter(published=True).exists()
+    drafts = Question.objects.filter(lesson__course=draft)
+    assert drafts.count() >= 10 and not drafts.exclude(status="draft").exists()
+    # Nothing of it reaches students until the educator publishes it.
+    assert not Lesson.objects.published().filter(course=draft).exists()
+    client.force_login(User.objects.get(username="student"))
+    catalogue = client.get("/").content.decode()
+    assert shipped.title in catalogue and "Photosynthesis" not in catalogue
+    assert client.get(f"/courses/{draft.slug}/").status_code == 404
+
+    # The educator may review and publish it (the Educators group's permissions).
+    educator = draft.authors.get()
+    assert educator.has_perms(["lessons.change_course", "lessons.change_question"])
+    client.force_login(educator)
+    assert client.get(f"/admin/lessons/course/{draft.pk}/change/").status_code == 200
+    assert client.get(f"/admin/lessons/derivation/{record.pk}/review/").status_code == 200
+    assert "Publish course" in client.get("/admin/lessons/course/").content.decode()
+
+    draft.title = "Photosynthesis, renamed by the educator"
+    draft.save()
+    call_command("load_demo")
+    assert Course.objects.count() == 2 and Derivation.objects.count() == 1
+    assert Course.objects.get(pk=draft.pk).title == "Photosynthesis, renamed by the educator"
 
 
 def test_the_demo_refuses_to_run_without_debug(settings):

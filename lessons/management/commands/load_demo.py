@@ -1,6 +1,7 @@
 """Load the shipped course and demo accounts, for a local run of the app."""
 
 from io import StringIO
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -8,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lessons.models import Cohort, Source
+from lessons.derive.services import derivation_execute
+from lessons.models import Cohort, Derivation, Source
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_COHORT = "Demo cohort"
@@ -19,6 +21,10 @@ DEMO_ACCOUNTS = [
     ("instructor", "Instructors", True, False),
     ("admin", None, True, True),
 ]
+# A second course, derived from a sample text and left a draft, so that every
+# role sees at once that a new text stays apart until an educator publishes it.
+DEMO_DRAFT_TITLE = "Photosynthesis"
+DEMO_DRAFT_TEXT = settings.BASE_DIR / "fixtures" / "samples" / "photosynthesis.txt"
 
 
 class Command(BaseCommand):
@@ -46,6 +52,7 @@ class Command(BaseCommand):
                 if group_name:
                     user.groups.add(Group.objects.get(name=group_name))
             self.demo_cohort()
+            self.demo_draft_course()
         self.stdout.write("Demo course and cohort ready.")
         if made:
             # Said once, when the accounts are made; the README has it too.
@@ -61,3 +68,19 @@ class Command(BaseCommand):
         cohort = Cohort.objects.get(name=DEMO_COHORT)
         cohort.instructors.add(User.objects.get(username="instructor"))
         cohort.learners.add(User.objects.get(username="student"))
+
+    def demo_draft_course(self) -> None:
+        """The sample text derived into a draft course the demo educator
+        authors, as if they had brought it: once only (its derivation record
+        says it was done), so what they publish or rename since stays."""
+        educator = User.objects.get(username="educator")
+        if Derivation.objects.filter(title=DEMO_DRAFT_TITLE, created_by=educator).exists():
+            return
+        record = Derivation.objects.create(
+            title=DEMO_DRAFT_TITLE, text=Path(DEMO_DRAFT_TEXT).read_text(), created_by=educator
+        )
+        # Run here rather than queued: offline, deterministic, done when the command is.
+        record = derivation_execute(derivation_id=record.pk)
+        if record.status != Derivation.Status.DONE:
+            raise CommandError(f"Deriving the demo's draft course failed: {record.message}")
+        record.course.authors.add(educator)
