@@ -77,10 +77,12 @@ class Command(BaseCommand):
         if Derivation.objects.filter(title=DEMO_DRAFT_TITLE, created_by=educator).exists():
             return
         record = Derivation.objects.create(
-            title=DEMO_DRAFT_TITLE, text=Path(DEMO_DRAFT_TEXT).read_text(), created_by=educator
+            title=DEMO_DRAFT_TITLE,
+            text=Path(DEMO_DRAFT_TEXT).read_text(encoding="utf-8"),
+            created_by=educator,
         )
         # Run here rather than queued: offline, deterministic, done when the command is.
         record = derivation_execute(derivation_id=record.pk)
-        if record.status != Derivation.Status.DONE:
+        if record.status != Derivation.Status.DONE or record.course is None:
             raise CommandError(f"Deriving the demo's draft course failed: {record.message}")
         record.course.authors.add(educator)
