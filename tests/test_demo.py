@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from lessons.derive.services import drafts_publish
 from lessons.models import Cohort, Course, Derivation, Lesson, Question
+from lessons.services import course_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,25 @@ def test_the_demo_refuses_to_run_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(Exception, match="DEBUG=1"):
         call_command("load_demo")
+
+
+def test_the_demo_cohort_follows_the_draft_course_and_its_reports_offer_it_once_published(
+    settings, client
+):
+    settings.DEBUG = True
+    call_command("load_demo")
+    cohort = Cohort.objects.get(name="Demo cohort")
+    draft = Course.objects.get(title="Photosynthesis")
+    assert cohort.courses.filter(pk=draft.pk).exists()
+    client.force_login(User.objects.get(username="instructor"))
+    page = f"/instructor/cohorts/{cohort.pk}/"
+    assert "Photosynthesis" not in client.get(page).content.decode()
+    assert client.get(page, {"course": draft.slug}).status_code == 404
+
+    # The educator publishes it: the instructor's reports offer it at once.
+    drafts_publish(
+        question_ids=Question.objects.filter(lesson__course=draft).values_list("pk", flat=True)
+    )
+    course_publish(course=draft)
+    assert "Photosynthesis" in client.get(page).content.decode()
+    assert client.get(page, {"course": draft.slug}).status_code == 200

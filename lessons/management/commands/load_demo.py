@@ -86,3 +86,6 @@ class Command(BaseCommand):
         if record.status != Derivation.Status.DONE or record.course is None:
             raise CommandError(f"Deriving the demo's draft course failed: {record.message}")
         record.course.authors.add(educator)
+        # The demo cohort follows it from the start, so the instructor's reports
+        # offer it the moment the educator publishes it.
+        Cohort.objects.get(name=DEMO_COHORT).courses.add(record.course)
