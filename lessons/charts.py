@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from lessons import scoring
 from lessons.models import Attempt
 
 WIDTH, HEIGHT = 480, 240
@@ -20,7 +21,9 @@ def _day(attempt: Attempt, form: str) -> str:
 
 
 def score_history_svg(history: Sequence[Attempt]) -> SafeString:
-    """Scores of finished attempts over time, oldest on the left."""
+    """Scores of finished full attempts over time, oldest on the left. A retry
+    of missed questions is practice, not a score (lessons.scoring): it is left out."""
+    history = [a for a in history if scoring.counts_towards_scores(a)]
     if not history:
         return mark_safe("")
     inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
@@ -51,7 +54,7 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
                 f"{x(i):.1f}",
                 f"{y(a.score or 0):.1f}",
                 a.lesson.title,
-                round((a.score or 0) * 100),
+                scoring.whole_percent(a.score or 0),
                 _day(a, "%d %b %Y"),
             )
             for i, a in enumerate(history)
@@ -106,7 +109,7 @@ def bar_chart_svg(
     def shown(value: float | None) -> str:
         if value is None:
             return "no data"
-        return f"{round(value * 100)}%" if as_percent else str(round(value))
+        return scoring.percent_label(value) if as_percent else str(round(value))
 
     rows = format_html_join(
         "",

@@ -17,6 +17,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 
 from lessons import gift, reports
 from lessons.models import Cohort, Course, Question
+from lessons.scoring import FULL_ATTEMPT_LABEL, RETRY_LABEL, csv_fraction
 from lessons.selectors import question_data_from
 
 # ---------------------------------------------------------------- downloads
@@ -133,7 +134,8 @@ def score_csv_rows(
     *, cohort: Cohort, course: Course, now: datetime, chunk: int = 500
 ) -> Iterator[list]:
     """The header, then one row per learner of the cohort with each of the
-    course's lessons' best, latest, attempts and mastery."""
+    course's lessons' best, latest, attempts and mastery, as lessons.scoring
+    defines them; shares as fractions from 0 to 1 (scoring.csv_fraction)."""
     lessons = list(reports.course_lessons(course))
     header = ["learner", "first name", "last name"]
     for lesson in lessons:
@@ -142,13 +144,9 @@ def score_csv_rows(
     for scores in reports.learner_scores_all(cohort=cohort, lessons=lessons, now=now, chunk=chunk):
         row: list[str | float] = list(scores.names)
         for cell in scores.cells:
-            row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
-            row.append(_fraction(cell.mastery))
-        yield [*row, _fraction(scores.average_best)]
-
-
-def _fraction(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
+            row += [csv_fraction(cell.best), csv_fraction(cell.latest), cell.attempts]
+            row.append(csv_fraction(cell.mastery))
+        yield [*row, csv_fraction(scores.average_best)]
 
 
 RESPONSE_CSV_HEADER = [
@@ -162,8 +160,10 @@ RESPONSE_CSV_HEADER = [
     "correct",
     "seconds taken",
     "answered at",
-    # Last, so the columns before it keep their places in existing spreadsheets.
+    # Last, so the columns before them keep their places in existing spreadsheets.
     "correct answer",
+    # "Full attempt", or "Retry of missed questions": practice that no score counts.
+    "attempt kind",
 ]
 
 
@@ -173,7 +173,7 @@ def response_csv_rows(*, cohort: Cohort, course: Course, chunk: int = 200) -> It
     and the choices as the learner saw them (their snapshot), not as edited since."""
     yield RESPONSE_CSV_HEADER
     for row in reports.response_rows_all(cohort=cohort, course=course, chunk=chunk):
-        (username, lesson, attempt, started, qid, answer, correct, taken, at, snapshot) = row
+        (username, lesson, attempt, started, qid, answer, correct, taken, at, snapshot, retry) = row
         yield [
             username,
             lesson,
@@ -186,6 +186,7 @@ def response_csv_rows(*, cohort: Cohort, course: Course, chunk: int = 200) -> It
             "" if taken is None else round(taken.total_seconds(), 1),
             at.isoformat(),
             correct_answer_text(snapshot),
+            RETRY_LABEL if retry else FULL_ATTEMPT_LABEL,
         ]
 
 

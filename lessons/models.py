@@ -839,7 +839,9 @@ class LessonScore(models.Model):
     service so score reports read one row instead of every attempt.
 
     Scores come from full attempts only: a retry of the missed questions is
-    short, and its score would overstate the learner's standing."""
+    short, and its score would overstate the learner's standing. Every page
+    and export reads best, latest and attempts from here; lessons.scoring
+    defines them."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_scores"

@@ -9,6 +9,8 @@ Scope is enforced here, so no view can forget it: every cohort comes through
 number of queries whatever the cohort's size: scores come from the LessonScore
 rows the answer service keeps current, mastery from the stored recall of the
 review cards, item statistics from grouped aggregates over the responses.
+What each number means (and that a retry of missed questions never counts
+towards one) is lessons.scoring's to say.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from lessons import scoring
 from lessons.aggregates import Median
 from lessons.models import (
     Attempt,
@@ -262,9 +265,7 @@ def _cells_for(
     for lid, by_lesson in cells.items():
         for lesson in lessons:
             total = lesson.question_count
-            by_lesson[lesson.pk].mastery = (
-                counts.get((lid, lesson.pk), 0) / total if total else None
-            )
+            by_lesson[lesson.pk].mastery = scoring.mastery(counts.get((lid, lesson.pk), 0), total)
     return cells
 
 
@@ -365,7 +366,7 @@ def cohort_averages(
             Cell(
                 best=best,
                 attempts=stats.get("attempts") or 0,
-                mastery=recalled.get(lesson.pk, 0) / possible if possible else None,
+                mastery=scoring.mastery(recalled.get(lesson.pk, 0), possible),
                 below_pass=best is not None and best < cohort.pass_mark,
             )
         )
@@ -409,7 +410,8 @@ def _learner_scores_batch(batch, lessons, now, pass_mark) -> Iterator[LearnerSco
 def response_rows_all(*, cohort: Cohort, course: Course, chunk: int = 200) -> Iterator[tuple]:
     """Every response of the cohort's learners in the course's lessons as
     (username, lesson title, attempt id, attempt started, question id, answer,
-    is correct, time taken, answered at, question snapshot), a few hundred learners at a time: the
+    is correct, time taken, answered at, question snapshot, attempt is a retry),
+    a few hundred learners at a time: the
     first rows leave at once, and neither the database nor this process ever
     sorts or holds the whole export."""
     members = list(
@@ -435,6 +437,7 @@ def response_rows_all(*, cohort: Cohort, course: Course, chunk: int = 200) -> It
                 "time_taken",
                 "answered_at",
                 "question_snapshot",
+                "attempt__is_retry",
             )
         )
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from lessons import scoring
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
 from lessons.models import (
     AcceptedAnswer,
@@ -17,6 +18,7 @@ from lessons.models import (
     Choice,
     Course,
     Lesson,
+    LessonScore,
     LessonSentence,
     Passage,
     Question,
@@ -270,10 +272,10 @@ class LessonProgress:
     due: int = 0
 
     @property
-    def mastery(self) -> float:
-        """The share of the lesson's questions the learner currently recalls."""
-        total = self.lesson.question_count
-        return self.recalled / total if total else 0.0
+    def mastery(self) -> float | None:
+        """The share of the lesson's questions the learner recalls now (see
+        lessons.scoring); None for a lesson without questions."""
+        return scoring.mastery(self.recalled, self.lesson.question_count)
 
     @property
     def is_started(self) -> bool:
@@ -369,27 +371,23 @@ def progress_for_learner(
     *, learner, now: datetime, course: Course | None = None
 ) -> list[LessonProgress]:
     """Per published lesson (of the course, if given): best and latest score,
-    attempts, last activity, mastery and questions due. Three queries whatever
-    the history's length."""
-    finished = Attempt.objects.filter(learner=learner, finished_at__isnull=False)
+    attempts, last activity, mastery and questions due, as lessons.scoring
+    defines them. Best, latest and attempts come from the LessonScore row the
+    answer service keeps from full attempts (never from a retry), as every
+    instructor's report reads them. Three queries whatever the history's length."""
+    scores = LessonScore.objects.filter(learner=learner)
     cards = _published_cards(learner)
     lessons = lesson_list_published()
     if course is not None:
-        finished = finished.filter(lesson__course=course)
+        scores = scores.filter(lesson__course=course)
         cards = cards.filter(question__lesson__course=course)
         lessons = lessons.filter(course=course)
-    latest = finished.filter(lesson=OuterRef("pk")).order_by("-finished_at").values("score")[:1]
-    lessons = lessons.annotate(latest_score=Subquery(latest))
-    rows = {lesson.pk: LessonProgress(lesson, latest=lesson.latest_score) for lesson in lessons}
-    for stats in finished.values("lesson").annotate(
-        best=Max("score"), attempts=Count("pk"), last=Max("finished_at")
+    rows = {lesson.pk: LessonProgress(lesson) for lesson in lessons}
+    for lesson_id, best, latest, attempts, last in scores.values_list(
+        "lesson_id", "best_score", "latest_score", "attempts", "last_activity"
     ):
-        if row := rows.get(stats["lesson"]):
-            row.best, row.attempts, row.last_activity = (
-                stats["best"],
-                stats["attempts"],
-                stats["last"],
-            )
+        if row := rows.get(lesson_id):
+            row.best, row.latest, row.attempts, row.last_activity = best, latest, attempts, last
     for lesson_id, recall_until, last_review, due in cards.values_list(
         "question__lesson_id", "recall_until", "last_review", "due"
     ):
@@ -403,9 +401,16 @@ def progress_for_learner(
     return list(rows.values())
 
 
+def lesson_score_for(*, learner, lesson_id: int) -> LessonScore | None:
+    """The learner's standing in one lesson (lessons.scoring), or None before
+    their first attempt at it."""
+    return LessonScore.objects.filter(learner=learner, lesson_id=lesson_id).first()
+
+
 def score_history(*, learner, course: Course | None = None, limit: int = 60) -> list[Attempt]:
     """The learner's finished attempts (in `course`, or in any), oldest first,
-    for the chart of scores over time."""
+    retries of missed questions included (labelled, for the list of attempts;
+    the chart plots only the full ones, lessons.scoring)."""
     finished = Attempt.objects.reachable().filter(learner=learner, finished_at__isnull=False)
     if course is not None:
         finished = finished.filter(lesson__course=course)

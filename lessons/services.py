@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons import gift, scheduling
+from lessons import gift, scheduling, scoring
 from lessons.grading import (
     InvalidAnswer,
     QuestionData,
@@ -251,7 +251,9 @@ def response_record(
     _lesson_score_update(
         attempt=attempt,
         when=now,
-        score=attempt.score if attempt.is_finished and not attempt.is_retry else None,
+        score=attempt.score
+        if attempt.is_finished and scoring.counts_towards_scores(attempt)
+        else None,
     )
     _card_review(
         learner_id=attempt.learner_id,
@@ -292,15 +294,16 @@ def attempt_questions_withdraw(*, attempt: Attempt) -> Attempt | None:
         _lesson_score_update(
             attempt=locked,
             when=locked.finished_at,
-            score=None if locked.is_retry else locked.score,
+            score=locked.score if scoring.counts_towards_scores(locked) else None,
         )
     locked.save(update_fields=update_fields)
     return locked
 
 
 def _lesson_score_update(*, attempt: Attempt, when, score: float | None) -> None:
-    """Note the activity and, when a full attempt finishes, its score: one
-    UPDATE whose right-hand sides all read the row as it was."""
+    """Note the activity and, when a full attempt finishes, its score (best,
+    latest and attempts as lessons.scoring defines them): one UPDATE whose
+    right-hand sides all read the row as it was."""
     scores = LessonScore.objects.filter(learner_id=attempt.learner_id, lesson_id=attempt.lesson_id)
     if score is None:
         scores.update(last_activity=when)

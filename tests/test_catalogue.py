@@ -8,10 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from lessons.models import Course, Lesson, ReviewCard
+from lessons.models import Course, Lesson, LessonScore, ReviewCard
 from tests.factories import (
     PASSWORD,
-    AttemptFactory,
     CourseFactory,
     LessonFactory,
     QuestionFactory,
@@ -51,11 +50,19 @@ def test_catalogue_lists_published_courses_with_description_and_lesson_count(cli
     assert reverse("lessons:course_detail", args=["biology"]) in html
 
 
+def scored(learner, lesson, score):
+    """The standing the answer service keeps after one full attempt with this
+    score: what every page reads (lessons.scoring)."""
+    LessonScore.objects.create(
+        learner=learner, lesson=lesson, best_score=score, latest_score=score, attempts=1
+    )
+
+
 def test_catalogue_shows_a_learners_progress_per_course(client, two_courses):
     _, _, lessons = two_courses
     learner = UserFactory()
-    AttemptFactory(learner=learner, lesson=lessons[0], score=0.5)
-    AttemptFactory(learner=learner, lesson=lessons[1], score=1.0)
+    scored(learner, lessons[0], 0.5)
+    scored(learner, lessons[1], 1.0)
     client.force_login(learner)
     html = client.get("/").content.decode()
     assert "2 of 3 lessons started" in html
@@ -98,7 +105,7 @@ def test_course_page_lists_its_lessons_in_order_with_notice_and_start(client, tw
 def test_course_page_continues_at_the_first_lesson_not_mastered(client, two_courses):
     _, _, lessons = two_courses
     learner = UserFactory()
-    AttemptFactory(learner=learner, lesson=lessons[0], score=0.4)
+    scored(learner, lessons[0], 0.4)
     client.force_login(learner)
     html = client.get(reverse("lessons:course_detail", args=["biology"])).content.decode()
     assert f'href="{lessons[0].get_absolute_url()}">Continue' in html

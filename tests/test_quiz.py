@@ -337,7 +337,9 @@ def test_question_page_and_answer_stay_within_a_fixed_query_budget(
     with django_assert_max_num_queries(3):
         assert student_client.get(reverse("lessons:review")).status_code == 200
     finished = Attempt.objects.filter(finished_at__isnull=False).first()
-    with django_assert_max_num_queries(6):
+    # The session's user, the attempt, its responses, its questions with their
+    # choices and accepted answers, and the lesson's standing (LessonScore).
+    with django_assert_max_num_queries(7):
         assert (
             student_client.get(reverse("lessons:attempt_results", args=[finished.pk])).status_code
             == 200

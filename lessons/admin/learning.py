@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from lessons import reports, services
+from lessons import reports, scoring, services
 from lessons.admin.base import (
     SUMMARY_ROWS,
     CheckedIdsMixin,
@@ -59,10 +59,15 @@ class DateHierarchyChangeList(ChangeList):
 
 @admin.register(Attempt)
 class AttemptAdmin(LearnerDataAdmin):
-    list_display = ("learner", "lesson", "started_at", "finished_at", "score")
+    list_display = ("learner", "lesson", "kind", "started_at", "finished_at", "score")
     list_filter = (("lesson", FirstRelatedChoicesFilter),)
     search_fields = ("learner__username",)
     date_hierarchy = "started_at"
+
+    @admin.display(description="Kind", ordering="is_retry")
+    def kind(self, attempt: Attempt) -> str:
+        # A retry's score is practice, not the learner's score (lessons.scoring).
+        return scoring.attempt_kind_label(attempt)
 
     def scoped_for(self, queryset, user) -> QuerySet:
         return queryset.filter(learner__in=reports.learners_for(user))

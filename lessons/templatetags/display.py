@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from lessons import exports, rich_text
+from lessons import exports, rich_text, scoring
 from lessons.models import Response
 
 register = template.Library()
@@ -42,9 +42,14 @@ def prompt_inline(text: str) -> SafeString:
 
 @register.filter
 def percent(value) -> str:
-    if value is None:
-        return "–"
-    return f"{round(value * 100)}%"
+    """A share as a whole percentage, rounded as lessons.scoring rounds it."""
+    return scoring.percent_label(value)
+
+
+@register.filter
+def attempt_kind(attempt) -> str:
+    """ "Retry of missed questions" or "Full attempt" (lessons.scoring)."""
+    return scoring.attempt_kind_label(attempt)
 
 
 @register.filter

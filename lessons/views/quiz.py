@@ -242,8 +242,13 @@ def attempt_results(request: SignedInRequest, attempt_id: int) -> HttpResponse:
         return redirect("lessons:attempt_detail", attempt.pk)
     rows = selectors.attempt_results(attempt)
     missed = sum(1 for row in rows if row.response and not row.response.is_correct)
+    # The lesson's standing beside this attempt's own score: after a retry it
+    # shows that the retry left best and latest as they were (lessons.scoring).
+    standing = selectors.lesson_score_for(learner=request.user, lesson_id=attempt.lesson_id)
     return render(
-        request, "lessons/results.html", {"attempt": attempt, "rows": rows, "missed": missed}
+        request,
+        "lessons/results.html",
+        {"attempt": attempt, "rows": rows, "missed": missed, "standing": standing},
     )
 
 
