@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lessons import scoring
@@ -26,6 +26,7 @@ from lessons.models import (
     Review,
     ReviewCard,
     Source,
+    lesson_reachable,
 )
 
 if TYPE_CHECKING:
@@ -450,3 +451,79 @@ def course_of_lesson(lesson_id: int | None) -> Course | None:
     if lesson_id is None:
         return None
     return Course.objects.filter(lessons=lesson_id).first()
+
+
+# ------------------------------------------------------------ what comes next
+
+
+def review_due_count(*, learner, now: datetime) -> int:
+    """How many of the learner's reachable cards are due: the navigation's
+    count on every signed-in page, so one indexed query (learner, due)."""
+    return _published_cards(learner).filter(due__lte=now).count()
+
+
+def due_in_courses(courses: list[CourseProgress]) -> int:
+    """The questions due in the catalogue's rows: every reachable card, counted
+    as review_due_count counts them (both read _published_cards)."""
+    return sum(row.due for course in courses for row in course.lessons)
+
+
+def unfinished_attempt(*, learner, lesson: Lesson) -> Attempt | None:
+    """The learner's attempt under way at the lesson (there is at most one)."""
+    if not learner.is_authenticated:
+        return None
+    return Attempt.objects.filter(learner=learner, lesson=lesson, finished_at=None).first()
+
+
+def next_lesson_after(lesson: Lesson) -> Lesson | None:
+    """The next lesson students can reach in the lesson's course, in course
+    order (position, then title, as Lesson.Meta.ordering), or None after the last."""
+    later = Q(position__gt=lesson.position) | Q(position=lesson.position, title__gt=lesson.title)
+    return (
+        Lesson.objects.published()
+        .filter(later, course_id=lesson.course_id)
+        .order_by("position", "title", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Meanwhile:
+    """What to do while no card is due."""
+
+    not_started: Lesson | None  # a lesson with questions the learner never tried
+    weakest: LessonScore | None  # the lesson with the lowest best score below full marks
+
+
+def review_meanwhile(*, learner, course: Course | None = None) -> Meanwhile:
+    """Suggestions for the empty review page (in `course`, or in any): two queries."""
+    lessons = Lesson.objects.published().filter(
+        Exists(Question.objects.published().filter(lesson=OuterRef("pk")))
+    )
+    scores = LessonScore.objects.filter(
+        lesson_reachable("lesson__"), learner=learner, best_score__lt=1
+    )
+    if course is not None:
+        lessons = lessons.filter(course=course)
+        scores = scores.filter(lesson__course=course)
+    tried = Attempt.objects.filter(learner=learner, lesson=OuterRef("pk"))
+    # The next lesson of a course the learner is taking comes before a new course.
+    taking = Attempt.objects.filter(learner=learner, lesson__course=OuterRef("course"))
+    not_started = (
+        lessons.filter(~Exists(tried))
+        .annotate(taking=Exists(taking))
+        .select_related("course")
+        .order_by("-taking", "course__title", "course_id", "position", "title")
+        .first()
+    )
+    weakest = scores.select_related("lesson").order_by("best_score", "last_activity", "pk").first()
+    return Meanwhile(not_started, weakest)
+
+
+def card_due(*, learner, question_id: int) -> datetime | None:
+    """When the learner's card for the question is next due."""
+    return (
+        ReviewCard.objects.filter(learner=learner, question_id=question_id)
+        .values_list("due", flat=True)
+        .first()
+    )

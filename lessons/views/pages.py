@@ -34,7 +34,10 @@ RESET_NOT_SENT = "We could not send the email just now; try again later or ask y
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The catalogue: the published courses; for a signed-in learner, each with their progress."""
     catalogue = selectors.course_catalogue(learner=request.user, now=timezone.now())
-    return render(request, "lessons/home.html", {"catalogue": catalogue})
+    due = selectors.due_in_courses(catalogue)
+    # The catalogue counted what is due, so the navigation needs no query of its own.
+    context = {"catalogue": catalogue, "due_total": due, "nav_review_due": due}
+    return render(request, "lessons/home.html", context)
 
 
 @require_GET
@@ -47,7 +50,10 @@ def course_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = selectors.lesson_for_reading(slug=slug)
-    return render(request, "lessons/lesson_detail.html", {"lesson": lesson})
+    unfinished = selectors.unfinished_attempt(learner=request.user, lesson=lesson)
+    return render(
+        request, "lessons/lesson_detail.html", {"lesson": lesson, "unfinished": unfinished}
+    )
 
 
 @require_http_methods(["GET", "POST"])

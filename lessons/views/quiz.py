@@ -7,7 +7,6 @@ view returns just the swapped pieces (named partials of the page template).
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -244,12 +243,14 @@ def attempt_results(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     missed = sum(1 for row in rows if row.response and not row.response.is_correct)
     # The lesson's standing beside this attempt's own score: after a retry it
     # shows that the retry left best and latest as they were (lessons.scoring).
-    standing = selectors.lesson_score_for(learner=request.user, lesson_id=attempt.lesson_id)
-    return render(
-        request,
-        "lessons/results.html",
-        {"attempt": attempt, "rows": rows, "missed": missed, "standing": standing},
-    )
+    context = {
+        "attempt": attempt,
+        "rows": rows,
+        "missed": missed,
+        "standing": selectors.lesson_score_for(learner=request.user, lesson_id=attempt.lesson_id),
+        "next_lesson": selectors.next_lesson_after(attempt.lesson),
+    }
+    return render(request, "lessons/results.html", context)
 
 
 @login_required
@@ -292,6 +293,8 @@ def progress(request: SignedInRequest) -> HttpResponse:
             "history": history,
             "chart": charts.score_history_svg(history),
             "due_total": sum(row.due for row in rows),
+            # Over every course, the rows' count is the navigation's: no query more.
+            **({} if course else {"nav_review_due": sum(row.due for row in rows)}),
         },
     )
 
@@ -341,12 +344,19 @@ def review(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     review_course = _review_course(request)
     queue = selectors.review_queue(learner=request.user, now=now, course=review_course)
+    # Over every course, the queue's count is the navigation's: no query more.
+    nav = {} if review_course else {"nav_review_due": queue.due_count}
     if queue.card is None:
-        soon = queue.next_due is not None and queue.next_due <= now + timedelta(minutes=1)
-        context = {"next_due": queue.next_due, "next_due_soon": soon, "course": review_course}
+        context = {
+            "next_due": queue.next_due,
+            "course": review_course,
+            "meanwhile": selectors.review_meanwhile(learner=request.user, course=review_course),
+            **nav,
+        }
         return render(request, "lessons/review_done.html", context)
     question = selectors.question_data(queue.card.question_id)
-    return render(request, "lessons/question.html", _review_context(queue, question, review_course))
+    context = _review_context(queue, question, review_course) | nav
+    return render(request, "lessons/question.html", context)
 
 
 @never_cache
@@ -399,7 +409,11 @@ def review_answer(request: SignedInRequest, question_id: int) -> HttpResponse:
         return render_question_card_error(request, context, getattr(error, "status", 400))
     queue = selectors.review_queue(learner=request.user, now=timezone.now(), course=course)
     context = _review_feedback_context(queue, question, reviewed.review, reviewed.result, course)
+    context["comes_back"] = reviewed.card.due
     if request.htmx:
+        if course is None:
+            # The navigation's badge, kept current without a query more.
+            context["nav_review_due_oob"] = queue.due_count
         # A second tab, or a form kept by Back: the first answer stands, and says so.
         context |= {
             "already_answered": not reviewed.created,
@@ -426,6 +440,9 @@ def review_feedback(request: SignedInRequest) -> HttpResponse:
     queue = selectors.review_queue(learner=request.user, now=timezone.now(), course=course)
     feedback = selectors.feedback_on(review_obj, question)
     context = _review_feedback_context(queue, question, review_obj, feedback.result, course)
+    context["comes_back"] = selectors.card_due(learner=request.user, question_id=question.id)
+    if course is None:
+        context["nav_review_due"] = queue.due_count
     return render(request, "lessons/question.html", context)
 
 
