@@ -21,13 +21,14 @@ belong to, whichever courses it follows (a cohort can start following a
 course later), so a finish writes at most (cohorts of the learner) × 4 scopes
 × (questions + choices) rows, in three statements. A learner joining or
 leaving a cohort adds or takes away their contributions there (the m2m
-signals below, whichever side or way the membership changes; deleting a
-learner takes theirs away). `rebuild` works everything out from scratch.
+signals below, whichever side or way the membership changes, before the
+rows change; deleting a learner takes theirs away). `rebuild` works everything out from scratch.
 
 Concurrency. Rows are written in key order, so two finishes cannot deadlock.
-A membership change locks the learner's unfinished attempts before reading
-their contributions, and a finish holds its attempt's lock while it reads
-the learner's cohorts, so one always sees what the other committed. The
+A membership change locks the learner's row (two joins at once count once)
+and unfinished attempts before reading their contributions, and a finish
+holds its attempt's lock while it reads the learner's cohorts, so one always
+sees what the other committed. The
 rebuild locks the tally tables (PostgreSQL) before reading, so a finish
 under way either commits before it reads or adds its change after it.
 
@@ -352,24 +353,42 @@ def _learner_entries(
 
 
 def memberships_change(pairs: Iterable[tuple[int, int]], *, sign: int) -> None:
-    """Add (sign +1) or take away (-1) the contributions of learners to cohorts,
-    for (cohort id, learner id) pairs that join or leave."""
-    from lessons.models import Attempt
+    """Add (sign +1) the contributions of learners joining cohorts, before their
+    membership rows are written, or take them away (-1) before the rows are
+    deleted; pairs are (cohort id, learner id)."""
+    from django.contrib.auth import get_user_model
 
-    cohorts_of: defaultdict[int, list[int]] = defaultdict(list)
-    for cohort, learner in sorted(set(pairs)):
-        cohorts_of[learner].append(cohort)
-    if not cohorts_of:
+    from lessons.models import Attempt, Cohort
+
+    wanted = set(pairs)
+    if not wanted:
         return
+    learners = sorted({learner for _, learner in wanted})
     with transaction.atomic():
-        # An attempt finishing now either commits first (and is read below) or
-        # waits, then reads the new membership.
-        for chunk in _chunks(sorted(cohorts_of)):
+        # One membership change per learner at a time (two tabs joining with
+        # the code at once): the second then finds the row the first wrote.
+        # And an attempt finishing now either commits first (and is read
+        # below) or waits on its lock, then reads the new membership.
+        for chunk in _chunks(learners):
+            list(get_user_model().objects.select_for_update().filter(pk__in=chunk).values("pk"))
             list(
                 Attempt.objects.select_for_update()
                 .filter(learner_id__in=chunk, finished_at__isnull=True)
                 .values_list("pk", flat=True)
             )
+        existing: set[tuple[int, int]] = set()
+        for chunk in _chunks(learners):
+            existing.update(
+                Cohort.learners.through.objects.filter(user_id__in=chunk).values_list(
+                    "cohort_id", "user_id"
+                )
+            )
+        changing = wanted - existing if sign > 0 else wanted & existing
+        cohorts_of: defaultdict[int, list[int]] = defaultdict(list)
+        for cohort, learner in sorted(changing):
+            cohorts_of[learner].append(cohort)
+        if not cohorts_of:
+            return
         entries = _learner_entries(installed_apps, cohorts_of, sign)
         tallies = Tallies()
         _tally_attempts(installed_apps, tallies, entries, read_attempts=True)
@@ -378,18 +397,17 @@ def memberships_change(pairs: Iterable[tuple[int, int]], *, sign: int) -> None:
 
 def _members_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
     """Cohort.learners changes: add, remove, set and clear, from the cohort's
-    side (instance a cohort, pk_set learners) or the learner's (the reverse)."""
+    side (instance a cohort, pk_set learners) or the learner's (the reverse).
+    Handled before the rows change, in the same transaction."""
     from lessons.models import Cohort
 
-    Member = Cohort.learners.through
-    if action == "post_add":
+    if action in ("pre_add", "pre_remove"):
         pairs = [(p, instance.pk) if reverse else (instance.pk, p) for p in pk_set]
-        memberships_change(pairs, sign=+1)
-    elif action in ("pre_remove", "pre_clear"):
-        # remove() is given learners who may not be members: count real rows only.
-        members = Member.objects.filter(**{"user_id" if reverse else "cohort_id": instance.pk})
-        if action == "pre_remove":
-            members = members.filter(**{"cohort_id__in" if reverse else "user_id__in": pk_set})
+        memberships_change(pairs, sign=+1 if action == "pre_add" else -1)
+    elif action == "pre_clear":
+        members = Cohort.learners.through.objects.filter(
+            **{"user_id" if reverse else "cohort_id": instance.pk}
+        )
         memberships_change(members.values_list("cohort_id", "user_id"), sign=-1)
 
 
