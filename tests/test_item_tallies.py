@@ -281,3 +281,20 @@ def test_only_the_finishing_answer_pays_for_the_tallies(lessons):
     # Pointers before and after, responses, picks, three writes.
     assert member_finish - alone_finish <= 7
     _assert_same(cohort, lesson, "last")
+
+
+def test_an_attempt_finished_by_a_withdrawn_question_is_counted(lessons):
+    lesson = lessons[1]
+    cohort = Cohort.objects.create(name="Withdrawn")
+    learner = UserFactory()
+    cohort.learners.add(learner)
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    answered, withdrawn = attempt.question_ids
+    _answer_queries(learner, attempt, answered)
+    Question.objects.filter(pk=withdrawn).update(status=Question.Status.DRAFT)
+
+    finished = services.attempt_questions_withdraw(attempt=attempt)
+
+    assert finished is not None and finished.is_finished
+    for scope in SCOPES:
+        assert _assert_same(cohort, lesson, scope).attempts == 1
