@@ -275,27 +275,25 @@ class AttemptFinishing:
         finishing.record()                      # after it
 
     A learner in no cohort costs one statement; otherwise the pointers are
-    read before and after, the attempts that enter or leave a scope with
-    their responses and picks, and the changes are written in three."""
+    read again after the update, the attempts that enter or leave a scope
+    with their responses and picks, and the changes are written in three."""
 
     def __init__(self, attempt, apps: Apps = installed_apps) -> None:
         self.attempt, self.apps = attempt, apps
-        Member = apps.get_model("lessons", "Cohort").learners.through
-        self.cohorts = sorted(
-            Member.objects.filter(user_id=attempt.learner_id).values_list("cohort_id", flat=True)
+        # The learner's cohorts and the pointers before the update, in one read.
+        rows = list(self._scores().values_list(*POINTED_SCOPES.values(), "learner__cohorts"))
+        self.cohorts = sorted({row[-1] for row in rows if row[-1] is not None})
+        self.before = dict(zip(POINTED_SCOPES, rows[0][:-1], strict=True)) if rows else {}
+
+    def _scores(self):
+        LessonScore = self.apps.get_model("lessons", "LessonScore")
+        return LessonScore.objects.filter(
+            learner_id=self.attempt.learner_id, lesson_id=self.attempt.lesson_id
         )
-        self.before = self._pointers() if self.cohorts else {}
 
     def _pointers(self) -> dict[str, int | None]:
-        LessonScore = self.apps.get_model("lessons", "LessonScore")
-        row = (
-            LessonScore.objects.filter(
-                learner_id=self.attempt.learner_id, lesson_id=self.attempt.lesson_id
-            )
-            .values(*POINTED_SCOPES.values())
-            .first()
-        ) or {}
-        return {scope: row.get(column) for scope, column in POINTED_SCOPES.items()}
+        row = self._scores().values_list(*POINTED_SCOPES.values()).first()
+        return dict(zip(POINTED_SCOPES, row or (None, None, None), strict=True))
 
     def record(self) -> None:
         if not self.cohorts:
