@@ -6,6 +6,9 @@ class LessonsConfig(AppConfig):
     name = "lessons"
 
     def ready(self) -> None:
+        from lessons import item_tallies
         from lessons.aggregates import register_sqlite_median
+
+        item_tallies.connect_signals()
 
         connection_created.connect(register_sqlite_median, dispatch_uid="lessons-sqlite-median")

@@ -871,6 +871,90 @@ class LessonScore(models.Model):
         return f"{self.learner} · {self.lesson}"
 
 
+# ------------------------------------------------------------ item analysis tallies
+#
+# Running sums from which a cohort's item analysis of a lesson is read in a
+# bounded number of rows, whatever the number of responses. They are kept by
+# lessons.item_tallies when an attempt finishes (the answer's transaction) and
+# when learners join or leave a cohort, and rebuilt from scratch by
+# `manage.py rebuild_item_tallies`. `scope` is one of the report's attempt
+# scopes: first, best, last or all.
+
+
+class ItemTally(models.Model):
+    """One question's responses in a cohort's scoped attempts at a lesson whose
+    time taken falls in one time bucket (-1: no time): sums of the score x (0
+    or 1) and of the rest of the attempt's score y, from which facility and
+    discrimination follow; the responses per bucket give the median time."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=8)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    time_bucket = models.SmallIntegerField()
+    responses = models.BigIntegerField(default=0)
+    correct = models.BigIntegerField(default=0)  # Σx
+    sum_rest = models.BigIntegerField(default=0)  # Σy
+    sum_rest_squares = models.BigIntegerField(default=0)  # Σy²
+    sum_correct_rest = models.BigIntegerField(default=0)  # Σxy
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "lesson", "scope", "question", "time_bucket"],
+                name="item_tally_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} · {self.lesson_id} · {self.scope} · Q{self.question_id}"
+
+
+class OptionTally(models.Model):
+    """How often a choice was picked in a cohort's scoped attempts at a lesson.
+    Deleting a choice deletes its tally, as it deletes the picks it counts."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=8)
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="+")
+    picks = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "lesson", "scope", "choice"], name="option_tally_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} · {self.lesson_id} · {self.scope} · choice {self.choice_id}"
+
+
+class ScoreTally(models.Model):
+    """How many of a cohort's scoped attempts at a lesson ended with this many
+    right and this score: the distribution behind the mean, the histogram and
+    Cronbach's alpha."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=8)
+    correct_count = models.PositiveIntegerField()
+    score = models.FloatField()
+    attempts = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "lesson", "scope", "correct_count", "score"],
+                name="score_tally_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} · {self.lesson_id} · {self.scope} · {self.correct_count}"
+
+
 if TYPE_CHECKING:
     from typing import TypedDict
 

@@ -8,9 +8,10 @@ Scope is enforced here, so no view can forget it: every cohort comes through
 `course_followed` and every lesson through `lesson_in`. Each report runs a fixed
 number of queries whatever the cohort's size: scores come from the LessonScore
 rows the answer service keeps current, mastery from the stored recall of the
-review cards, item statistics from grouped aggregates over the responses.
-What each number means (and that a retry of missed questions never counts
-towards one) is lessons.scoring's to say.
+review cards, item statistics from the running tallies the answer service
+keeps as attempts finish (lessons.item_tallies). What each number means (and
+that a retry of missed questions never counts towards one) is lessons.scoring's
+to say.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
@@ -49,18 +51,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from lessons import scoring
+from lessons import item_tallies, scoring
 from lessons.aggregates import Median
 from lessons.models import (
     Attempt,
     Cohort,
     Course,
+    ItemTally,
     Lesson,
     LessonScore,
+    OptionTally,
     Question,
     Response,
     ResponseChoice,
     ReviewCard,
+    ScoreTally,
     lesson_reachable,
 )
 from lessons.selectors import lesson_list_published, progress_for_learner
@@ -618,28 +623,94 @@ class LessonReport:
     alpha: float | None
     histogram: list[tuple[str, int]]
     computed_at: datetime = field(default_factory=timezone.now)
-
-
-REPORT_CACHE_SECONDS = 300
+    cached_for: int = 0  # seconds a cached copy is kept; 0: worked out for this request
 
 
 def lesson_report_recent(*, cohort: Cohort, lesson: Lesson, scope: str) -> LessonReport:
-    """The item analysis as computed at most five minutes ago. Over a large
-    cohort it reads hundreds of thousands of responses (0.6 s at a million),
-    and instructors open it far more often than a few minutes' answers move
-    it. An edit to the lesson's questions starts a new one at once."""
+    """The item analysis the instructor's page shows: live, from the running
+    tallies, unless ITEM_ANALYSIS_CACHE_SECONDS asks for a copy at most that
+    old (an option for a site that prefers fewer reads to current figures).
+    An edit to the lesson's questions starts a new copy at once."""
+    seconds = settings.ITEM_ANALYSIS_CACHE_SECONDS
+    if seconds <= 0:
+        return lesson_report(cohort=cohort, lesson=lesson, scope=scope)
     key = f"lesson-report:{cohort.pk}:{lesson.pk}:v{lesson.content_version}:{scope}"
     report = cache.get(key)
     if report is None:
         report = lesson_report(cohort=cohort, lesson=lesson, scope=scope)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+        report.cached_for = seconds
+        cache.set(key, report, seconds)
     return report
 
 
 def lesson_report(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> LessonReport:
-    """Item analysis of the lesson's questions over the scoped attempts."""
+    """Item analysis of the lesson's questions over the scoped attempts of the
+    cohort's learners, from its running tallies (lessons.item_tallies): a
+    number of rows bounded by the lesson's questions, choices and time
+    buckets, whatever the number of responses. Without a cohort (everyone),
+    worked out from the responses."""
+    if cohort is None:
+        return lesson_report_exact(cohort=None, lesson=lesson, scope=scope)
+    stats = item_statistics_tallied(cohort=cohort, lesson=lesson, scope=scope)
+    distribution = [
+        {"correct_count": c, "score": score, "n": n}
+        for c, score, n in ScoreTally.objects.filter(
+            cohort=cohort, lesson=lesson, scope=scope, attempts__gt=0
+        ).values_list("correct_count", "score", "attempts")
+    ]
+    return _lesson_report(lesson, scope, stats, distribution)
+
+
+def lesson_report_exact(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> LessonReport:
+    """The same report worked out from every response of the scoped attempts:
+    what the tallies must equal (and the reference their tests compare with)."""
     attempts = scoped_attempts(lesson=lesson, scope=scope, cohort=cohort)
     stats = item_statistics(attempts=attempts)
+    distribution = list(
+        attempts.values("correct_count", "score").annotate(n=Count("pk")).order_by()
+    )
+    return _lesson_report(lesson, scope, stats, distribution)
+
+
+def item_statistics_tallied(*, cohort: Cohort, lesson: Lesson, scope: str) -> dict[int, ItemStats]:
+    """{question id: ItemStats} of the cohort's scoped attempts at the lesson,
+    from its tallies in two queries; the median time from the time buckets
+    (see item_tallies for its error)."""
+    stats: dict[int, ItemStats] = {}
+    buckets: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    rows = ItemTally.objects.filter(cohort=cohort, lesson=lesson, scope=scope).values_list(
+        "question_id",
+        "time_bucket",
+        "responses",
+        "correct",
+        "sum_rest",
+        "sum_rest_squares",
+        "sum_correct_rest",
+    )
+    for question_id, bucket, n, correct, rest, rest_squares, correct_rest in rows:
+        item = stats.setdefault(question_id, ItemStats())
+        item.responses += n
+        item.correct += correct
+        item.sum_rest += rest
+        item.sum_rest_squares += rest_squares
+        item.sum_correct_rest += correct_rest
+        buckets[question_id][bucket] = n
+    # A question whose responses were all taken away again has none to show.
+    stats = {qid: item for qid, item in stats.items() if item.responses}
+    for question_id, item in stats.items():
+        item.median_time = item_tallies.median_from_buckets(buckets[question_id])
+    picks = OptionTally.objects.filter(
+        cohort=cohort, lesson=lesson, scope=scope, picks__gt=0
+    ).values_list("choice__question_id", "choice_id", "picks")
+    for question_id, choice_id, n in picks:
+        if counted := stats.get(question_id):
+            counted.option_counts[choice_id] = n
+    return stats
+
+
+def _lesson_report(
+    lesson: Lesson, scope: str, stats: dict[int, ItemStats], distribution: Sequence[Mapping]
+) -> LessonReport:
     questions = (
         Question.objects.filter(
             Q(lesson=lesson, status=Question.Status.PUBLISHED) | Q(pk__in=list(stats))
@@ -650,9 +721,6 @@ def lesson_report(*, cohort: Cohort | None, lesson: Lesson, scope: str) -> Lesso
     items = [
         ItemRow(q, stats.get(q.pk, ItemStats()), needs_review(stats.get(q.pk))) for q in questions
     ]
-    distribution = list(
-        attempts.values("correct_count", "score").annotate(n=Count("pk")).order_by()
-    )
     count = sum(d["n"] for d in distribution)
     mean = sum(d["score"] * d["n"] for d in distribution) / count if count else None
     return LessonReport(

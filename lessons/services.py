@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons import gift, scheduling, scoring
+from lessons import gift, item_tallies, scheduling, scoring
 from lessons.grading import (
     InvalidAnswer,
     QuestionData,
@@ -248,6 +248,9 @@ def response_record(
         attempt.finished_at = now
         attempt.score = attempt.correct_count / attempt.question_count
     attempt.save(update_fields=["answered_count", "correct_count", "finished_at", "score"])
+    # The item analysis tallies change only when an attempt finishes: the rest
+    # of its score, which discrimination needs, is known only then.
+    finishing = item_tallies.AttemptFinishing(attempt) if attempt.is_finished else None
     _lesson_score_update(
         attempt=attempt,
         when=now,
@@ -255,6 +258,8 @@ def response_record(
         if attempt.is_finished and scoring.counts_towards_scores(attempt)
         else None,
     )
+    if finishing:
+        finishing.record()
     _card_review(
         learner_id=attempt.learner_id,
         question_id=question.id,
@@ -291,11 +296,15 @@ def attempt_questions_withdraw(*, attempt: Attempt) -> Attempt | None:
         locked.finished_at = timezone.now()
         locked.score = locked.correct_count / len(kept)
         update_fields += ["finished_at", "score"]
+        locked.save(update_fields=update_fields)
+        finishing = item_tallies.AttemptFinishing(locked)
         _lesson_score_update(
             attempt=locked,
             when=locked.finished_at,
             score=locked.score if scoring.counts_towards_scores(locked) else None,
         )
+        finishing.record()
+        return locked
     locked.save(update_fields=update_fields)
     return locked
 

@@ -168,6 +168,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # with a cache in front (cached_db), so no app server holds state another needs
 # and a Redis restart loses no session.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The item analysis is read live from running tallies; a positive value keeps
+# a cached copy this many seconds instead (figures that old, fewer reads).
+ITEM_ANALYSIS_CACHE_SECONDS = int(os.environ.get("ITEM_ANALYSIS_CACHE_SECONDS", "0"))
 
 
 def redis_caches(url: str) -> dict:

@@ -231,3 +231,49 @@ def test_simultaneous_sign_ups_with_one_username_make_one_account():
     assert sorted(code for code, _ in results) == [302] + [400] * (THREADS - 1)
     assert all("already exists" in body for code, body in results if code == 400)
     assert User.objects.filter(username="twin").count() == 1
+
+
+def _item_analysis_is_exact(cohort, lesson):
+    from lessons import reports
+
+    for scope in ("first", "best", "last", "all"):
+        live = reports.lesson_report(cohort=cohort, lesson=lesson, scope=scope)
+        exact = reports.lesson_report_exact(cohort=cohort, lesson=lesson, scope=scope)
+        assert live.attempts == exact.attempts, scope
+        assert [
+            (i.stats.responses, i.stats.correct, i.stats.sum_correct_rest) for i in live.items
+        ] == [
+            (i.stats.responses, i.stats.correct, i.stats.sum_correct_rest) for i in exact.items
+        ], scope
+    return live.attempts
+
+
+def test_concurrent_joins_bring_a_learners_attempts_once():
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson)
+    cohort = Cohort.objects.create(name="Group")
+    cohort.courses.add(lesson.course)
+    learner = UserFactory()
+    take_quiz(learner, lesson, [True])
+    race(lambda: services.cohort_join(learner=learner, code=cohort.code))
+    assert _item_analysis_is_exact(cohort, lesson) == 1
+
+
+def test_a_class_finishing_at_once_is_counted_exactly():
+    lesson = LessonFactory()
+    first, last = QuestionFactory(lesson=lesson), QuestionFactory(lesson=lesson)
+    cohorts = [Cohort.objects.create(name=f"Group {n}") for n in range(2)]
+    attempts = []
+    for n in range(THREADS):
+        learner = UserFactory()
+        cohorts[0].learners.add(learner)
+        if n % 2:
+            cohorts[1].learners.add(learner)
+        take_quiz(learner, lesson, [n % 3 == 0, True])  # an earlier attempt to replace
+        attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+        _answer(attempt, first.pk, right=n % 2 == 0)()
+        attempts.append(attempt)
+
+    race(*[_answer(attempt, last.pk, right=n % 3 == 1) for n, attempt in enumerate(attempts)])
+    assert _item_analysis_is_exact(cohorts[0], lesson) == THREADS * 2
+    assert _item_analysis_is_exact(cohorts[1], lesson) == THREADS

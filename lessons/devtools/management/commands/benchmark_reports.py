@@ -3,9 +3,16 @@ Django's test client signed in as the cohort's instructor.
 
     manage.py benchmark_reports [--cohort NAME] [--repeat 5] [--explain 5]
 
-Each page gets one warm-up request, then --repeat timed ones; the table gives
-the median, p95 and max in ms, the SQL statements per request and the slowest
-statement's time. The two CSV exports are timed to their first 100 KB of
+Each page gets one untimed request (Python's and the database's first-use
+costs), then --repeat timed ones; the table gives the median, p95 and max in
+ms, the SQL statements per request and the slowest statement's time. Every
+timed request is cold: the cache is cleared before it (so the session too is
+read from the database, as on a request that finds nothing cached), unless
+its label says "warm", which times a page served from a cached copy (the
+item analysis with ITEM_ANALYSIS_CACHE_SECONDS set, for comparison). The
+"worked out" rows time the item analysis computed from every response
+(reports.lesson_report_exact, what the page did before the running tallies)
+as a function call, without HTTP. The two CSV exports are timed to their first 100 KB of
 streamed content (what a browser waits for before the download starts) and to
 the end; one more full download runs under tracemalloc for the Python heap's
 peak, and the process's resident memory is sampled while it streams.
@@ -31,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
@@ -168,6 +176,12 @@ class Command(BaseCommand):
             ("learner", reverse("lessons:instructor_learner", args=[cid, busiest["learner_id"]])),
             ("lesson ?attempts=first", self.lesson_url(cid, lesson, "first")),
             ("lesson ?attempts=all", self.lesson_url(cid, lesson, "all")),
+            ("lesson ?attempts=best", self.lesson_url(cid, lesson, "best")),
+            ("lesson ?attempts=last", self.lesson_url(cid, lesson, "last")),
+        ]
+        warm_pages = [
+            ("lesson ?attempts=first (warm: cached copy)", self.lesson_url(cid, lesson, "first")),
+            ("lesson ?attempts=all (warm: cached copy)", self.lesson_url(cid, lesson, "all")),
         ]
         wanted = [word.strip() for word in options["only"].split(",") if word.strip()]
 
@@ -184,6 +198,14 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {label}: median {statistics.median(results[-1].samples):.0f} ms"
                 )
+            with override_settings(ITEM_ANALYSIS_CACHE_SECONDS=300):
+                for label, url in warm_pages:
+                    if picked(label):
+                        results.append(self.page(client, label, url, repeat, warm=True))
+            for scope in ("first", "all"):
+                label = f"item analysis ?attempts={scope}: worked out (function)"
+                if picked(label):
+                    results.append(self.worked_out(label, chosen, lesson, scope, repeat))
             for name in ("instructor_scores_csv", "instructor_responses_csv"):
                 if not picked(name.removeprefix("instructor_").replace("_csv", ".csv")):
                     continue
@@ -231,9 +253,13 @@ class Command(BaseCommand):
             raise CommandError(f"{url} answered {response.status_code}")
         return response
 
-    def page(self, client: Client, label: str, url: str, repeat: int) -> Measure:
+    def page(
+        self, client: Client, label: str, url: str, repeat: int, *, warm: bool = False
+    ) -> Measure:
         measure = Measure(label, url)
-        for run in range(repeat + 1):  # the first is the warm-up
+        for run in range(repeat + 1):  # the first is untimed (and, warm, fills the cache)
+            if not warm:
+                cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
                 response = self.get(client, url)
@@ -241,6 +267,19 @@ class Command(BaseCommand):
             if run:
                 measure.samples.append(elapsed)
             measure.status, measure.size = response.status_code, len(response.content)
+            self.note_queries(measure, ctx.captured_queries)
+        return measure
+
+    def worked_out(self, label: str, cohort: Cohort, lesson, scope: str, repeat: int) -> Measure:
+        measure = Measure(label, "reports.lesson_report_exact")
+        for run in range(repeat + 1):
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                report = reports.lesson_report_exact(cohort=cohort, lesson=lesson, scope=scope)
+                elapsed = (time.perf_counter() - start) * 1000
+            if run:
+                measure.samples.append(elapsed)
+            measure.status, measure.note = 200, f"{report.attempts:,} attempts"
             self.note_queries(measure, ctx.captured_queries)
         return measure
 
@@ -276,6 +315,7 @@ class Command(BaseCommand):
         label = name.removeprefix("instructor_").replace("_csv", ".csv")
         first = Measure(f"{label} first 100 KB", url)
         for run in range(repeat + 1):
+            cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 ms, received, _, _ = self.stream(client, url, FIRST_BYTES)
             if run:
@@ -286,6 +326,7 @@ class Command(BaseCommand):
         rss_before = _rss()
         rss_peak = 0
         for _ in range(full_repeat):
+            cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 ms, received, lines, peak = self.stream(client, url, None, sample_rss=True)
             full.samples.append(ms)
@@ -310,7 +351,10 @@ class Command(BaseCommand):
                   "size", "notes"]  # fmt: skip
         rows = [header] + [m.cells() for m in results]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-        self.stdout.write(f"\nReports for {learners:,} learners, {responses:,} responses:")
+        self.stdout.write(
+            f"\nReports for {learners:,} learners, {responses:,} responses (every timed "
+            "request cold, the cache cleared before it, unless labelled warm):"
+        )
         for n, row in enumerate(rows):
             cells = [
                 row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])

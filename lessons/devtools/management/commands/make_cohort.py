@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lessons import item_tallies
 from lessons.devtools.simulated_learners import (
     MAX_ATTEMPTS_PER_LESSON,
     Learner,
@@ -42,10 +43,13 @@ from lessons.models import (
     Attempt,
     Cohort,
     Course,
+    ItemTally,
     LessonScore,
+    OptionTally,
     Response,
     ResponseChoice,
     ReviewCard,
+    ScoreTally,
 )
 
 User = get_user_model()
@@ -148,6 +152,11 @@ class Command(BaseCommand):
                         f"  {person.index:>7,}/{learners:,} learners  {totals['responses']:>10,} "
                         f"responses  {elapsed:7.1f} s"
                     )
+            # Written around the services, so the item analysis tallies are worked out here.
+            rows = item_tallies.rebuild(cohort_ids=[cohort.pk])
+            self.stdout.write(
+                f"  item tallies: {rows:,} rows  {time.perf_counter() - began:7.1f} s"
+            )
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum soon does to a real database (and does not do where it
             # is off): planner statistics, and the visibility map that index-only
@@ -161,6 +170,9 @@ class Command(BaseCommand):
                     ReviewCard,
                     LessonScore,
                     Member,
+                    ItemTally,
+                    OptionTally,
+                    ScoreTally,
                 ):
                     cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
                 cursor.execute("ANALYZE")  # the course tables the reports join, too
