@@ -253,12 +253,33 @@ def strip_markdown(line: str) -> str:
 
 def _is_heading_line(line: str) -> bool:
     """A line of its own with no end mark, short and capitalised: "How bees
-    make honey" between two paragraphs."""
+    make honey" between two paragraphs. A line that ends on a function word
+    or opens with a pronoun ("It spreads through the blood and") is a
+    sentence cut off, not a heading."""
+    words = line.lower().split()
     return (
         line[:1].isupper()
         and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”", ")"))
-        and len(line.split()) <= MAX_HEADING_LINE_WORDS
+        and len(words) <= MAX_HEADING_LINE_WORDS
+        and words[-1] not in _CUT_OFF_ENDS
+        and words[0] not in PRONOUN_SUBJECTS
     )
+
+
+# Words a line cut off mid-sentence ends on; a heading may end on a copula
+# ("What erosion is").
+_CUT_OFF_ENDS = FUNCTION_WORDS - {"is", "are", "was", "were", "be", "been"} | {
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "that",
+    "which",
+}
 
 
 def text_blocks(text: str) -> list[Block]:

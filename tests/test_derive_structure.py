@@ -195,3 +195,30 @@ def test_the_run_reports_the_content_sentences_no_draft_covers():
     assert result.uncovered  # a real text always has sentences no draft asks about
     report = result.as_json()["uncovered"]
     assert report == [result.sentences[p].text for p in result.uncovered]
+
+
+def test_a_heading_that_says_it_is_named_for_the_text():
+    text = (
+        "What erosion is\n\n"
+        "Erosion is the wearing away of rock and soil by water, wind and ice. Rivers carry "
+        "the loosened grains downstream and drop them where the current slows.\n\n"
+        "Why it matters\n\n"
+        "Farmers lose fertile topsoil to erosion every year. Planting hedges along the "
+        "edges of fields slows the wind and keeps the soil in place.\n"
+    )
+    result = derive(text, title="Erosion")
+    assert [lesson.title for lesson in result.lessons] == [
+        "What erosion is",
+        "Why erosion matters",
+    ]
+
+
+def test_a_line_cut_off_mid_sentence_is_no_heading():
+    text = (
+        "Sand dunes form where wind carries sand and drops it behind an obstacle.\n"
+        "It spreads slowly across the desert and\n"
+        "Dunes can move several metres a year in a strong wind.\n"
+    )
+    split = split_source(text)
+    assert not any(s.reason == "heading" for s in split.sentences)
+    assert not split.sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from lessons.derive.analysis import TermIndex, key
@@ -43,7 +44,8 @@ def group_lessons(
     parts: list[tuple[str, list[int]]] = []  # (heading or "", teachable positions)
     for s in sentences:
         if sections and s.position in sections:
-            parts.append((_heading_title(sections[s.position], title_key), []))
+            heading = _heading_title(sections[s.position], title_key)
+            parts.append((_named_for_the_text(heading, title, index), []))
         if s.is_noise:
             continue
         if not parts:
@@ -183,6 +185,21 @@ def _distinct_title(wanted: str, used: set[str], counts: Counter, index: TermInd
     while f"{wanted}, part {n}" in used:
         n += 1
     return f"{wanted}, part {n}"
+
+
+_IT = re.compile(r"\bit\b")
+
+
+def _named_for_the_text(heading: str, title: str, index: TermIndex) -> str:
+    """ "Why it matters" in a text titled "Photosynthesis" is "Why
+    photosynthesis matters": a lesson title is read on its own, where "it"
+    names nothing. The text's title stands in when it is a short name of a
+    thing, written as the text writes it."""
+    if not _IT.search(heading) or not 1 <= len(title.split()) <= 3:
+        return heading
+    term = index.terms.get(key(title))
+    name = title if term is None or term.is_name else title.lower()
+    return _IT.sub(name, heading, count=1)
 
 
 def _heading_title(heading: str, title_key: str) -> str:
