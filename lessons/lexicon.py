@@ -22,6 +22,41 @@ def _words(text: str) -> frozenset[str]:
 # ---------------------------------------------------------------------------
 # Splitting sentences (lessons.text)
 
+# Subject pronouns: the word after one is its verb ("It matters", "They
+# differ"), whether or not a list knows that verb (lessons.text.looks_like_heading).
+PRONOUN_SUBJECTS = _words("i you he she it we they")
+# Words after which a word in -s or -ed is a noun or a participle, not a verb:
+# "The two stages", "Other ways", "Selected works" (lessons.text.looks_like_heading).
+HEADING_MODIFIERS = _words(
+    """
+    a an the this that these those two three four five six seven eight nine ten
+    several many some few other another each every its their our your my his her
+    """
+)
+# Words a sentence cannot leave hanging: one of these right before a dash or an
+# ellipsis ("about —") means a word was lost, so the sentence is damaged.
+DANGLING_WORDS = (
+    "about",
+    "of",
+    "the",
+    "a",
+    "an",
+    "to",
+    "with",
+    "for",
+    "from",
+    "by",
+    "into",
+    "than",
+    "as",
+    "at",
+    "in",
+    "on",
+    "and",
+    "or",
+    "between",
+)
+
 # Words that open a new sentence when a web page ran two sentences together
 # without a full stop ("... smooth muscle Cells There are ..."): a stray
 # capitalised word after a lower-case one, then one of these. Function words

@@ -17,11 +17,15 @@ from rapidfuzz import fuzz, process, utils
 
 from lessons.lexicon import (
     COMMON_VERBS,
+    DANGLING_WORDS,
     FUNCTION_WORDS,
+    HEADING_MODIFIERS,
     NOISE_TARGETS,
     NOISE_VERBS,
     NOT_PLURAL,
+    PRONOUN_SUBJECTS,
     RUN_ON_STARTERS,
+    STOPWORDS,
 )
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -39,7 +43,7 @@ _NOISE = re.compile(
     rf"^({'|'.join(NOISE_VERBS)})\b.*\b({'|'.join(NOISE_TARGETS)})\b",
     re.IGNORECASE,
 )
-NEVER_TAUGHT = frozenset({"web noise", "heading"})
+NEVER_TAUGHT = frozenset({"web noise", "heading", "code", "damaged"})
 # The longest sentence read as one. Real sentences stay far below it (the
 # longest of the shipped and sample texts has 300 characters); a longer one is
 # a run of words without a full stop, cut into pieces so that no stage's work
@@ -177,6 +181,9 @@ class SentenceSpan:
 class SplitSource:
     passages: list[str]
     sentences: list[SplitSentence]
+    # Where the educator's sections start: the index of a section's first new
+    # teachable sentence -> the heading over it, as written.
+    sections: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -190,8 +197,162 @@ class SplitSentence:
 
 
 def split_passages(text: str) -> list[str]:
-    """Passages are the text's non-blank lines (paragraphs or web snippets)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Passages are the text's blocks: its non-blank lines (paragraphs or web
+    snippets), a heading line, a code block, a list joined to its lead-in."""
+    return [block.text for block in text_blocks(text)]
+
+
+@dataclass
+class Block:
+    """One passage of a text as the educator laid it out."""
+
+    kind: str  # PROSE, HEADING or CODE
+    text: str
+
+
+PROSE, HEADING, CODE = "prose", "heading", "code"
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)(?:\s+#+)?\s*$")
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-{2,})\s*$")
+_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:_\s*){3,})$")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|(\d{1,2})[.)])\s+(\S.*)$")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+# Lines that are program text, not prose: a prompt, an import, a definition, a
+# control line ending in ":", an assignment, a line ending in a brace or ";".
+_CODE_LINE = re.compile(
+    r"^\s*(?:>>>|\$ |#include\b|import [\w.]+|from [\w.]+ import\b|def \w+\(|class \w+[(:]"
+    r"|return\b|print\(|(?:for|while|if|elif|with)\b[^.]*:$|else:$|try:$"
+    r"|[\w.\[\]'\"]+\s*(?:[-+*/%]|\*\*)?=\s*\S)"
+    r"|[{};]\s*$"
+)
+# Inline Markdown: the marker goes, its text stays. An emphasised span is
+# looked for within MAX_EMPHASIS characters: an open search made a line of
+# unmatched "*a " quadratic (38 s for 60 KB).
+MAX_EMPHASIS = 80
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_STRONG = re.compile(rf"(\*\*|__)(?=\S)(.{{1,{MAX_EMPHASIS}}}?)(?<=\S)\1")
+_EMPHASIS = re.compile(
+    rf"(?<![\w*])([*_])(?=[^\s*_])(.{{1,{MAX_EMPHASIS}}}?)(?<=[^\s*_])\1(?![\w*])"
+)
+_INLINE_CODE = re.compile(r"`+([^`]+)`+")
+# A line with no end mark that is this short, between two blocks, is a heading.
+MAX_HEADING_LINE_WORDS = 12
+
+
+def strip_markdown(line: str) -> str:
+    """A line without its inline Markdown: "**bold**", "*em*", "`code`" and
+    "[text](address)" read as their text. Plain text comes back unchanged."""
+    if not any(c in line for c in "*_`[>"):
+        return line
+    line = _QUOTE.sub("", line)
+    line = _IMAGE_OR_LINK.sub(r"\1", line)
+    line = _INLINE_CODE.sub(r"\1", line)
+    line = _STRONG.sub(r"\2", line)
+    return _EMPHASIS.sub(r"\2", line).strip()
+
+
+def _is_heading_line(line: str) -> bool:
+    """A line of its own with no end mark, short and capitalised: "How bees
+    make honey" between two paragraphs. A line that ends on a function word
+    or opens with a pronoun ("It spreads through the blood and") is a
+    sentence cut off, not a heading."""
+    words = line.lower().split()
+    return (
+        line[:1].isupper()
+        and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”", ")"))
+        and len(words) <= MAX_HEADING_LINE_WORDS
+        and words[-1] not in _CUT_OFF_ENDS
+        and words[0] not in PRONOUN_SUBJECTS
+    )
+
+
+# Words a line cut off mid-sentence ends on; a heading may end on a copula
+# ("What erosion is").
+_CUT_OFF_ENDS = FUNCTION_WORDS - {"is", "are", "was", "were", "be", "been"} | {
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "that",
+    "which",
+}
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The text's passages with what each is: prose, a heading (a "## Markdown"
+    heading or a short line with no end mark between paragraphs) or code (a
+    fenced block, or lines that read as program text). Markdown markers are
+    stripped; a list's items join the line that leads into them, as the
+    numbered items "1  a lump." that a pasted web page has."""
+    blocks: list[Block] = []
+    lines = text.splitlines()
+    fence: str | None = None
+    code: list[str] = []
+    items = 0  # the list items joined to the last block so far
+    for n, raw in enumerate(lines):
+        if fence is not None:
+            if raw.strip().startswith(fence):
+                if any(line.strip() for line in code):
+                    blocks.append(Block(CODE, "\n".join(code).strip("\n")))
+                fence, code = None, []
+            else:
+                code.append(raw.rstrip())
+            continue
+        opened = _FENCE.match(raw)
+        if opened:
+            fence, code, items = opened.group(1), [], 0
+            continue
+        line = raw.strip()
+        if not line or _RULE.match(line):
+            items = 0
+            continue
+        heading = _ATX_HEADING.match(line)
+        # "# a comment" right under a line of code is the code's, not a heading.
+        in_code = bool(blocks) and blocks[-1].kind == CODE and bool(lines[n - 1].strip())
+        if heading and in_code:
+            blocks[-1].text += "\n" + raw.rstrip()
+            continue
+        if heading:
+            blocks.append(Block(HEADING, strip_markdown(heading.group(1)).strip()))
+            items = 0
+            continue
+        if _SETEXT_UNDERLINE.match(line) and blocks and blocks[-1].kind == PROSE and not items:
+            blocks[-1].kind = HEADING
+            continue
+        listed = _LIST_LINE.match(line)
+        if (
+            listed
+            and blocks
+            and blocks[-1].kind == PROSE
+            and (items or blocks[-1].text.endswith(":"))
+        ):
+            item = strip_markdown(listed.group(2)).rstrip()
+            items += 1
+            end = "" if item.endswith((".", "!", "?")) else "."
+            blocks[-1].text += f" {items}  {item}{end}"
+            continue
+        items = 0
+        if listed:
+            line = listed.group(2)
+        if _CODE_LINE.match(line):
+            if blocks and blocks[-1].kind == CODE and _CODE_LINE.match(lines[n - 1].strip()):
+                blocks[-1].text += "\n" + raw.rstrip()
+            else:
+                blocks.append(Block(CODE, raw.rstrip()))
+            continue
+        line = strip_markdown(line)
+        if not line:
+            continue
+        following = next((rest.strip() for rest in lines[n + 1 :] if rest.strip()), "")
+        kind = HEADING if following and _is_heading_line(line) and not listed else PROSE
+        blocks.append(Block(kind, line))
+    if fence is not None and any(line.strip() for line in code):
+        blocks.append(Block(CODE, "\n".join(code).strip("\n")))  # a fence never closed
+    return blocks
 
 
 def _raw_sentences(passage: str) -> list[str]:
@@ -243,19 +404,89 @@ def _merge_lists(sentences: list[str]) -> list[str]:
     return merged
 
 
-def _has_verb_shape(sentence: str) -> bool:
-    words = [w.strip(".,;:()").lower() for w in sentence.split()]
-    if len(words) < 4:
+# Headings are short: the longest of the texts' headings has eight words.
+MAX_HEADING_WORDS = 8
+_WH_START = frozenset({"how", "why", "what", "when", "where", "who", "which"})
+# Words after which the next word is no finite verb: "The two stages", "Other
+# ways", "Signs and symptoms".
+_NO_SUBJECT = frozenset(HEADING_MODIFIERS) | STOPWORDS - PRONOUN_SUBJECTS
+_NOT_FINITE_ENDINGS = ("ss", "us", "is", "ous", "ics")
+
+
+def _finite_verb_at(words: list[str], i: int) -> bool:
+    """Whether words[i] reads as a finite verb by its form and its place: a
+    word in -s or -ed after a word that can be its subject ("The opposite
+    holds true", "The city burned"), or any word after a subject pronoun
+    ("It matters"). A part-of-speech signal from the text itself, so a verb
+    no word list knows still makes a sentence."""
+    word, before = words[i], words[i - 1] if i else ""
+    if not before or not word.isalpha() or not word.islower():
         return False
-    return len(words) > 6 or any(w in COMMON_VERBS for w in words)
+    if before in PRONOUN_SUBJECTS:
+        return True
+    if before in _NO_SUBJECT or before.isdigit():
+        return False
+    if word.endswith("ed") and len(word) > 4:
+        return True
+    if _plural_looking(before) and word not in FUNCTION_WORDS and i < len(words) - 1:
+        return True  # "Plants need light": a plural subject, then its verb
+    # A plural noun ends a noun phrase ("Fossil fuels"): -s counts only inside.
+    # So does one before "and", "or", "of" ("Fossil fuels and climate").
+    return (
+        i < len(words) - 1
+        and words[i + 1] not in {"and", "or", "of", "versus", "vs"}
+        and _plural_looking(word)
+    )
+
+
+def _plural_looking(word: str) -> bool:
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(_NOT_FINITE_ENDINGS)
+        and word not in NOT_PLURAL
+    )
+
+
+def looks_like_heading(sentence: str) -> bool:
+    """Whether a short piece of text titles what follows instead of stating
+    something: decided by its features (length, end mark, a question word
+    opening it, a verb in it), not by whether a list knows its verb."""
+    stripped = sentence.rstrip()
+    if stripped.endswith(("?", "!", ";", ",")):
+        return False
+    words = [w.strip(".,;:()“”\"'").lower() for w in stripped.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > MAX_HEADING_WORDS:
+        return False
+    if any(w in COMMON_VERBS for w in words):
+        return False
+    if words[0] in _WH_START:
+        return True  # "How plants capture light", "Why it matters"
+    return not any(_finite_verb_at(words, i) for i in range(len(words)))
+
+
+_DANGLING = re.compile(
+    rf"\b(?:{'|'.join(DANGLING_WORDS)})\s*(?:[{DASHES}-]{{1,2}}\s|[{DASHES}]$|\.{{3}}|…)", re.I
+)
+_ENDS_ON_ARTICLE = re.compile(r"\b(?:the|a|an)\s*[.!?]$", re.I)
+
+
+def is_damaged(sentence: str) -> bool:
+    """A sentence with a word missing: a preposition or article left hanging
+    before a dash or an ellipsis ("... learn about — in the next part"), or
+    an article ending it. Taught, it would teach the gap."""
+    return bool(_DANGLING.search(sentence) or _ENDS_ON_ARTICLE.search(sentence))
 
 
 def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
     """Why a sentence should never be taught, or "" if it may be."""
     if _NOISE.match(sentence):
         return "web noise"
-    if not _has_verb_shape(sentence):
+    if looks_like_heading(sentence):
         return "heading"
+    if is_damaged(sentence):
+        return "damaged"
     if is_last_in_passage and not sentence.rstrip().endswith((".", "!", "?", "”", '"', ":")):
         return "cut off"
     return ""
@@ -362,14 +593,19 @@ def split_source(text: str) -> SplitSource:
 
     Exact and near-duplicate repeats collapse into the first occurrence, which
     keeps the list of every passage it stood in."""
-    passages = split_passages(text)
-    raw = [_raw_sentences(p) for p in passages]
+    blocks = text_blocks(text)
+    passages = [block.text for block in blocks]
+    raw = [_raw_sentences(b.text) if b.kind == PROSE else [] for b in blocks]
     openers = sentence_openers([sentence for sentences in raw for sentence in sentences])
-    spans = [
-        span
-        for index, p in enumerate(passages)
-        for span in sentence_spans(p, index, raw=raw[index], openers=openers)
-    ]
+    spans: list[SentenceSpan] = []
+    for number, block in enumerate(blocks):
+        if block.kind == PROSE:
+            spans.extend(sentence_spans(block.text, number, raw=raw[number], openers=openers))
+        else:
+            # A heading or code is kept, to read, and never taught; code keeps its lines.
+            spans.extend(
+                SentenceSpan(piece, number, True, block.kind) for piece in _cut_long(block.text)
+            )
     keyed = [(span, normalise_sentence(span.text)) for span in spans]
     word_counts: dict[str, int] = defaultdict(int)
     for _, key in keyed:
@@ -377,16 +613,23 @@ def split_source(text: str) -> SplitSource:
             word_counts[word] += 1
     index = _NearDuplicateIndex(word_counts)
     distinct: list[SplitSentence] = []
+    sections: dict[int, str] = {}
+    heading: str | None = None  # the last heading not yet followed by a new sentence
     for span, key in keyed:
+        if span.reason == HEADING:
+            heading = span.text
         match = index.find(key)
         if match is None:
             index.add(key)
+            if heading is not None and not span.is_noise:
+                sections[len(distinct)] = heading
+                heading = None
             distinct.append(SplitSentence(span.text, [span.passage], span.is_noise, span.reason))
         elif distinct[match].passages[-1] != span.passage:
             # Passages come in order, so a repeat within one passage is the last one
             # recorded: no scan of a list that grows with every repeat.
             distinct[match].passages.append(span.passage)
-    return SplitSource(passages, distinct)
+    return SplitSource(passages, distinct, sections)
 
 
 # ---------------------------------------------------------------- provenance

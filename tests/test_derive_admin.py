@@ -74,7 +74,6 @@ def test_pasted_text_works_too(edu_client):
         (b"", "empty"),
         (b"\x00\x01binary", "binary"),
         (b"caf\xe9", "not UTF-8"),
-        (b"Overview.\nClick here for more information.\n", "No usable sentence"),
     ],
 )
 def test_bad_uploads_get_a_form_error_and_write_nothing(edu_client, content, message):
@@ -83,6 +82,36 @@ def test_bad_uploads_get_a_form_error_and_write_nothing(edu_client, content, mes
     assert response.status_code == 200
     assert message in response.content.decode()
     assert content_row_counts() == before
+
+
+def test_a_text_with_nothing_to_teach_is_queued_and_its_derivation_says_why(edu_client):
+    """The form does not split the text (that took 10 s of the request for
+    5 MB): the task finds it has no sentence to teach, and the page says so."""
+    before = content_row_counts()
+    response = upload(edu_client, b"Overview.\nClick here for more information.\n")
+    assert response.status_code == 302
+    record = Derivation.objects.get()
+    assert record.status == "failed" and "No usable sentence" in record.message
+    assert "No usable sentence" in edu_client.get(response["Location"]).content.decode()
+    assert content_row_counts() == {**before, "lessons.Derivation": 1}  # only the record
+
+
+def test_the_derivation_page_lists_the_content_sentences_no_question_covers(edu_client):
+    response = upload(edu_client, SHIPPED.read_bytes())
+    record = Derivation.objects.get()
+    cited = set(
+        Question.objects.filter(derivation=record).values_list("provenance__text", flat=True)
+    )
+    content = list(record.source.sentences.filter(is_noise=False).values_list("text", flat=True))
+    uncovered = [text for text in content if text not in cited]
+    assert uncovered
+    html = edu_client.get(response["Location"]).content.decode()
+    assert "Not covered by any question" in html
+    listed = html.split('id="uncovered"', 1)[1]
+    for text in uncovered:
+        assert f"<li>{escape(text)}</li>" in listed
+    for text in cited:
+        assert f"<li>{escape(text)}</li>" not in listed
 
 
 def test_a_nul_byte_past_the_binary_sniff_is_a_form_error_and_writes_nothing(edu_client):

@@ -41,8 +41,8 @@ def _split_seconds(text: str) -> float:
 
 @pytest.mark.parametrize("shape", ["small vocabulary", "hyphenated capitalised run"])
 def test_splitting_a_text_of_few_words_grows_linearly(shape):
-    """The educator's upload request splits the text (the derive form checks it
-    has something to teach), so splitting must stay linear on its own. With a
+    """Splitting must stay linear on its own: the fixtures and the task split
+    texts, and the upload form once did in the request (issue 15.9). With a
     dozen words every sentence shared its signature with every earlier one, and
     the near-duplicate search compared each with all of them: 12.6 s for 200 KB
     in a web request. Eight times the text may take eight times as long; the

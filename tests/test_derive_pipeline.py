@@ -250,17 +250,28 @@ def test_lessons_cover_the_teachable_sentences_once_with_titles(derived):
 
 
 def test_lessons_take_the_authors_headings_as_titles():
+    """Each of the educator's sections is a lesson, titled by its heading."""
     lisbon = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
     titles = [lesson.title for lesson in lisbon.lessons]
     assert titles == [
         "History of Lisbon",
+        "Roman and Moorish Lisbon",
+        "The Reconquista",
         "The Age of Discovery",
+        "The great earthquake",
         "Rebuilding the city",
         "Modern Lisbon",
     ]
-    # "Photosynthesis." heads the text of that name: it says nothing of the first lesson.
+    earthquake = lisbon.lessons[titles.index("The great earthquake")]
+    assert all(
+        "1755" in lisbon.sentences[p].text or "Voltaire" in lisbon.sentences[p].text
+        for p in earthquake.sentences[:1] + earthquake.sentences[-1:]
+    )
+    # "Photosynthesis." heads the text of that name: it says nothing of the first
+    # lesson, which is titled by its terms; the next section keeps its own heading.
     photo = derive(TEXTS["photosynthesis"].read_text(encoding="utf-8"), title="Photosynthesis")
-    assert photo.lessons[0].title == "How plants capture light"
+    assert photo.lessons[0].title != "Photosynthesis"
+    assert photo.lessons[1].title == "How plants capture light"
 
 
 def test_lessons_without_headings_are_told_apart_by_their_terms(derived):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from lessons.derive.analysis import TermIndex, key
@@ -15,26 +16,131 @@ MAX_SENTENCES = 12
 TOPIC_OVERLAP = 0.2
 
 
+# A section of the educator's with fewer teachable sentences than this joins
+# the one before it: one sentence is no lesson.
+MIN_SECTION = 2
+# A section longer than this is split into lessons of about equal length.
+MAX_SECTION = 16
+
+
 def group_lessons(
-    sentences: list[DerivedSentence], index: TermIndex, *, title: str
+    sentences: list[DerivedSentence],
+    index: TermIndex,
+    *,
+    title: str,
+    sections: dict[int, str] | None = None,
 ) -> list[DerivedLesson]:
-    """Consecutive passages stay together while they share key terms and the
-    lesson is not too long; a passage on new terms starts a new lesson."""
+    """The educator's sections (sentence position -> the heading that starts
+    it) are lessons, titled by their headings and split only when long.
+    Where the text has no heading, consecutive passages stay together while
+    they share key terms and the lesson is not too long."""
     mentions: dict[int, set[str]] = {}
     for k, positions in index.sentences_of.items():
         if k in index.terms:
             for p in positions:
                 mentions.setdefault(p, set()).add(k)
-
-    units: list[list[int]] = []  # the teachable sentences of each passage, in order
-    current_passage = None
+    by_position = {s.position: s for s in sentences}
+    title_key = key(title)
+    parts: list[tuple[str, list[int]]] = []  # (heading or "", teachable positions)
     for s in sentences:
+        if sections and s.position in sections:
+            heading = _heading_title(sections[s.position], title_key)
+            parts.append((_named_for_the_text(heading, title, index), []))
         if s.is_noise:
             continue
-        if s.passage != current_passage:
+        if not parts:
+            parts.append(("", []))
+        parts[-1][1].append(s.position)
+    parts = _merge_small_sections([part for part in parts if part[1]])
+
+    groups: list[tuple[str, list[int]]] = []
+    for heading, positions in parts:
+        if heading:
+            groups.extend((heading, chunk) for chunk in _even_chunks(positions, MAX_SECTION))
+        else:
+            groups.extend(("", g) for g in _topic_groups(positions, by_position, mentions))
+
+    lesson_count: Counter[str] = Counter()
+    for _, group in groups:
+        for t in set().union(*(mentions.get(p, set()) for p in group)):
+            lesson_count[t] += 1
+
+    lessons: list[DerivedLesson] = []
+    used_titles: set[str] = set()
+    used_terms: set[str] = set()
+    for heading, group in groups:
+        counts = Counter(t for p in group for t in mentions.get(p, set()))
+        terms = _title_terms(counts, lesson_count, len(groups), index, avoid=used_terms)
+        named = _title(terms, index)
+        if heading:
+            # The educator's heading names the topic best; a long section's
+            # later parts add what each says, never a bare "(2)".
+            lesson_title = heading
+            if lesson_title in used_titles:
+                lesson_title = f"{heading}: {named}" if named else ""
+        else:
+            used_terms.update(terms)
+            lesson_title = named
+        lesson_title = _distinct_title(lesson_title or title, used_titles, counts, index)
+        used_titles.add(lesson_title)
+        first = by_position[group[0]].text
+        summary = first if len(first) <= 240 else first[:237].rsplit(" ", 1)[0] + "…"
+        lessons.append(DerivedLesson(lesson_title, summary, group))
+    return lessons
+
+
+def _merge_small_sections(parts: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """A section too short to be a lesson joins the one before it (the first
+    joins the next), and the lesson is titled by both headings."""
+    merged: list[tuple[str, list[int]]] = []
+    for heading, positions in parts:
+        short = (
+            len(positions) < MIN_SECTION or len(merged[-1][1]) < MIN_SECTION if merged else False
+        )
+        # Two sections under headings that say nothing ("Overview") are one text
+        # with no heading, grouped by topic, when either is short of a lesson.
+        untitled = bool(merged) and not heading and not merged[-1][0]
+        if short or (untitled and min(len(positions), len(merged[-1][1])) < MIN_SENTENCES):
+            before, earlier = merged.pop()
+            merged.append((_both(before, heading), earlier + positions))
+        else:
+            merged.append((heading, list(positions)))
+    return merged
+
+
+def _both(first: str, second: str) -> str:
+    if not first or not second:
+        return first or second
+    # "Roots and the stem": the second heading reads on after "and".
+    head, _, rest = second.partition(" ")
+    if head.lower() in _LOWER_IN_A_TITLE and (not rest or rest[:1].islower()):
+        second = head.lower() + (" " + rest if rest else "")
+    return f"{first} and {second}"
+
+
+_LOWER_IN_A_TITLE = frozenset({"the", "a", "an", "how", "why", "what", "when", "where", "other"})
+
+
+def _even_chunks(positions: list[int], most: int) -> list[list[int]]:
+    """The positions in as few runs of at most `most` as can be, of about
+    equal length: a 17-sentence section is 9 + 8, not 16 + 1."""
+    count = math.ceil(len(positions) / most)
+    size = math.ceil(len(positions) / count)
+    return [positions[i : i + size] for i in range(0, len(positions), size)]
+
+
+def _topic_groups(
+    positions: list[int], by_position: dict[int, DerivedSentence], mentions: dict[int, set[str]]
+) -> list[list[int]]:
+    """Passages in runs that share key terms, within MIN_SENTENCES and
+    MAX_SENTENCES: the lessons of a text, or of a section, with no heading."""
+    units: list[list[int]] = []  # the teachable sentences of each passage, in order
+    current_passage = None
+    for p in positions:
+        if by_position[p].passage != current_passage:
             units.append([])
-            current_passage = s.passage
-        units[-1].append(s.position)
+            current_passage = by_position[p].passage
+        units[-1].append(p)
 
     groups: list[list[int]] = []
     group_terms: Counter[str] = Counter()
@@ -59,55 +165,53 @@ def group_lessons(
     # A short last lesson joins the one before it.
     if len(groups) > 1 and len(groups[-1]) < MIN_SENTENCES:
         groups[-2].extend(groups.pop())
-
-    lesson_count: Counter[str] = Counter()
-    for group in groups:
-        for t in set().union(*(mentions.get(p, set()) for p in group)):
-            lesson_count[t] += 1
-
-    by_position = {s.position: s for s in sentences}
-    headings = _headings(sentences, title)
-    lessons: list[DerivedLesson] = []
-    used_titles: Counter[str] = Counter()
-    used_terms: set[str] = set()
-    for group in groups:
-        counts = Counter(t for p in group for t in mentions.get(p, set()))
-        passages = dict.fromkeys(by_position[p].passage for p in group)
-        # The author's own heading names the topic best; key terms stand in
-        # where the text has none, each lesson named by terms not used before.
-        lesson_title = next(
-            (headings[p] for p in passages if p in headings and headings[p] not in used_titles),
-            "",
-        )
-        if not lesson_title:
-            terms = _title_terms(counts, lesson_count, len(groups), index, avoid=used_terms)
-            used_terms.update(terms)
-            lesson_title = _title(terms, index) or title
-        used_titles[lesson_title] += 1
-        if used_titles[lesson_title] > 1:
-            lesson_title = f"{lesson_title} ({used_titles[lesson_title]})"
-        first = by_position[group[0]].text
-        summary = first if len(first) <= 240 else first[:237].rsplit(" ", 1)[0] + "…"
-        lessons.append(DerivedLesson(lesson_title, summary, group))
-    return lessons
+    return groups
 
 
-def _headings(sentences: list[DerivedSentence], title: str) -> dict[int, str]:
-    """Each passage's heading, where it has one that says what it is about."""
-    found: dict[int, str] = {}
-    title_key = key(title)
-    for s in sentences:
-        if s.reason != "heading":
+def _distinct_title(wanted: str, used: set[str], counts: Counter, index: TermIndex) -> str:
+    """The title, told apart from an earlier lesson's by this lesson's most
+    frequent term not in it yet ("Photosynthesis: the Calvin cycle")."""
+    if wanted not in used:
+        return wanted
+    in_title = set(key(wanted).split())
+    for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if set(k.split()) & in_title:
             continue
-        text = s.text.strip().rstrip(".:")
-        words = key(text)
-        if not words or words == title_key or words in GENERIC_HEADINGS:
-            continue
-        if set(words.split()) <= GENERIC_HEADINGS:
-            continue
-        for passage in s.passages:
-            found.setdefault(passage, text)
-    return found
+        term = index.terms[k]
+        candidate = f"{wanted}: {term.text if term.is_name else term.text.lower()}"
+        if candidate not in used:
+            return candidate
+    n = 2
+    while f"{wanted}, part {n}" in used:
+        n += 1
+    return f"{wanted}, part {n}"
+
+
+_IT = re.compile(r"\bit\b")
+
+
+def _named_for_the_text(heading: str, title: str, index: TermIndex) -> str:
+    """ "Why it matters" in a text titled "Photosynthesis" is "Why
+    photosynthesis matters": a lesson title is read on its own, where "it"
+    names nothing. The text's title stands in when it is a short name of a
+    thing, written as the text writes it."""
+    if not _IT.search(heading) or not 1 <= len(title.split()) <= 3:
+        return heading
+    term = index.terms.get(key(title))
+    name = title if term is None or term.is_name else title.lower()
+    return _IT.sub(name, heading, count=1)
+
+
+def _heading_title(heading: str, title_key: str) -> str:
+    """The heading as a lesson title, or "" when it says nothing of its
+    section: the text's own title, or "Overview"."""
+    text = heading.strip().rstrip(".:").strip()
+    words = key(text)
+    if not words or words == title_key or words in GENERIC_HEADINGS:
+        return ""
+    if set(words.split()) <= GENERIC_HEADINGS:
+        return ""
+    return text
 
 
 def _title_terms(

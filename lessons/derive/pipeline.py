@@ -125,7 +125,7 @@ def derive(
     )
 
     report(35, "Grouping sentences into lessons")
-    lessons = group_lessons(sentences, index, title=title or "Lesson")
+    lessons = group_lessons(sentences, index, title=title or "Lesson", sections=split.sections)
     lesson_of = {p: i for i, lesson in enumerate(lessons) for p in lesson.sentences}
     ranked = sorted(index.terms.values(), key=lambda t: (-t.score, t.key))
     lesson_terms: dict[int, list[str]] = defaultdict(list)
@@ -189,7 +189,14 @@ def derive(
         questions=questions,
         key_terms=[t.text for t in ranked[:30]],
     )
-    return withhold_faulty(drafted)
+    offered = withhold_faulty(drafted)
+    return replace(offered, uncovered=uncovered_sentences(offered))
+
+
+def uncovered_sentences(derivation: Derivation) -> list[int]:
+    """The lessons' sentences, in reading order, that no offered draft cites."""
+    cited = {q.sentence for q in derivation.questions}
+    return [p for lesson in derivation.lessons for p in lesson.sentences if p not in cited]
 
 
 def withhold_faulty(drafted: Derivation) -> Derivation:

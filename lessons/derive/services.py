@@ -320,6 +320,39 @@ def drafts_publish(*, question_ids: Iterable[int]) -> Published:
     return Published(len(ok), refused, newly, tuple(c.title for c in draft_courses))
 
 
+UNCOVERED_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """The content sentences of a derivation's source that no question asks
+    about: what the quiz does not cover. `shown` is the first of them, in
+    reading order, at most UNCOVERED_SHOWN."""
+
+    count: int
+    shown: list[str]
+
+
+def derivation_uncovered(*, record: DerivationRecord) -> Uncovered:
+    """Two queries, whatever the size of the text. Any question on the source
+    counts, derived or written since, whatever its status: the point is what
+    is left to cover."""
+    if record.source_id is None:
+        return Uncovered(0, [])
+    sentences = (
+        Sentence.objects.filter(source_id=record.source_id, is_noise=False)
+        .exclude(
+            pk__in=Question.objects.filter(provenance__source_id=record.source_id).values(
+                "provenance_id"
+            )
+        )
+        .order_by("position")
+    )
+    shown = list(sentences.values_list("text", flat=True)[:UNCOVERED_SHOWN])
+    count = len(shown) if len(shown) < UNCOVERED_SHOWN else sentences.count()
+    return Uncovered(count, shown)
+
+
 @dataclass(frozen=True)
 class Quality:
     """What educators did with derived drafts: the real measure of derivation."""

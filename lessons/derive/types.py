@@ -76,6 +76,9 @@ class Derivation:
     key_terms: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     withheld: list[WithheldDraft] = field(default_factory=list)
+    # Positions of the content sentences no offered draft asks about: what the
+    # quiz does not cover, for the educator to write questions on or let go.
+    uncovered: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """What ``derive_questions --dry-run --json`` prints."""
@@ -108,6 +111,7 @@ class Derivation:
                 }
                 for index, lesson in enumerate(self.lessons)
             ],
+            "uncovered": [by_position[p].text for p in self.uncovered],
             "withheld": [
                 {
                     "kind": w.question.kind,

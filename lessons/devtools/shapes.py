@@ -108,6 +108,23 @@ def markdown(size: int) -> str:
     )
 
 
+def unmatched_emphasis(size: int) -> str:
+    """One line of emphasis markers that never close: each may open a span."""
+    return _repeat(lambda n: f"*{_word(n)} _{_word(n)} **{_word(n)} ", size, tail="is a cell.")
+
+
+def structured_lines(size: int) -> str:
+    """Heading lines, list items after a lead-in, code lines and fences, over and over."""
+    return _repeat(
+        lambda n: (
+            f"The {_word(n)} section\n{_word(n)} has these parts:\n- {_word(n + 1)}\n"
+            f"1. {_word(n + 2)}\nx{n} = {n}\n```\n{_word(n)}()\n"
+        ),
+        size,
+        tail="\nThe cell is small.",
+    )
+
+
 def random_unicode(size: int) -> str:
     rng = random.Random(11)
     alphabet = [chr(c) for c in range(0x20, 0x2FF)] + list("αβγ—–“”’ ,.;:()-\n")
@@ -161,6 +178,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "long word": long_word,
     "colons": colons,
     "markdown": markdown,
+    "unmatched emphasis": unmatched_emphasis,
+    "structured lines": structured_lines,
     "random unicode": random_unicode,
     "alias run": alias_run,
     "small vocabulary": small_vocabulary,
