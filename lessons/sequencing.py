@@ -1,0 +1,85 @@
+"""The order an attempt asks its questions in (issue 14.1).
+
+A lesson's questions come grouped by source sentence, so each would be asked
+right after the feedback that quotes its sentence: the learner reads the
+answer instead of recalling it. The order here follows what is known about
+learning:
+
+- spacing: questions on one sentence are spread as far apart as the attempt
+  allows, so each asks for the sentence again after others came between
+  (retrieval after a gap strengthens memory more than retrieval at once);
+- interleaving: sentences alternate rather than come in blocks, so each
+  question must first be placed among the lesson's ideas;
+- a fresh shuffle per attempt (seeded by Attempt.seed), so that a retry or a
+  second attempt is not answered from the memory of the order;
+- a true/false statement that only restates a sentence whose words another
+  question of the attempt asks for is dropped: whichever came first would
+  give the other away, and the blank asks for more (recall, not recognition).
+
+Pure functions over plain data (grading.QuestionData); no database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from lessons.grading import QuestionData
+from lessons.masking import answer_terms, contains_term
+from lessons.models import Question
+
+
+def restates_another(statement: QuestionData, others: Sequence[QuestionData]) -> bool:
+    """A true/false statement on a sentence another question of the attempt
+    asks about, whose answer the statement (or its key term) contains, or
+    whose key term is that answer."""
+    if statement.kind != Question.Kind.TRUE_FALSE or not statement.provenance:
+        return False
+    said = [t for t in (statement.prompt, statement.highlight) if t]
+    for other in others:
+        if other.id == statement.id or other.kind == Question.Kind.TRUE_FALSE:
+            continue
+        if other.provenance != statement.provenance:
+            continue
+        answers = answer_terms(other)
+        if any(contains_term(text, answer) for text in said for answer in answers):
+            return True
+        if statement.highlight and any(
+            contains_term(answer, statement.highlight) for answer in answers
+        ):
+            return True
+    return False
+
+
+def spread(groups: Sequence[Sequence[int]]) -> list[int]:
+    """The items of the groups with each group's items as far apart as the
+    others allow: laid end to end and dealt, in turn, into as many rounds as
+    the largest group has items. A group has at most one item per round, so
+    any two of its items have at least a round between them (n // k apart,
+    for n items and a largest group of k)."""
+    items = [item for group in groups for item in group]
+    rounds = max((len(group) for group in groups), default=0)
+    if rounds <= 1:
+        return items
+    dealt: list[list[int]] = [[] for _ in range(rounds)]
+    for index, item in enumerate(items):
+        dealt[index % rounds].append(item)
+    return [item for round_ in dealt for item in round_]
+
+
+def attempt_order(questions: Sequence[QuestionData], *, seed: int) -> list[int]:
+    """The ids of the questions to ask, in the order to ask them: restating
+    true/false statements dropped, the rest shuffled by the seed and spread
+    by source sentence. The same questions and seed give the same order."""
+    kept = [q for q in questions if not restates_another(q, questions)]
+    by_sentence: dict[str, list[int]] = {}
+    for question in kept:
+        # A question without a sentence is a group of its own.
+        key = question.provenance or f"#{question.id}"
+        by_sentence.setdefault(key, []).append(question.id)
+    rng = random.Random(f"order:{seed}")
+    groups = [sorted(ids) for _, ids in sorted(by_sentence.items())]
+    for group in groups:
+        rng.shuffle(group)
+    rng.shuffle(groups)
+    return spread(groups)
