@@ -54,9 +54,11 @@ def restates_another(statement: QuestionData, others: Sequence[QuestionData]) ->
 def spread(groups: Sequence[Sequence[int]]) -> list[int]:
     """The items of the groups with each group's items as far apart as the
     others allow: laid end to end and dealt, in turn, into as many rounds as
-    the largest group has items. A group has at most one item per round, so
-    any two of its items have at least a round between them (n // k apart,
-    for n items and a largest group of k)."""
+    the largest group has items (k), then asked round after round. A group
+    has at most one item per round, so two of its items are a round apart:
+    at least n // k for n items, when the groups come largest first (a
+    largest group then fills its rounds in order; a smaller one that wraps
+    round to the first rounds has two rounds between its ends)."""
     items = [item for group in groups for item in group]
     rounds = max((len(group) for group in groups), default=0)
     if rounds <= 1:
@@ -82,4 +84,7 @@ def attempt_order(questions: Sequence[QuestionData], *, seed: int) -> list[int]:
     for group in groups:
         rng.shuffle(group)
     rng.shuffle(groups)
+    # The largest groups first (each size's in shuffled order: a stable sort),
+    # as spread() needs for its distance.
+    groups.sort(key=len, reverse=True)
     return spread(groups)
