@@ -15,6 +15,9 @@ learning:
 - a true/false statement that only restates a sentence whose words another
   question of the attempt asks for is dropped: whichever came first would
   give the other away, and the blank asks for more (recall, not recognition).
+  Once the learner has met the blank (it has its review card, which brings
+  it back spaced), a later attempt asks the statement in its place, so that
+  every question of a lesson is asked and can be mastered.
 
 Pure functions over plain data (grading.QuestionData); no database.
 """
@@ -29,26 +32,46 @@ from lessons.masking import answer_terms, contains_term
 from lessons.models import Question
 
 
-def restates_another(statement: QuestionData, others: Sequence[QuestionData]) -> bool:
-    """A true/false statement on a sentence another question of the attempt
-    asks about, whose answer the statement (or its key term) contains, or
-    whose key term is that answer."""
+def restated(statement: QuestionData, others: Sequence[QuestionData]) -> list[int]:
+    """The questions a true/false statement restates: on its sentence, with
+    an answer the statement (or its key term) contains, or one its key term
+    is part of. Asking both, whichever came first would give the other away."""
     if statement.kind != Question.Kind.TRUE_FALSE or not statement.provenance:
-        return False
+        return []
     said = [t for t in (statement.prompt, statement.highlight) if t]
+    found = []
     for other in others:
         if other.id == statement.id or other.kind == Question.Kind.TRUE_FALSE:
             continue
         if other.provenance != statement.provenance:
             continue
         answers = answer_terms(other)
-        if any(contains_term(text, answer) for text in said for answer in answers):
-            return True
-        if statement.highlight and any(
-            contains_term(answer, statement.highlight) for answer in answers
+        if any(contains_term(text, answer) for text in said for answer in answers) or (
+            statement.highlight
+            and any(contains_term(answer, statement.highlight) for answer in answers)
         ):
-            return True
-    return False
+            found.append(other.id)
+    return found
+
+
+def restates_another(statement: QuestionData, others: Sequence[QuestionData]) -> bool:
+    return bool(restated(statement, others))
+
+
+def left_out(questions: Sequence[QuestionData], *, met: frozenset[int] = frozenset()) -> set[int]:
+    """The questions an attempt does not ask: each restating statement, or,
+    once the learner has met all it restates (and not the statement), those
+    questions instead, which their review cards bring back."""
+    dropped: set[int] = set()
+    for statement in questions:
+        restates = restated(statement, questions)
+        if not restates:
+            continue
+        if statement.id not in met and met.issuperset(restates):
+            dropped.update(restates)
+        else:
+            dropped.add(statement.id)
+    return dropped
 
 
 def spread(groups: Sequence[Sequence[int]]) -> list[int]:
@@ -69,11 +92,16 @@ def spread(groups: Sequence[Sequence[int]]) -> list[int]:
     return [item for round_ in dealt for item in round_]
 
 
-def attempt_order(questions: Sequence[QuestionData], *, seed: int) -> list[int]:
+def attempt_order(
+    questions: Sequence[QuestionData], *, seed: int, met: frozenset[int] = frozenset()
+) -> list[int]:
     """The ids of the questions to ask, in the order to ask them: restating
-    true/false statements dropped, the rest shuffled by the seed and spread
-    by source sentence. The same questions and seed give the same order."""
-    kept = [q for q in questions if not restates_another(q, questions)]
+    true/false statements left out (see left_out; `met` are the questions
+    the learner has answered before), the rest shuffled by the seed and
+    spread by source sentence. The same questions and seed give the same
+    order."""
+    dropped = left_out(questions, met=met)
+    kept = [q for q in questions if q.id not in dropped]
     by_sentence: dict[str, list[int]] = {}
     for question in kept:
         # A question without a sentence is a group of its own.

@@ -13,7 +13,7 @@ from lessons.grading import ChoiceData, QuestionData
 from lessons.masking import MASK, answer_terms, feedback_masked, mask
 from lessons.models import Lesson, Question
 from lessons.rich_text import render_markdown, show_masks
-from lessons.sequencing import attempt_order, restates_another, spread
+from lessons.sequencing import attempt_order, left_out, restates_another, spread
 from tests.factories import UserFactory
 
 HTMX = {"HX-Request": "true"}
@@ -179,6 +179,21 @@ def test_a_statement_restating_a_blanked_sentence_is_dropped_only_with_its_blank
     assert restates_another(same_term, [blank, same_term])
 
 
+def test_once_the_blank_is_met_the_statement_is_asked_in_its_place():
+    sentence = "Leiomyosarcoma, also referred to as LMS, is malignant."
+    blank = question(1, FILL, sentence=sentence, answers=["LMS"])
+    statement = question(
+        2, TRUE_FALSE, sentence=sentence, prompt="LMS is the abbreviation for leiomyoma."
+    )
+    other = question(3, FILL, sentence="Another sentence.", answers=["rare"])
+    asked = [blank, statement, other]
+    assert left_out(asked) == {2}
+    assert left_out(asked, met=frozenset({1})) == {1}
+    assert sorted(attempt_order(asked, seed=3, met=frozenset({1, 3}))) == [2, 3]
+    # Both met: the blank again, the better question.
+    assert left_out(asked, met=frozenset({1, 2})) == {2}
+
+
 # --- the shipped course, driven through the views --------------------------------
 
 RUNS_PER_LESSON = 6
@@ -313,7 +328,25 @@ def test_without_javascript_the_feedback_page_hides_the_same_and_a_reload_too(co
     assert posted.status_code == 302
     for _ in range(2):  # the redirect's page, then a reload
         page = client.get(posted["Location"]).content.decode()
-        assert "Part of this sentence is hidden until you answer the question about it." in page
+        # Of the sentence, or (when the sentence gives nothing ahead away) of the rest.
+        assert re.search(r"Part of this (sentence|feedback) is hidden until you answer", page)
         shown = feedback_shown(page)
         for later in attempt.question_ids[1:]:
             assert not any(gives_away(shown, term) for term in answer_terms(data[later]))
+
+
+@pytest.mark.django_db
+def test_over_two_attempts_every_question_of_every_shipped_lesson_is_asked(course, client):
+    """Mastery counts every published question: none may be left out for good."""
+    learner = UserFactory()
+    client.force_login(learner)
+    for lesson in Lesson.objects.filter(course__slug="leiomyosarcoma"):
+        asked = set()
+        for run in range(2):
+            attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+            asked.update(attempt.question_ids)
+            data = {q.id: q for q in selectors.questions_data(attempt.question_ids)}
+            for qid in attempt.question_ids:
+                url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
+                assert client.post(url, submission(data[qid], run)).status_code == 302
+        assert asked == set(lesson.questions.published().values_list("pk", flat=True))
