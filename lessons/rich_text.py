@@ -15,6 +15,8 @@ import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
+from lessons.masking import MASK
+
 BLOCK_TAGS = {"p", "ul", "ol", "li", "em", "strong", "code", "pre", "a", "br", "blockquote"}
 INLINE_TAGS = {"em", "strong", "code", "a", "br"}
 ATTRIBUTES = {"a": {"href", "title"}}
@@ -63,3 +65,15 @@ def render_prompt_inline(text: str) -> SafeString:
     for index in range(0, len(parts), 2):
         parts[index] = parts[index].replace(BLANK, BLANK_HTML)
     return mark_safe("".join(parts))  # sanitised, then only our own span added
+
+
+MASK_HTML = '<span class="masked">hidden</span>'
+
+
+def show_masks(html: str) -> SafeString:
+    """Safe HTML with each masking.MASK shown as a visible, spoken "hidden".
+    Like the blank, only into text between tags."""
+    parts = _TAG.split(str(html))
+    for index in range(0, len(parts), 2):
+        parts[index] = parts[index].replace(MASK, MASK_HTML)
+    return mark_safe("".join(parts))  # safe HTML in, only our own span added

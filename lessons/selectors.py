@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from lessons import scoring
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
+from lessons.masking import answer_terms
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -146,6 +147,18 @@ def question_data_from(question: Question) -> QuestionData:
     )
 
 
+def questions_data(question_ids: list[int]) -> list[QuestionData]:
+    """The questions (those that still exist), in the order of the ids, in
+    three queries whatever their number."""
+    found = {
+        q.pk: question_data_from(q)
+        for q in Question.objects.filter(pk__in=question_ids)
+        .select_related("provenance", "provenance_passage")
+        .prefetch_related("choices", "accepted_answers")
+    }
+    return [found[qid] for qid in question_ids if qid in found]
+
+
 def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:
     """The learner's own attempt at a lesson students can reach; anyone else's,
     or one whose lesson was unpublished (or its course taken back to draft),
@@ -193,21 +206,58 @@ class AskedQuestion:
     # As the learner sees it: as it stood when answered, once it is answered.
     question: QuestionData
     feedback: Feedback | None  # None until the attempt has answered it
+    # The attempt's questions answered so far (masking hides what is ahead).
+    answered: frozenset[int] = frozenset()
 
 
 def asked_question(attempt: Attempt, question_id: int) -> AskedQuestion | None:
     """One question of the attempt (the caller checks that it is one) with the
     feedback on its stored answer, or None when it is withdrawn: deleted, or
     unpublished before it was answered. Two queries at most: the question
-    from the cache, and the stored answer."""
+    from the cache, and the attempt's stored answers (all of them, one row
+    per question at most, so that feedback knows which are still ahead)."""
     question = question_for_attempt(attempt, question_id)
     if question is None:
         return None
-    response = Response.objects.filter(attempt_id=attempt.pk, question_id=question_id).first()
+    responses = attempt_responses(attempt)
+    answered = frozenset(responses)
+    response = responses.get(question_id)
     if response is None:
-        return AskedQuestion(question, None) if question.is_published else None
+        return AskedQuestion(question, None, answered) if question.is_published else None
     feedback = feedback_on(response, question)
-    return AskedQuestion(feedback.question, feedback)
+    return AskedQuestion(feedback.question, feedback, answered)
+
+
+def answers_ahead(attempt: Attempt, *, answered: frozenset[int]) -> tuple[str, ...]:
+    """The answers of the attempt's questions not yet answered, which
+    feedback must not show (masking.feedback_masked): none once it is
+    finished. From the cache (filled when the attempt is made, see
+    answer_terms_remember), else in three queries whatever its length."""
+    ahead = [qid for qid in attempt.question_ids if qid not in answered]
+    if attempt.is_finished or not ahead:
+        return ()
+    key = _answer_terms_key(attempt)
+    terms = cache.get(key)
+    if terms is None:
+        terms = answer_terms_remember(attempt, questions_data(attempt.question_ids))
+    return tuple(term for qid in ahead for term in terms.get(qid, ()))
+
+
+def answer_terms_remember(
+    attempt: Attempt, questions: list[QuestionData]
+) -> dict[int, tuple[str, ...]]:
+    """Keep the answers of the attempt's questions for answers_ahead, until
+    an edit of the lesson changes its content version."""
+    terms = {q.id: answer_terms(q) for q in questions}
+    cache.set(_answer_terms_key(attempt), terms, QUESTION_CACHE_SECONDS)
+    return terms
+
+
+def _answer_terms_key(attempt: Attempt) -> str:
+    # By lesson and its version as well: the terms of a question are the same
+    # for every attempt at one version, even under a rolled-back attempt's id.
+    lesson = attempt.lesson
+    return f"answer-terms:{attempt.pk}:{lesson.pk}:v{lesson.content_version}"
 
 
 def attempt_responses(attempt: Attempt) -> dict[int, Response]:

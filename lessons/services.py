@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons import gift, item_tallies, scheduling, scoring
+from lessons import gift, item_tallies, scheduling, scoring, sequencing
 from lessons.grading import (
     InvalidAnswer,
     QuestionData,
@@ -41,7 +41,13 @@ from lessons.models import (
     ReviewCard,
     Sentence,
 )
-from lessons.selectors import Feedback, asked_question, feedback_on
+from lessons.selectors import (
+    Feedback,
+    answer_terms_remember,
+    asked_question,
+    feedback_on,
+    questions_data,
+)
 from lessons.text import best_matching_sentence
 
 ATTEMPT_FINISHED = "This attempt is already finished; its answers can no longer change."
@@ -106,6 +112,9 @@ class Recorded:
     attempt: Attempt
     feedback: Feedback
     created: bool
+    # The attempt's questions answered so far, this one included: what its
+    # feedback may show (masking) depends on those still ahead.
+    answered: frozenset[int] = frozenset()
 
     @property
     def question(self) -> QuestionData:
@@ -162,15 +171,27 @@ def attempt_retry_missed(*, learner: User, attempt: Attempt) -> tuple[Attempt, b
 def _attempt_create(
     *, learner, lesson: Lesson, question_ids: list[int], is_retry: bool = False
 ) -> tuple[Attempt, bool]:
+    """An attempt at the questions, in the order sequencing.attempt_order
+    gives for a new seed: spread by sentence and shuffled, a retry as much
+    as a first attempt."""
     if not question_ids:
         raise NothingToAsk("There are no questions to ask here.")
+    seed = random.SystemRandom().randrange(2**31)
+    questions = questions_data(question_ids)
+    # The questions the learner has answered before (each has its card).
+    met = frozenset(
+        ReviewCard.objects.filter(learner=learner, question_id__in=question_ids).values_list(
+            "question_id", flat=True
+        )
+    )
+    ordered = sequencing.attempt_order(questions, seed=seed, met=met)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 learner=learner,
                 lesson=lesson,
-                question_ids=question_ids,
-                seed=random.SystemRandom().randrange(2**31),
+                question_ids=ordered,
+                seed=seed,
                 is_retry=is_retry,
             )
     except IntegrityError:
@@ -178,6 +199,8 @@ def _attempt_create(
         return Attempt.objects.get(learner=learner, lesson=lesson, finished_at=None), False
     # The row the answer service keeps current; made here so answers only update it.
     LessonScore.objects.get_or_create(learner=learner, lesson=lesson)
+    # Read for the order just above, so the answer's feedback need not read them.
+    answer_terms_remember(attempt, questions)
     return attempt, True
 
 
@@ -215,7 +238,7 @@ def response_record(
     if asked is None:
         raise QuestionWithdrawn(QUESTION_WITHDRAWN, attempt=attempt)
     if asked.feedback:
-        return Recorded(attempt, asked.feedback, created=False)
+        return Recorded(attempt, asked.feedback, created=False, answered=asked.answered)
     question = asked.question
     try:
         submission = parse_submission(question, choice_values=list(choice_values), text=text)
@@ -267,7 +290,12 @@ def response_record(
         time_taken=time_taken,
         when=now,
     )
-    return Recorded(attempt, Feedback(question, response, result), created=True)
+    return Recorded(
+        attempt,
+        Feedback(question, response, result),
+        created=True,
+        answered=asked.answered | {question.id},
+    )
 
 
 @transaction.atomic

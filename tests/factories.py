@@ -237,13 +237,18 @@ def admin_question_form(question, **overrides):
 
 
 def take_quiz(learner, lesson, pattern, *, seconds=10):
-    """Answer the lesson's questions in order, right where pattern says True,
+    """Answer the lesson's questions, right where pattern says True (one entry
+    per question in the lesson's order; the attempt asks them in its own),
     through the same services the quiz uses."""
     from lessons import services
     from lessons.selectors import question_data
 
     attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
-    for qid, right in zip(attempt.question_ids, pattern, strict=True):
+    lesson_order = list(lesson.questions.order_by("position", "pk").values_list("pk", flat=True))
+    in_lesson_order = sorted(attempt.question_ids, key=lesson_order.index)
+    right_of = dict(zip(in_lesson_order, pattern, strict=True))
+    for qid in attempt.question_ids:
+        right = right_of[qid]
         data = question_data(qid)
         choice = next(c.id for c in data.choices if c.is_correct == right)
         services.response_record(

@@ -35,6 +35,12 @@ def highlight(sentence: str, words: str) -> SafeString:
 
 
 @register.filter
+def show_masks(html: SafeString) -> SafeString:
+    """After markdown or highlight: the parts masking hid, shown as hidden."""
+    return rich_text.show_masks(html)
+
+
+@register.filter
 def prompt_inline(text: str) -> SafeString:
     """A prompt's Markdown, with each ____ shown as a visible, spoken blank."""
     return rich_text.render_prompt_inline(text)

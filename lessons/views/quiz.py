@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from lessons import charts, selectors, services, timing
+from lessons import charts, masking, selectors, services, timing
 from lessons.grading import InvalidAnswer, QuestionData, Result, Submission, parse_submission
 from lessons.models import Attempt, Course, Lesson, Question, Review
 from lessons.views.http import HtmxHttpRequest, SignedInRequest
@@ -51,7 +51,12 @@ def _question_context(
     error: str = "",
     sent_choices: AbstractSet[int] = frozenset(),
     sent_text: str = "",
+    answered: frozenset[int] = frozenset(),
 ) -> dict:
+    if feedback:
+        # Nothing of the answers still ahead shows in feedback (issue 14.1).
+        ahead = selectors.answers_ahead(attempt, answered=answered | {question.id})
+        question = masking.feedback_masked(question, ahead)
     order = attempt.choice_order(question.id, [c.id for c in question.choices])
     by_id = {c.id: c for c in question.choices}
     response = feedback.response if feedback else None
@@ -80,6 +85,9 @@ def _question_context(
         "answer_url": reverse("lessons:quiz_answer", args=[attempt.pk, question.id]),
         "question_url": reverse("lessons:attempt_question", args=[attempt.pk, question.id]),
         "course": attempt.lesson.course,
+        "sentence_masked": masking.is_masked(question.provenance),
+        "explanation_masked": masking.is_masked(question.explanation)
+        or any(masking.is_masked(c.feedback) for c in question.choices),
     }
 
 
@@ -150,6 +158,7 @@ def attempt_question(request: SignedInRequest, attempt_id: int, question_id: int
         asked.question,
         feedback=feedback,
         already_answered=feedback is not None and just_recorded != feedback.response.pk,
+        answered=asked.answered,
     )
     return render(request, "lessons/question.html", context)
 
@@ -203,6 +212,7 @@ def quiz_answer(request: SignedInRequest, attempt_id: int, question_id: int) -> 
         recorded.question,
         feedback=recorded.feedback,
         already_answered=not recorded.created,
+        answered=recorded.answered,
     )
     # The address bar follows the swap, so a reload shows this same feedback.
     return push_url(render(request, "lessons/question.html#answered_swap", context), question_url)

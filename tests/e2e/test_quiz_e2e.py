@@ -4,6 +4,7 @@ by keyboard alone, and at phone width."""
 import re
 
 import pytest
+from django.urls import reverse
 
 from lessons.models import Attempt, Question, Response
 from tests.e2e.conftest import (
@@ -45,10 +46,22 @@ def start_quiz(page, live_server, lesson) -> None:
     page.wait_for_selector("#question-card")
 
 
+def attempt_length(learner, lesson) -> int:
+    """The questions the attempt asks: a lesson's published ones but for a
+    true/false item that restates a sentence another question blanks."""
+    return Attempt.objects.get(learner=learner, lesson=lesson, finished_at=None).question_count
+
+
+def quoted_in(quote: str, sentence: str) -> bool:
+    """The quote is the sentence, but for the parts hidden until their
+    question is answered (issue 14.1)."""
+    return all(part.strip() in sentence for part in quote.split("hidden"))
+
+
 def test_a_student_takes_a_whole_quiz_with_instant_feedback(page, live_server, lesson, learner):
     sign_in(page, live_server, learner.username, PASSWORD)
     start_quiz(page, live_server, lesson)
-    total = lesson.questions.published().count()
+    total = attempt_length(learner, lesson)
     assert page.get_by_text(f"Question 1 of {total}").is_visible()
     assert serious_accessibility_violations(page) == []
 
@@ -65,7 +78,9 @@ def test_a_student_takes_a_whole_quiz_with_instant_feedback(page, live_server, l
         assert ("Not quite" in title) if number == 2 else ("Correct" in title)
         page.wait_for_function("document.activeElement.id === 'feedback'")
         assert f"{number} answered" in page.locator("#quiz-progress").inner_text()
-        assert page.locator(".source-quote blockquote").inner_text() in question.provenance.text
+        assert quoted_in(
+            page.locator(".source-quote blockquote").inner_text(), question.provenance.text
+        )
         if number == 2:
             assert serious_accessibility_violations(page) == []
             screenshot(page, "quiz-feedback-wrong")
@@ -97,7 +112,7 @@ def test_the_quiz_works_with_javascript_off(browser, live_server, lesson, learne
     page = new_page(browser, javascript=False)
     sign_in(page, live_server, learner.username, PASSWORD)
     start_quiz(page, live_server, lesson)
-    total = lesson.questions.published().count()
+    total = attempt_length(learner, lesson)
     for number in range(1, total + 1):
         question = current_question(page)
         fill_answer(page, question, correct=True)
@@ -119,6 +134,17 @@ def test_keyboard_only_at_phone_width(browser, live_server, lesson, learner):
     sign_in(page, live_server, learner.username, PASSWORD)
     start_quiz(page, live_server, lesson)
     question = current_question(page)
+    if question.kind == Question.Kind.FILL_BLANK:
+        # The order is shuffled per attempt: put a choice question first.
+        attempt = Attempt.objects.get(learner=learner, lesson=lesson)
+        order = attempt.question_ids
+        first = next(
+            qid for qid in order if Question.objects.get(pk=qid).kind != Question.Kind.FILL_BLANK
+        )
+        attempt.question_ids = [first, *(qid for qid in order if qid != first)]
+        attempt.save(update_fields=["question_ids"])
+        page.goto(live_server.url + reverse("lessons:attempt_detail", args=[attempt.pk]))
+        question = current_question(page)
     assert question.kind != Question.Kind.FILL_BLANK
     # Tab to the first choice, arrow or space to pick, Enter submits.
     page.locator('input[name="choice"]').first.focus()

@@ -1,0 +1,130 @@
+"""What feedback may show while questions are still ahead (issue 14.1).
+
+Feedback quotes a question's whole source sentence and explains it in its
+words, so the answer of a later question on the same sentence (or one using
+the same words) would be read just before it is asked: the later question
+then tests reading, not recall, and retrieval practice is what makes a quiz
+teach. So, during an attempt, the parts of feedback that give away the answer
+of a question still ahead are hidden, and shown once that question is
+answered (the results page shows everything).
+
+Pure functions over plain data (grading.QuestionData); no database.
+
+"The answer of a question" (answer_terms): a fill-in-the-blank question's
+accepted answers, a choice question's right choices, and a true/false
+statement's key term (its highlight, the words of the sentence it turns on:
+quoting them says whether the statement is true). Matching is by words, the
+way grade_typed_answer compares a typed answer: case, accents, dashes,
+punctuation, a leading article and a regular plural do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from lessons.grading import QuestionData
+from lessons.models import Question
+from lessons.text import answer_words, fold_accents, singular
+
+# What stands in the text for a hidden part. A private-use character: no
+# educator types it, Markdown and escaping leave it alone, and templates turn
+# it into a visible, spoken "hidden" (display.show_masks).
+MASK = "\ue000"
+
+# A word of the text as answers are compared: a number with thousands
+# separators ("2,500") is one word, and a percent sign belongs to its number.
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:%)?|[^\W_]+%?")
+
+
+def _word_key(word: str) -> str:
+    word = fold_accents(word).casefold().replace(",", "").replace("%", "")
+    return singular(word) if word.isalpha() else word
+
+
+def _term_keys(term: str) -> list[tuple[str, ...]]:
+    """The word sequences a term is found by: as grading reads it (article
+    dropped, "5 to 10 percent" as "5 10%") and as its own words read."""
+    forms = []
+    for words in (answer_words(term), _TOKEN.findall(term)):
+        keys = tuple(k for k in (_word_key(w) for w in words) if k)
+        if keys and keys not in forms:
+            forms.append(keys)
+    return forms
+
+
+def answer_terms(question: QuestionData) -> tuple[str, ...]:
+    """The texts that would give this question's answer away."""
+    if question.is_fill_blank:
+        return question.accepted_answers
+    if question.kind == Question.Kind.TRUE_FALSE:
+        # The choices are "True" and "False"; the statement turns on its key term.
+        return (question.highlight,) if question.highlight else ()
+    return tuple(c.text for c in question.choices if c.is_correct)
+
+
+def contains_term(text: str, term: str) -> bool:
+    """Whether the term's words occur in the text, as words, in order."""
+    return bool(_hidden_tokens(text, [term]))
+
+
+def _hidden_tokens(text: str, terms: Iterable[str]) -> set[int]:
+    tokens = [_word_key(m.group()) for m in _TOKEN.finditer(text)]
+    hidden: set[int] = set()
+    for term in terms:
+        for keys in _term_keys(term):
+            size = len(keys)
+            for start in range(len(tokens) - size + 1):
+                if tuple(tokens[start : start + size]) == keys:
+                    hidden.update(range(start, start + size))
+    return hidden
+
+
+def mask(text: str, terms: Iterable[str]) -> str:
+    """The text with every occurrence of the terms replaced by MASK; words
+    hidden side by side (the sentence's "(LMS)", two terms in a row) under one
+    MASK, so that the mask does not tell how many words it hides."""
+    if not text:
+        return text
+    terms = [t for t in terms if t]
+    matches = list(_TOKEN.finditer(text))
+    hidden = _hidden_tokens(text, terms) if terms else set()
+    if not hidden:
+        return text
+    pieces = []
+    end = 0
+    index = 0
+    while index < len(matches):
+        if index not in hidden:
+            index += 1
+            continue
+        first = index
+        while index + 1 in hidden:
+            index += 1
+        pieces += [text[end : matches[first].start()], MASK]
+        end = matches[index].end()
+        index += 1
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
+def is_masked(text: str) -> bool:
+    return MASK in text
+
+
+def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionData:
+    """The question as its feedback may show it while the questions whose
+    answers are `terms` are still ahead: its explanation, quoted sentence,
+    highlight and choice feedback masked. The prompt, choices and accepted
+    answers are the question itself and stay as they are."""
+    terms = tuple(t for t in terms if t)
+    if not terms:
+        return question
+    return replace(
+        question,
+        explanation=mask(question.explanation, terms),
+        provenance=mask(question.provenance, terms),
+        highlight=mask(question.highlight, terms),
+        choices=tuple(replace(c, feedback=mask(c.feedback, terms)) for c in question.choices),
+    )

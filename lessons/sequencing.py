@@ -1,0 +1,118 @@
+"""The order an attempt asks its questions in (issue 14.1).
+
+A lesson's questions come grouped by source sentence, so each would be asked
+right after the feedback that quotes its sentence: the learner reads the
+answer instead of recalling it. The order here follows what is known about
+learning:
+
+- spacing: questions on one sentence are spread as far apart as the attempt
+  allows, so each asks for the sentence again after others came between
+  (retrieval after a gap strengthens memory more than retrieval at once);
+- interleaving: sentences alternate rather than come in blocks, so each
+  question must first be placed among the lesson's ideas;
+- a fresh shuffle per attempt (seeded by Attempt.seed), so that a retry or a
+  second attempt is not answered from the memory of the order;
+- a true/false statement that only restates a sentence whose words another
+  question of the attempt asks for is dropped: whichever came first would
+  give the other away, and the blank asks for more (recall, not recognition).
+  Once the learner has met the blank (it has its review card, which brings
+  it back spaced), a later attempt asks the statement in its place, so that
+  every question of a lesson is asked and can be mastered.
+
+Pure functions over plain data (grading.QuestionData); no database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from lessons.grading import QuestionData
+from lessons.masking import answer_terms, contains_term
+from lessons.models import Question
+
+
+def restated(statement: QuestionData, others: Sequence[QuestionData]) -> list[int]:
+    """The questions a true/false statement restates: on its sentence, with
+    an answer the statement (or its key term) contains, or one its key term
+    is part of. Asking both, whichever came first would give the other away."""
+    if statement.kind != Question.Kind.TRUE_FALSE or not statement.provenance:
+        return []
+    said = [t for t in (statement.prompt, statement.highlight) if t]
+    found = []
+    for other in others:
+        if other.id == statement.id or other.kind == Question.Kind.TRUE_FALSE:
+            continue
+        if other.provenance != statement.provenance:
+            continue
+        answers = answer_terms(other)
+        if any(contains_term(text, answer) for text in said for answer in answers) or (
+            statement.highlight
+            and any(contains_term(answer, statement.highlight) for answer in answers)
+        ):
+            found.append(other.id)
+    return found
+
+
+def restates_another(statement: QuestionData, others: Sequence[QuestionData]) -> bool:
+    return bool(restated(statement, others))
+
+
+def left_out(questions: Sequence[QuestionData], *, met: frozenset[int] = frozenset()) -> set[int]:
+    """The questions an attempt does not ask: each restating statement, or,
+    once the learner has met all it restates (and not the statement), those
+    questions instead, which their review cards bring back."""
+    dropped: set[int] = set()
+    for statement in questions:
+        restates = restated(statement, questions)
+        if not restates:
+            continue
+        if statement.id not in met and met.issuperset(restates):
+            dropped.update(restates)
+        else:
+            dropped.add(statement.id)
+    return dropped
+
+
+def spread(groups: Sequence[Sequence[int]]) -> list[int]:
+    """The items of the groups with each group's items as far apart as the
+    others allow: laid end to end and dealt, in turn, into as many rounds as
+    the largest group has items (k), then asked round after round. A group
+    has at most one item per round, so two of its items are a round apart:
+    at least n // k for n items, when the groups come largest first (a
+    largest group then fills its rounds in order; a smaller one that wraps
+    round to the first rounds has two rounds between its ends)."""
+    items = [item for group in groups for item in group]
+    rounds = max((len(group) for group in groups), default=0)
+    if rounds <= 1:
+        return items
+    dealt: list[list[int]] = [[] for _ in range(rounds)]
+    for index, item in enumerate(items):
+        dealt[index % rounds].append(item)
+    return [item for round_ in dealt for item in round_]
+
+
+def attempt_order(
+    questions: Sequence[QuestionData], *, seed: int, met: frozenset[int] = frozenset()
+) -> list[int]:
+    """The ids of the questions to ask, in the order to ask them: restating
+    true/false statements left out (see left_out; `met` are the questions
+    the learner has answered before), the rest shuffled by the seed and
+    spread by source sentence. The same questions and seed give the same
+    order."""
+    dropped = left_out(questions, met=met)
+    kept = [q for q in questions if q.id not in dropped]
+    by_sentence: dict[str, list[int]] = {}
+    for question in kept:
+        # A question without a sentence is a group of its own.
+        key = question.provenance or f"#{question.id}"
+        by_sentence.setdefault(key, []).append(question.id)
+    rng = random.Random(f"order:{seed}")
+    groups = [sorted(ids) for _, ids in sorted(by_sentence.items())]
+    for group in groups:
+        rng.shuffle(group)
+    rng.shuffle(groups)
+    # The largest groups first (each size's in shuffled order: a stable sort),
+    # as spread() needs for its distance.
+    groups.sort(key=len, reverse=True)
+    return spread(groups)

@@ -1,0 +1,74 @@
+"""Issue 14.1 in a real browser: the feedback on the first question of a
+lesson hides the answers of the questions still ahead, says so, and the
+results page quotes the sentences whole."""
+
+import pytest
+from django.urls import reverse
+
+from lessons import selectors
+from lessons.masking import answer_terms, contains_term
+from lessons.models import Attempt
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_quiz_e2e import current_question, fill_answer, start_quiz
+from tests.factories import PASSWORD, UserFactory
+
+MASK_NOTE = "Part of this sentence is hidden until you answer the question about it."
+
+
+@pytest.fixture
+def learner(transactional_db):
+    return UserFactory(username="browser-max")
+
+
+def test_feedback_on_the_first_question_hides_the_answers_ahead(page, live_server, lesson, learner):
+    sign_in(page, live_server, learner.username, PASSWORD)
+    start_quiz(page, live_server, lesson)
+    attempt = Attempt.objects.get(learner=learner, lesson=lesson)
+    asked = {q.id: q for q in selectors.questions_data(attempt.question_ids)}
+
+    def answers_after(first):
+        return [t for qid in attempt.question_ids if qid != first for t in answer_terms(asked[qid])]
+
+    # First, a question whose sentence, quoted whole, would give an answer
+    # ahead away (the order is shuffled; most of lesson 1's would).
+    first = next(
+        qid
+        for qid in attempt.question_ids
+        if any(contains_term(asked[qid].provenance, t) for t in answers_after(qid))
+    )
+    attempt.question_ids = [first, *(qid for qid in attempt.question_ids if qid != first)]
+    attempt.save(update_fields=["question_ids"])
+    page.goto(live_server.url + reverse("lessons:attempt_detail", args=[attempt.pk]))
+    question = current_question(page)
+    assert question.pk == first
+    ahead = answers_after(first)
+    sentence = asked[first].provenance
+
+    fill_answer(page, question, correct=True)
+    page.get_by_role("button", name="Check").click()
+    feedback = page.locator("#feedback")
+    feedback.wait_for()
+    assert page.get_by_text(MASK_NOTE).is_visible()
+    assert page.locator("#feedback blockquote .masked").first.is_visible()
+    assert page.locator("#feedback blockquote .masked").first.inner_text() == "hidden"
+    shown = feedback.inner_text()
+    for term in ahead:
+        assert not contains_term(shown, term), f"{term!r} is shown ahead of its question"
+
+    # Every other question answered: the results page shows the sentence whole.
+    page.get_by_role("link", name="Next question").click()
+    while True:
+        page.wait_for_selector("#question-card form")
+        fill_answer(page, current_question(page), correct=True)
+        page.get_by_role("button", name="Check").click()
+        page.locator("#feedback").wait_for()
+        link = page.get_by_role("link", name="See your results")
+        if link.count():
+            link.click()
+            break
+        page.get_by_role("link", name="Next question").click()
+    page.get_by_role("heading", name="Your results").wait_for()
+    assert page.locator(".masked").count() == 0
+    page.locator("details").first.wait_for()
+    quotes = " ".join(page.locator(".result-list blockquote").all_text_contents())
+    assert sentence in quotes

@@ -1,0 +1,352 @@
+"""Nothing ahead is given away (issue 14.1): the attempt's order, the drop of
+restating true/false items, and the masking of feedback."""
+
+import html
+import re
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from lessons import selectors, services
+from lessons.grading import ChoiceData, QuestionData
+from lessons.masking import MASK, answer_terms, feedback_masked, mask
+from lessons.models import Lesson, Question
+from lessons.rich_text import render_markdown, show_masks
+from lessons.sequencing import attempt_order, left_out, restates_another, spread
+from tests.factories import UserFactory
+
+HTMX = {"HX-Request": "true"}
+FILL, SINGLE, MULTIPLE, TRUE_FALSE = (
+    Question.Kind.FILL_BLANK,
+    Question.Kind.SINGLE_CHOICE,
+    Question.Kind.MULTIPLE_ANSWER,
+    Question.Kind.TRUE_FALSE,
+)
+
+
+def question(qid, kind=FILL, *, sentence="", answers=(), right=(), highlight="", prompt="?"):
+    choices = tuple(ChoiceData(qid * 10 + n, text, True) for n, text in enumerate(right))
+    if kind == TRUE_FALSE:
+        choices = (ChoiceData(qid * 10, "True", True), ChoiceData(qid * 10 + 1, "False", False))
+    return QuestionData(
+        id=qid,
+        kind=kind,
+        choices=choices,
+        accepted_answers=tuple(answers),
+        prompt=prompt,
+        provenance=sentence,
+        highlight=highlight,
+    )
+
+
+# --- masking: the plain functions -------------------------------------------------
+
+
+def test_mask_hides_an_answer_whatever_its_case_and_accents_and_keeps_the_rest():
+    sentence = "Leiomyosarcoma, also referred to as LMS, is a malignant tumor."
+    assert (
+        mask(sentence, ["lms"])
+        == f"Leiomyosarcoma, also referred to as {MASK}, is a malignant tumor."
+    )
+    assert mask("São Paulo is the largest city.", ["sao paulo"]) == f"{MASK} is the largest city."
+    assert mask("Sao Paulo is the largest city.", ["São Paulo"]) == f"{MASK} is the largest city."
+
+
+def test_mask_reads_an_answer_as_grading_does_plurals_articles_and_numbers():
+    assert mask("Leiomyomas are benign.", ["a leiomyoma"]) == f"{MASK} are benign."
+    assert (
+        mask("It accounts for 5–10% of them.", ["5 to 10 percent"])
+        == f"It accounts for {MASK} of them."
+    )
+    assert mask("It arises from the smooth-muscle cells.", ["smooth muscle"]) == (
+        f"It arises from the {MASK} cells."
+    )
+
+
+def test_mask_hides_whole_words_only():
+    # "leiomyoma" is not a word of "leiomyosarcoma"; LMS is not a word of LMSX.
+    assert mask("Leiomyosarcoma and LMSX.", ["leiomyoma", "LMS"]) == "Leiomyosarcoma and LMSX."
+    assert mask("Nothing to hide.", []) == "Nothing to hide."
+
+
+def test_answer_terms_are_the_accepted_answers_the_right_choices_or_the_key_term():
+    assert answer_terms(question(1, FILL, answers=["LMS", "L.M.S."])) == ("LMS", "L.M.S.")
+    assert answer_terms(question(2, MULTIPLE, right=["Bone", "Cartilage"])) == ("Bone", "Cartilage")
+    # A statement's choices are True and False; what it turns on is its key term.
+    assert answer_terms(question(3, TRUE_FALSE, highlight="a rare cancerous tumor")) == (
+        "a rare cancerous tumor",
+    )
+
+
+def test_feedback_masked_hides_the_terms_in_what_feedback_shows_and_not_in_the_question():
+    asked = QuestionData(
+        id=1,
+        kind=SINGLE,
+        prompt="Which tumor is benign? (leiomyoma or LMS)",
+        choices=(ChoiceData(1, "Leiomyoma", True, "Right: LMS is the malignant one."),),
+        explanation="LMS stands for leiomyosarcoma.",
+        provenance="Leiomyosarcoma, also referred to as LMS, is malignant.",
+        highlight="also referred to as LMS",
+    )
+    shown = feedback_masked(asked, ["LMS"])
+    assert "LMS" not in shown.explanation + shown.provenance + shown.highlight
+    assert "LMS" not in shown.choices[0].feedback and MASK in shown.choices[0].feedback
+    assert shown.prompt == asked.prompt and shown.choices[0].text == "Leiomyoma"
+    # The highlight is masked the same way, so it is still found in the sentence.
+    assert shown.highlight in shown.provenance
+    assert feedback_masked(asked, []) is asked
+
+
+def test_a_mask_is_shown_as_a_visible_spoken_hidden_and_never_inside_a_tag():
+    rendered = show_masks(render_markdown(f"Also called {MASK}, see [the text](https://x.org)."))
+    assert 'Also called <span class="masked">hidden</span>, see' in rendered
+    assert MASK not in rendered
+
+
+# --- sequencing: the order -------------------------------------------------------
+
+
+def lesson_like(sentences=3, per_sentence=3, *, sizes=()):
+    sizes = sizes or (per_sentence,) * sentences
+    return [
+        question(s * 10 + n, FILL, sentence=f"Sentence {s}.", answers=[f"term{s}{n}"])
+        for s, size in enumerate(sizes)
+        for n in range(size)
+    ]
+
+
+def min_gap(order, sentence_of):
+    gaps = [
+        b - a
+        for a in range(len(order))
+        for b in range(a + 1, len(order))
+        if sentence_of[order[a]] == sentence_of[order[b]]
+    ]
+    return min(gaps, default=len(order))
+
+
+def test_the_order_is_fixed_by_the_seed_and_differs_between_seeds():
+    questions = lesson_like()
+    assert attempt_order(questions, seed=7) == attempt_order(questions, seed=7)
+    orders = {tuple(attempt_order(questions, seed=seed)) for seed in range(30)}
+    assert len(orders) > 10
+    assert all(sorted(order) == sorted(q.id for q in questions) for order in orders)
+
+
+@pytest.mark.parametrize(("sentences", "per_sentence"), [(3, 3), (2, 4), (5, 1), (4, 2)])
+def test_questions_on_one_sentence_are_spread_as_far_apart_as_the_attempt_allows(
+    sentences, per_sentence
+):
+    questions = lesson_like(sentences, per_sentence)
+    sentence_of = {q.id: q.provenance for q in questions}
+    for seed in range(20):
+        order = attempt_order(questions, seed=seed)
+        # One of each sentence per round: n // k apart at least (3 for 9 on 3).
+        assert min_gap(order, sentence_of) >= len(order) // per_sentence
+
+
+@pytest.mark.parametrize("sizes", [(3, 3, 3, 2, 1), (1, 2, 3), (4, 1, 1, 1, 1, 2), (2, 3, 3, 3, 1)])
+def test_sentences_of_unequal_sizes_are_spread_too(sizes):
+    questions = lesson_like(sizes=sizes)
+    sentence_of = {q.id: q.provenance for q in questions}
+    for seed in range(40):
+        order = attempt_order(questions, seed=seed)
+        assert min_gap(order, sentence_of) >= len(order) // max(sizes)
+
+
+def test_spread_deals_each_group_across_the_rounds():
+    assert spread([[1, 2, 3], [4, 5, 6], [7]]) == [1, 4, 7, 2, 5, 3, 6]
+    assert spread([[1], [2]]) == [1, 2]
+
+
+def test_a_statement_restating_a_blanked_sentence_is_dropped_only_with_its_blank():
+    sentence = "Leiomyosarcoma, also referred to as LMS, is malignant."
+    blank = question(1, FILL, sentence=sentence, answers=["LMS"])
+    statement = question(
+        2, TRUE_FALSE, sentence=sentence, prompt="LMS is the abbreviation for leiomyoma."
+    )
+    elsewhere = question(3, TRUE_FALSE, sentence="Another sentence.", prompt="LMS is rare.")
+    assert restates_another(statement, [blank, statement, elsewhere])
+    assert not restates_another(elsewhere, [blank, statement, elsewhere])
+    assert attempt_order([blank, statement, elsewhere], seed=1) in ([1, 3], [3, 1])
+    # A retry of the statement alone (its blank answered right) still asks it.
+    assert attempt_order([statement], seed=1) == [2]
+    # A key term that is the blank's answer gives it away as much.
+    same_term = question(
+        4, TRUE_FALSE, sentence=sentence, prompt="It is malignant.", highlight="LMS"
+    )
+    assert restates_another(same_term, [blank, same_term])
+
+
+def test_once_the_blank_is_met_the_statement_is_asked_in_its_place():
+    sentence = "Leiomyosarcoma, also referred to as LMS, is malignant."
+    blank = question(1, FILL, sentence=sentence, answers=["LMS"])
+    statement = question(
+        2, TRUE_FALSE, sentence=sentence, prompt="LMS is the abbreviation for leiomyoma."
+    )
+    other = question(3, FILL, sentence="Another sentence.", answers=["rare"])
+    asked = [blank, statement, other]
+    assert left_out(asked) == {2}
+    assert left_out(asked, met=frozenset({1})) == {1}
+    assert sorted(attempt_order(asked, seed=3, met=frozenset({1, 3}))) == [2, 3]
+    # Both met: the blank again, the better question.
+    assert left_out(asked, met=frozenset({1, 2})) == {2}
+
+
+# --- the shipped course, driven through the views --------------------------------
+
+RUNS_PER_LESSON = 6
+
+
+def words(text: str) -> str:
+    """Text as a reader compares it, independently of lessons.masking."""
+    text = unicodedata.normalize("NFKD", html.unescape(text)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u2010-\u2015\u2212-]", " ", text)
+    return " " + " ".join(re.sub(r"[^\w%]", " ", text).split()) + " "
+
+
+def gives_away(shown: str, term: str) -> bool:
+    term_words = words(term).strip()
+    term_words = re.sub(r"^(the|an?) ", "", term_words)
+    return bool(term_words) and any(f" {form} " in shown for form in (term_words, term_words + "s"))
+
+
+def feedback_shown(page: str) -> str:
+    """The text of everything feedback shows: the panel and the choice feedback."""
+    parts = re.findall(r'<div class="choice-feedback">(.*?)</div>', page, re.S)
+    parts.append(page[page.index('id="feedback"') : page.index('<p class="actions">')])
+    # The caption says where the quote is from ("passage 2"), not what it says.
+    shown = re.sub(r"<figcaption>.*?</figcaption>", " ", " ".join(parts), flags=re.S)
+    return words(re.sub(r"<[^>]+>", " ", shown))
+
+
+def submission(data: QuestionData, run: int) -> dict:
+    """A different answer on each run, so that every choice's feedback is shown."""
+    if data.is_fill_blank:
+        return {"answer": "zzz" if run % 2 else data.accepted_answers[0]}
+    ids = [str(c.id) for c in data.choices]
+    if data.is_multiple:
+        return {"choice": ids}
+    return {"choice": ids[run % len(ids)]}
+
+
+@pytest.mark.django_db
+def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_ahead(
+    course, client
+):
+    learner = UserFactory()
+    client.force_login(learner)
+    masks_shown = 0
+    lessons = list(Lesson.objects.filter(course__slug="leiomyosarcoma"))
+    assert len(lessons) == 6
+    for lesson in lessons:
+        orders = set()
+        for run in range(RUNS_PER_LESSON):
+            attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+            order = list(attempt.question_ids)
+            orders.add(tuple(order))
+            data = {q.id: q for q in selectors.questions_data(order)}
+            sentence_of = {qid: data[qid].provenance or qid for qid in order}
+            assert min_gap(order, sentence_of) >= len(order) // max(
+                list(sentence_of.values()).count(s) for s in sentence_of.values()
+            )
+            for position, qid in enumerate(order):
+                url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
+                page = client.post(url, submission(data[qid], run), headers=HTMX)
+                assert page.status_code == 200
+                text = page.content.decode()
+                masks_shown += text.count('class="masked"')
+                shown = feedback_shown(text)
+                for later in order[position + 1 :]:
+                    for term in answer_terms(data[later]):
+                        assert not gives_away(shown, term), (
+                            f"{lesson.slug}: feedback on question {qid} shows {term!r}, "
+                            f"the answer of question {later} still ahead"
+                        )
+            results = client.get(reverse("lessons:attempt_results", args=[attempt.pk]))
+            assert 'class="masked"' not in results.content.decode()
+            # The results page quotes every sentence whole.
+            results_text = words(re.sub(r"<[^>]+>", " ", results.content.decode()))
+            for qid in order:
+                assert words(data[qid].provenance) in results_text
+        assert len(orders) > 1  # shuffled per attempt
+    # The rule bites: the shipped course has answers quoted ahead of their questions.
+    assert masks_shown > 0
+
+
+@pytest.mark.django_db
+def test_the_shipped_lesson_one_drops_the_statement_that_restates_the_abbreviation(course):
+    lesson = Lesson.objects.get(slug="what-is-leiomyosarcoma")
+    learner = UserFactory()
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    prompts = set(
+        Question.objects.filter(pk__in=attempt.question_ids).values_list("prompt", flat=True)
+    )
+    assert "LMS is the abbreviation for leiomyoma." not in prompts
+    assert "Leiomyosarcoma is also referred to by the abbreviation ____." in prompts
+    assert len(attempt.question_ids) == lesson.questions.published().count() - 1
+
+
+@pytest.mark.django_db
+def test_a_retry_is_spread_and_shuffled_too(course, client):
+    lesson = Lesson.objects.get(slug="what-is-leiomyosarcoma")
+    learner = UserFactory()
+    client.force_login(learner)
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    for qid in attempt.question_ids:  # every answer wrong
+        wrong = Question.objects.get(pk=qid)
+        form = (
+            {"answer": "zzz"}
+            if wrong.kind == FILL
+            else {"choice": [str(wrong.choices.filter(is_correct=False).first().pk)]}
+        )
+        assert (
+            client.post(reverse("lessons:quiz_answer", args=[attempt.pk, qid]), form).status_code
+            == 302
+        )
+    attempt.refresh_from_db()
+    retry, created = services.attempt_retry_missed(learner=learner, attempt=attempt)
+    assert created and retry.is_retry
+    assert sorted(retry.question_ids) == sorted(attempt.question_ids)
+    data = {q.id: q for q in selectors.questions_data(retry.question_ids)}
+    sentence_of = {qid: data[qid].provenance for qid in retry.question_ids}
+    assert min_gap(retry.question_ids, sentence_of) >= 2
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_feedback_page_hides_the_same_and_a_reload_too(course, client):
+    lesson = Lesson.objects.get(slug="what-is-leiomyosarcoma")
+    learner = UserFactory()
+    client.force_login(learner)
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    first = attempt.question_ids[0]
+    data = {q.id: q for q in selectors.questions_data(attempt.question_ids)}
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, first])
+    posted = client.post(url, submission(data[first], 0))
+    assert posted.status_code == 302
+    for _ in range(2):  # the redirect's page, then a reload
+        page = client.get(posted["Location"]).content.decode()
+        # Of the sentence, or (when the sentence gives nothing ahead away) of the rest.
+        assert re.search(r"Part of this (sentence|feedback) is hidden until you answer", page)
+        shown = feedback_shown(page)
+        for later in attempt.question_ids[1:]:
+            assert not any(gives_away(shown, term) for term in answer_terms(data[later]))
+
+
+@pytest.mark.django_db
+def test_over_two_attempts_every_question_of_every_shipped_lesson_is_asked(course, client):
+    """Mastery counts every published question: none may be left out for good."""
+    learner = UserFactory()
+    client.force_login(learner)
+    for lesson in Lesson.objects.filter(course__slug="leiomyosarcoma"):
+        asked = set()
+        for run in range(2):
+            attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+            asked.update(attempt.question_ids)
+            data = {q.id: q for q in selectors.questions_data(attempt.question_ids)}
+            for qid in attempt.question_ids:
+                url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
+                assert client.post(url, submission(data[qid], run)).status_code == 302
+        assert asked == set(lesson.questions.published().values_list("pk", flat=True))
