@@ -70,6 +70,13 @@ class SignInView(auth_views.LoginView):
 
     authentication_form = SignInForm
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # Ticked: the session lasts SESSION_COOKIE_AGE (None is that default);
+        # unticked: the cookie ends with the browser (0).
+        self.request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
+        return response
+
     def get_default_redirect_url(self) -> str:
         return accounts.landing_url_for(self.request.user)
 
