@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: uv run test test-postgres e2e lint format install install-e2e fixtures golden check-deploy clean \
-	serve loadtest loadtest-smoke load-figures drill-kill-server drill-restart-postgres drill-stop-redis
+	serve loadtest loadtest-smoke load-figures signin-storm drill-kill-server drill-restart-postgres drill-stop-redis
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -80,6 +80,9 @@ loadtest-smoke: install  ## A 45-second version of the load test (CI)
 
 load-figures: install  ## Throughput ratios to a plain page, then the capacity steps (~25 min)
 	$(PYTHON) tests/load/run.py figures $(LOAD_ARGS)
+
+signin-storm: install  ## 1,000 students signing in at once: how long, and other requests' p95 meanwhile
+	$(PYTHON) tests/load/run.py signin-storm $(LOAD_ARGS)
 
 drill-kill-server: install  ## Kill one of two servers mid-load: nothing lost or duplicated
 	$(PYTHON) tests/load/run.py drill-kill-server $(LOAD_ARGS)

@@ -150,7 +150,14 @@ class UsernameLengthMixin(_FormBase):
 
 
 class SignInForm(UsernameLengthMixin, AuthenticationForm):
-    """The site's sign-in form."""
+    """The site's sign-in form, with the choice of a session that outlasts the browser."""
+
+    remember = forms.BooleanField(
+        required=False,
+        label="Keep me signed in on this device",
+        label_suffix="",
+        help_text="Leave this unticked on a computer others use.",
+    )
 
 
 class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):

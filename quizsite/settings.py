@@ -191,6 +191,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A student who ticks "Keep me signed in on this device" keeps the session
+# this long (lessons.views.pages.SignInView); otherwise it ends when the
+# browser closes, as on a shared classroom computer. A class on its own
+# devices then signs in once a month, not every lesson (issue 16.4).
+SESSION_COOKIE_AGE = int(timedelta(days=30).total_seconds())
+
+# Argon2 first, at the parameters Django ships: on two cores it verifies a
+# password in about half the core time PBKDF2's 1.5 million iterations take,
+# so a class signs in about twice as fast without a weaker hash (measured with
+# `manage.py benchmark_hashers`; README, "Signing in"). The PBKDF2 hashers
+# stay listed so existing hashes still verify, and Django rewrites each as
+# Argon2 at its next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords
 # for one username from one address, that pair is locked out for

@@ -30,3 +30,24 @@ def test_seed_load_makes_a_class_that_signs_in_and_a_plan_of_the_course(client, 
     # Again is harmless: nobody is made twice.
     call_command("seed_load", students=3, instructors=1, password="load-pass-x1")
     assert cohort.learners.count() == 3
+
+
+def test_seed_load_can_make_accounts_from_before_argon2_that_upgrade_at_sign_in(
+    settings, client, db
+):
+    from django.contrib.auth.models import User
+
+    from quizsite import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    call_command(
+        "seed_load", students=1, instructors=0, password="load-pass-x1", hasher="pbkdf2_sha256"
+    )
+    student = User.objects.get(username="load-student-0")
+    assert student.password.startswith("pbkdf2_sha256$")
+    signed_in = client.post(
+        reverse("login"), {"username": "load-student-0", "password": "load-pass-x1"}
+    )
+    assert signed_in.status_code == 302
+    student.refresh_from_db()
+    assert student.password.startswith("argon2$")

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -72,9 +72,17 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 
 class SignInView(auth_views.LoginView):
     """Django's sign-in page, landing each role on its own home unless a
-    `next` page was asked for."""
+    `next` page was asked for; the session outlasts the browser only when the
+    student ticks "Keep me signed in on this device"."""
 
     authentication_form = SignInForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Ticked: the session lasts SESSION_COOKIE_AGE (None is that default);
+        # unticked: the cookie ends with the browser (0).
+        self.request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
+        return response
 
     def get_default_redirect_url(self) -> str:
         return accounts.landing_url_for(self.request.user)

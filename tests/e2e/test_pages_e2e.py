@@ -1,10 +1,12 @@
 """Public pages as people meet them: audited, at phone width, by keyboard."""
 
+import time
+
 from django.contrib.auth.models import User
 
 from lessons.models import Lesson
 from tests.e2e.conftest import screenshot, serious_accessibility_violations
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 
 def test_home_course_and_lesson_pass_the_accessibility_audit_at_phone_width(
@@ -77,3 +79,36 @@ def test_sign_in_errors_are_announced_and_accessible(page, live_server, course):
     alert = page.get_by_role("alert")
     assert "correct username and password" in alert.inner_text()
     assert serious_accessibility_violations(page) == []
+
+
+def test_keep_me_signed_in_is_ticked_by_keyboard_and_the_session_outlasts_the_browser(
+    phone_page, live_server, course
+):
+    """Issue 16.4: the box is reached by its label, passes the audit at phone
+    width, and ticked gives a cookie that lasts; unticked, one that ends with
+    the browser."""
+    UserFactory(username="rita")
+    page = phone_page
+    for remember in (False, True):
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/accounts/login/")
+        if remember:
+            assert serious_accessibility_violations(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.get_by_label("Username").fill("rita")
+        page.get_by_label("Password").fill(PASSWORD)
+        box = page.get_by_label("Keep me signed in on this device")
+        assert not box.is_checked()
+        if remember:
+            box.focus()
+            page.keyboard.press("Space")
+            assert box.is_checked()
+            screenshot(page, "sign-in-remember-390")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server.url + "/")
+        (session,) = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+        if remember:
+            days = (session["expires"] - time.time()) / 86400
+            assert 29 < days <= 30
+        else:
+            assert session["expires"] == -1  # a browser-session cookie

@@ -388,6 +388,45 @@ class AnswerSubmit(Hammer):
             )
 
 
+class ArrivingStudent(Session):
+    """LOAD_MODE=signin: a class arriving at once. Each student opens the
+    sign-in page, signs in and opens the catalogue, once, then stays idle."""
+
+    abstract = MODE != "signin"
+    weight = 1
+    wait_time = constant(3600)
+
+    def on_start(self) -> None:
+        self.sign_in(f"load-student-{next(student_numbers)}")
+        self.call("GET", "/", "home")
+
+    @task
+    def idle(self) -> None:
+        pass
+
+
+class ReadingStudent(Session):
+    """LOAD_MODE=signin: students already at work while the class arrives
+    (spawned first), reading lessons and the catalogue: the other requests
+    whose times the sign-ins must not spoil."""
+
+    abstract = MODE != "signin"
+    fixed_count = int(os.environ.get("LOAD_READERS", "20"))
+    wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        self.sign_in(f"load-student-{next(student_numbers)}")
+        self.lessons = [lesson["slug"] for lesson in PLAN["lessons"]]
+
+    @task(3)
+    def lesson(self) -> None:
+        self.call("GET", f"/lessons/{random.choice(self.lessons)}/", "reader: lesson page")
+
+    @task
+    def catalogue(self) -> None:
+        self.call("GET", "/", "reader: home")
+
+
 if MODE == "capacity":
 
     class Steps(LoadTestShape):

@@ -7,6 +7,7 @@ Redis, run Locust headless for a bounded time, then check the database.
     python tests/load/run.py drill-stop-redis
     python tests/load/run.py figures         # throughput ratios, then capacity steps
     python tests/load/run.py smoke           # a short loadtest, for CI
+    python tests/load/run.py signin-storm    # 1,000 students signing in at once
 
 Each exits non-zero when its check fails. The database is made afresh
 (LOAD_DATABASE_URL, default .../quizsite_load); the cache is Redis db 14
@@ -39,7 +40,8 @@ HERE = Path(__file__).resolve().parent
 VENV = ROOT / ".venv" / "bin"
 PYTHON = str(VENV / "python")
 PASSWORD = "load-pass-" + secrets.token_hex(6)
-PORTS = [8101, 8102]
+# LOAD_PORTS moves the two servers, so two load runs on one machine can coexist.
+PORTS = [int(p) for p in os.environ.get("LOAD_PORTS", "8101,8102").split(",")]
 DRILL_PG_PORT = 5433
 DRILL_REDIS_PORT = 6390
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/quizsite_load"
@@ -60,6 +62,7 @@ class Run:
         self.redis_url = redis_url
         self.students = students
         self.servers: dict[int, subprocess.Popen] = {}
+        self.seed_hasher: str | None = None  # seed_load --hasher, when set
         self.env = {
             **os.environ,
             "DEBUG": "0",
@@ -113,6 +116,7 @@ class Run:
                 PASSWORD,
                 "--plan",
                 str(self.plan),
+                *(["--hasher", self.seed_hasher] if self.seed_hasher else []),
             ).strip()
         )
 
@@ -741,6 +745,71 @@ def capacity(run: Run, steps: str, offset: int, rate: float) -> tuple[bool, int]
     return run.check_database(result["ledger"]), best
 
 
+def signin_storm(args) -> int:
+    """A class arriving at once (issue 16.4): --users students (1,000) open
+    the sign-in page, sign in and open the catalogue, arriving at
+    --spawn-rate a second, while 20 students already signed in read lessons.
+    Reports how long the class took to get in and the other requests' p95
+    meanwhile. --old-hashes seeds PBKDF2 hashes, as accounts from before the
+    switch to Argon2: each first sign-in then verifies PBKDF2 and rehashes."""
+    students, readers = args.users or 1000, 20
+    rate = args.spawn_rate or 12.0
+    seconds = args.seconds or int(students / rate + 120)
+    run = Run(
+        "signin-storm",
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        students=students + readers + 10,
+    )
+    run.seed_hasher = "pbkdf2_sha256" if args.old_hashes else None
+    run.release()
+    try:
+        for port in PORTS:
+            run.start_server(port)
+        result = run.locust(
+            "signin",
+            users=students + readers,
+            rate=rate,
+            seconds=seconds,
+            think="1,3",
+            extra_env={"LOAD_READERS": str(readers)},
+        )
+    finally:
+        run.stop_servers()
+    samples = result["samples"]
+    signed = sorted(s[0] for s in samples if s[1] == "sign in" and s[3])
+    if not signed:
+        return verdict(False, "signin-storm: nobody signed in")
+    # From the first sign-in page opened to the last sign-in answered.
+    start = min(s[0] - s[2] / 1000 for s in samples if s[1] == "sign-in page")
+    took = signed[-1] - start
+    others = [s for s in samples if start <= s[0] <= signed[-1] and not s[1].endswith("]")]
+    others = [s for s in others if s[1] != "sign in"]
+    worst = {
+        name: row["p95"]
+        for name, row in table(others, start, signed[-1]).items()
+        if row["requests"]
+    }
+    print_table(table(samples, start, signed[-1]), "while the class signed in")
+    hashes = "PBKDF2 (upgraded at sign-in)" if args.old_hashes else "Argon2"
+    print(
+        f"\n{len(signed)} sign-ins ({hashes}) in {took:.0f} s from the first sign-in page, "
+        f"{len(signed) / took:.1f} a second, arriving at {rate}/s"
+    )
+    print(
+        "  other requests' p95 meanwhile: " + ", ".join(f"{n} {p:.0f} ms" for n, p in worst.items())
+    )
+    ok = (
+        len(signed) >= students + readers
+        and took <= 90
+        and max(worst.values(), default=0) <= 300
+        and errors(result) == 0
+    )
+    return verdict(
+        ok, f"signin-storm: {students} students in within 90 s, other requests' p95 <= 300 ms"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -753,12 +822,16 @@ def main() -> int:
             "drill-stop-redis",
             "figures",
             "tune",
+            "signin-storm",
         ],
     )
     parser.add_argument("--users", type=int)
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--spawn-rate", type=float)
     parser.add_argument("--steps", help="capacity steps, e.g. 1000,2000,3000; none: skip them")
+    parser.add_argument(
+        "--old-hashes", action="store_true", help="signin-storm: PBKDF2 hashes to upgrade"
+    )
     parser.add_argument("--configs", help="tune: workers x threads, e.g. 2x4,4x1,2x4+pool")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS))
@@ -773,6 +846,7 @@ def main() -> int:
         "drill-stop-redis": drill_stop_redis,
         "figures": figures,
         "tune": tune,
+        "signin-storm": signin_storm,
     }[args.command](args)
 
 

@@ -38,13 +38,25 @@ class Command(BaseCommand):
         parser.add_argument("--instructors", type=int, default=2)
         parser.add_argument("--password", required=True)
         parser.add_argument("--plan", type=Path, help="write the published questions here")
+        parser.add_argument(
+            "--hasher",
+            help="hash with this algorithm (e.g. pbkdf2_sha256: accounts from before "
+            "Argon2, whose first sign-in upgrades the hash); default the site's first",
+        )
 
     def handle(
-        self, *args, students: int, instructors: int, password: str, plan, **options
+        self,
+        *args,
+        students: int,
+        instructors: int,
+        password: str,
+        plan,
+        hasher: str | None = None,
+        **options,
     ) -> None:
         if User.objects.exclude(username__startswith="load-").filter(is_superuser=False).exists():
             raise CommandError("This database has other accounts: seed a database of its own.")
-        encoded = make_password(password)
+        encoded = make_password(password, hasher=hasher or "default")
         with transaction.atomic():
             if not Source.objects.filter(slug="leiomyosarcoma").exists():
                 call_command("loaddata", "leiomyosarcoma", verbosity=0)
