@@ -53,7 +53,8 @@ def _question_context(
     sent_choices: AbstractSet[int] = frozenset(),
     sent_text: str = "",
 ) -> dict:
-    order = attempt.choice_order(question.id, [c.id for c in question.choices])
+    ids = [c.id for c in question.choices]
+    order = ids if question.keeps_choice_order else attempt.choice_order(question.id, ids)
     by_id = {c.id: c for c in question.choices}
     response = feedback.response if feedback else None
     chosen = set(response.answer.get("choices", [])) if response else sent_choices
