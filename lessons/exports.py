@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
@@ -18,6 +19,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from lessons import gift, reports
 from lessons.models import Cohort, Course, Question
 from lessons.selectors import question_data_from
+from lessons.templatetags.display import percent
 
 # ---------------------------------------------------------------- downloads
 
@@ -44,11 +46,18 @@ def _as_attachment(response: HttpResponse | StreamingHttpResponse, filename: str
     return response
 
 
+# Excel reads a CSV without a byte order mark in the computer's local code
+# page ("Zoë" shows as "ZoÃ«"); with one, it and LibreOffice read UTF-8, and
+# Python's "utf-8-sig" codec drops it.
+UTF8_BOM = "\ufeff"
+
+
 def csv_download(rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
-    """CSV streamed row by row, so a big export never sits in memory."""
+    """CSV streamed row by row, so a big export never sits in memory; UTF-8
+    with a byte order mark, so that spreadsheets open it as UTF-8."""
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
+        chain((UTF8_BOM,), (writer.writerow([safe_cell(cell) for cell in row]) for row in rows)),
         content_type="text/csv; charset=utf-8",
     )
     return _as_attachment(response, filename)
@@ -142,13 +151,16 @@ def score_csv_rows(
     for scores in reports.learner_scores_all(cohort=cohort, lessons=lessons, now=now, chunk=chunk):
         row: list[str | float] = list(scores.names)
         for cell in scores.cells:
-            row += [_fraction(cell.best), _fraction(cell.latest), cell.attempts]
-            row.append(_fraction(cell.mastery))
-        yield [*row, _fraction(scores.average_best)]
+            row += [_percent(cell.best), _percent(cell.latest), cell.attempts]
+            row.append(_percent(cell.mastery))
+        yield [*row, _percent(scores.average_best)]
 
 
-def _fraction(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
+def _percent(value: float | None) -> str:
+    """A share as the pages show it ("67%", the display.percent filter), which
+    spreadsheets read as the number 0.67 shown as a percentage; no score is an
+    empty cell (the pages' "–" would be text in a numeric column)."""
+    return "" if value is None else percent(value)
 
 
 RESPONSE_CSV_HEADER = [

@@ -1,12 +1,17 @@
 """Small things users noticed (issue 14.7): the order of True/False, the
 "Select all that apply" hint, and more, each as a user relies on it."""
 
+import codecs
+import csv
+import io
 import re
 
+import pytest
 from django.urls import reverse
 
-from lessons.models import Attempt, Choice, Question
-from tests.factories import LessonFactory, QuestionFactory
+from lessons import exports
+from lessons.models import Attempt, Choice, Cohort, Question
+from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 
 def start(client, lesson) -> Attempt:
@@ -57,3 +62,71 @@ def test_select_all_that_apply_is_said_when_the_prompt_does_not(student_client, 
     attempt = start(student_client, lesson)
     html = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).content
     assert html.decode().lower().count("select all that apply") == 1
+
+
+# ------------------------------------------------------------ exports
+
+
+@pytest.fixture
+def muscles(db):
+    lesson = LessonFactory(title="Muscles", slug="muscles")
+    for position in range(3):
+        QuestionFactory(lesson=lesson, position=position)
+    return lesson
+
+
+@pytest.fixture
+def cohort(instructor, muscles):
+    cohort = Cohort.objects.create(name="Spring group", pass_mark=0.6)
+    cohort.instructors.add(instructor)
+    cohort.courses.add(muscles.course)
+    return cohort
+
+
+def member(cohort, username, **names):
+    learner = UserFactory(username=username, **names)
+    cohort.learners.add(learner)
+    return learner
+
+
+def download(client, name, cohort) -> bytes:
+    response = client.get(reverse(f"lessons:{name}", args=[cohort.pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("name", ["instructor_scores_csv", "instructor_responses_csv"])
+def test_csvs_start_with_a_utf8_bom_so_spreadsheets_read_accents(
+    client, instructor, cohort, muscles, name
+):
+    take_quiz(member(cohort, "zoë", first_name="Zoë", last_name="Ångström"), muscles, [True] * 3)
+    client.force_login(instructor)
+    body = download(client, name, cohort)
+    # Excel takes a CSV without a byte order mark for the local code page and
+    # shows "ZoÃ«"; with one it reads UTF-8.
+    assert body.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][0] == "learner"
+    assert rows[1][0] == "zoë"
+
+
+def test_the_admin_questions_csv_starts_with_a_utf8_bom(muscles):
+    response = exports.csv_download(exports.question_csv_rows(muscles.questions.all()), "q.csv")
+    assert b"".join(response.streaming_content).startswith(codecs.BOM_UTF8)
+
+
+def test_the_scores_csv_gives_scores_as_the_pages_do(client, instructor, cohort, muscles):
+    learner = member(cohort, "erin")
+    take_quiz(learner, muscles, [True, True, False])
+    client.force_login(instructor)
+    page = client.get(reverse("lessons:instructor_cohort", args=[cohort.pk])).content.decode()
+    assert "67%" in page
+    header, *body = csv.reader(
+        io.StringIO(download(client, "instructor_scores_csv", cohort).decode("utf-8-sig"))
+    )
+    row = dict(zip(header, body[0], strict=True))
+    assert row["Muscles: best"] == "67%"
+    assert row["Muscles: latest"] == "67%"
+    assert row["Muscles: attempts"] == "1"
+    assert row["average best"] == "67%"
+    assert re.fullmatch(r"\d+%", row["Muscles: mastery"])
