@@ -130,3 +130,69 @@ def test_the_scores_csv_gives_scores_as_the_pages_do(client, instructor, cohort,
     assert row["Muscles: attempts"] == "1"
     assert row["average best"] == "67%"
     assert re.fullmatch(r"\d+%", row["Muscles: mastery"])
+
+
+# ------------------------------------------------------------ learners by name
+
+
+def test_learners_sort_by_name_naturally_and_show_real_names_first(
+    client, instructor, cohort, muscles
+):
+    for username in ["learner10", "learner2", "Learner1", "learner3"]:
+        member(cohort, username)
+    member(cohort, "learner11", first_name="Ada", last_name="Lovelace")
+    client.force_login(instructor)
+    url = reverse("lessons:instructor_cohort", args=[cohort.pk])
+    page = client.get(url).content.decode()
+    shown = re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', page)
+    # The name shown first is what sorts: a real name, else the username.
+    assert shown == [
+        "Ada Lovelace (learner11)",
+        "Learner1",
+        "learner2",
+        "learner3",
+        "learner10",
+    ]
+    descending = client.get(url, {"sort": "-name"}).content.decode()
+    assert re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', descending) == shown[::-1]
+    learner = cohort.learners.get(username="learner11")
+    record = client.get(reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]))
+    assert "Ada Lovelace (learner11)" in record.content.decode()
+
+
+def test_the_natural_order_holds_across_pages(client, instructor, cohort, muscles):
+    from lessons import reports
+
+    cohort.learners.add(*[UserFactory(username=f"s{n}") for n in range(reports.PAGE_SIZE + 5)])
+    client.force_login(instructor)
+    url = reverse("lessons:instructor_cohort", args=[cohort.pk])
+    pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2)]
+    shown = [
+        name for page in pages for name in re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', page)
+    ]
+    assert shown == [f"s{n}" for n in range(reports.PAGE_SIZE + 5)]
+
+
+def test_ties_in_a_score_sort_go_by_name_naturally(cohort, muscles):
+    from django.utils import timezone
+
+    from lessons import reports
+
+    for username in ["p10", "p9", "p1"]:
+        take_quiz(member(cohort, username), muscles, [True, True, True])
+    cohort = reports.cohort_for(cohort.instructors.get(), cohort.pk)
+    for sort in (f"-best-{muscles.pk}", f"mastery-{muscles.pk}", "average"):
+        table = reports.score_table(
+            cohort=cohort, course=muscles.course, now=timezone.now(), sort=sort
+        )
+        assert [r.learner.username for r in table.rows] == ["p1", "p9", "p10"], sort
+
+
+def test_the_scores_csv_lists_learners_as_the_page_does(client, instructor, cohort, muscles):
+    for username in ["learner10", "learner2", "learner1"]:
+        member(cohort, username)
+    client.force_login(instructor)
+    _, *body = csv.reader(
+        io.StringIO(download(client, "instructor_scores_csv", cohort).decode("utf-8-sig"))
+    )
+    assert [row[0] for row in body] == ["learner1", "learner2", "learner10"]
