@@ -196,3 +196,39 @@ def test_the_scores_csv_lists_learners_as_the_page_does(client, instructor, coho
         io.StringIO(download(client, "instructor_scores_csv", cohort).decode("utf-8-sig"))
     )
     assert [row[0] for row in body] == ["learner1", "learner2", "learner10"]
+
+
+# ------------------------------------------------------------ the student's cohorts
+
+
+def test_the_student_sees_the_cohorts_they_belong_to(student_client, student, db):
+    Cohort.objects.create(name="Spring group").learners.add(student)
+    Cohort.objects.create(name="Anatomy club").learners.add(student)
+    Cohort.objects.create(name="Someone else's group")
+    page = student_client.get(reverse("lessons:progress")).content.decode()
+    section = page[page.index('id="your-cohorts"') :]
+    assert section.index("Anatomy club") < section.index("Spring group")
+    assert "Someone else" not in page
+    assert "Join another cohort" in section
+
+
+def test_a_student_in_no_cohort_is_told_how_to_join_one(student_client, db):
+    page = student_client.get(reverse("lessons:progress")).content.decode()
+    assert "You are in no cohort yet" in page
+    assert reverse("lessons:cohort_join") in page
+
+
+def test_the_cohorts_cost_the_same_queries_however_many(student_client, student, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def progress_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert student_client.get(reverse("lessons:progress")).status_code == 200
+        return len(queries)
+
+    Cohort.objects.create(name="One").learners.add(student)
+    one = progress_queries()
+    for n in range(5):
+        Cohort.objects.create(name=f"More {n}").learners.add(student)
+    assert progress_queries() == one

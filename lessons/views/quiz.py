@@ -288,6 +288,7 @@ def progress(request: SignedInRequest) -> HttpResponse:
             "history": history,
             "chart": charts.score_history_svg(history),
             "due_total": sum(row.due for row in rows),
+            "cohorts": list(selectors.cohorts_of_learner(request.user)),
         },
     )
 
