@@ -232,3 +232,58 @@ def test_the_cohorts_cost_the_same_queries_however_many(student_client, student,
     for n in range(5):
         Cohort.objects.create(name=f"More {n}").learners.add(student)
     assert progress_queries() == one
+
+
+# ------------------------------------------------------------ the progress chart
+
+
+def finished(lesson, day: int, hour: int, score: float):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    when = timezone.make_aware(datetime(2026, 3, day, hour))
+    return Attempt(lesson=lesson, started_at=when, finished_at=when, score=score)
+
+
+def test_the_progress_chart_draws_one_line_per_lesson_over_distinct_dates(db):
+    from lessons import charts
+
+    muscles, nerves = LessonFactory(title="Muscles"), LessonFactory(title="Nerves")
+    history = [
+        finished(muscles, 2, 9, 0.5),
+        finished(nerves, 2, 10, 1.0),
+        finished(muscles, 2, 11, 0.75),
+        finished(muscles, 5, 9, 1.0),
+        finished(nerves, 9, 9, 0.25),
+    ]
+    svg = str(charts.score_history_svg(history))
+    lines = re.findall(r'<polyline class="line series-(\d)" points="([^"]*)"', svg)
+    assert [series for series, _ in lines] == ["0", "1"]  # one per lesson
+    assert [len(points.split()) for _, points in lines] == [3, 2]
+    dates = re.findall(r'<text class="axis x-tick"[^>]*>([^<]*)</text>', svg)
+    assert dates == ["2 Mar", "5 Mar", "9 Mar"]  # each day once, in order
+    # Every point has its own place along the axis: none hides another.
+    xs = [float(x) for x in re.findall(r'data-x="([\d.]+)"', svg)]
+    assert len(xs) == len(history) and len(set(xs)) == len(history)
+    # Oldest on the left: the 11 o'clock Muscles attempt after the 10 o'clock Nerves one.
+    muscles_9h, muscles_11h, muscles_day5, nerves_10h, nerves_day9 = xs
+    assert muscles_9h < nerves_10h < muscles_11h < muscles_day5 < nerves_day9
+    for _, points in lines:
+        along = [float(p.split(",")[0]) for p in points.split()]
+        assert along == sorted(along)
+    # Lines are told apart by their marker shape and name, not colour alone.
+    assert "Muscles" in svg and "Nerves" in svg
+    assert re.search(r'class="chart-legend"', svg)
+    assert len(set(re.findall(r'<(circle|rect|path) class="point series-0', svg))) == 1
+    assert set(re.findall(r'<(circle|rect|path) class="point series-0', svg)) != set(
+        re.findall(r'<(circle|rect|path) class="point series-1', svg)
+    )
+
+
+def test_a_single_attempt_draws_a_point_and_its_date(db):
+    from lessons import charts
+
+    svg = str(charts.score_history_svg([finished(LessonFactory(), 3, 9, 0.5)]))
+    assert re.findall(r'<text class="axis x-tick"[^>]*>([^<]*)</text>', svg) == ["3 Mar"]
+    assert len(re.findall(r'class="point series-0', svg)) == 1
