@@ -287,3 +287,27 @@ def test_a_single_attempt_draws_a_point_and_its_date(db):
     svg = str(charts.score_history_svg([finished(LessonFactory(), 3, 9, 0.5)]))
     assert re.findall(r'<text class="axis x-tick"[^>]*>([^<]*)</text>', svg) == ["3 Mar"]
     assert len(re.findall(r'class="point series-0', svg)) == 1
+
+
+# ------------------------------------------------------------ a wrong pick
+
+
+def test_a_wrong_pick_is_marked_wrong_in_words_and_the_others_step_back(student_client, db):
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson)
+    attempt = start(student_client, lesson)
+    wrong = question.choices.filter(is_correct=False).first()
+    response = student_client.post(
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
+        {"choice": wrong.pk},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    items = re.findall(r'<li class="choice ([\w-]+)">(.*?)</li>', html, re.S)
+    by_text = {re.search(r'choice-text">([^<]*)<', body)[1]: (cls, body) for cls, body in items}
+    picked_class, picked = by_text[wrong.text]
+    assert picked_class == "choice-wrong" and "✗" in picked and "Your answer · wrong" in picked
+    right_class, right = by_text[question.choices.get(is_correct=True).text]
+    assert right_class == "choice-correct" and "✓" in right and "Right answer" in right
+    others = [cls for text, (cls, _) in by_text.items() if text not in {wrong.text}]
+    assert sorted(others) == ["choice-correct", "choice-other"]
