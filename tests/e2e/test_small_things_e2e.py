@@ -123,3 +123,52 @@ def test_a_wrong_pick_looks_wrong_at_once_and_stays_in_view(
             page.wait_for_function("document.activeElement.id === 'feedback'")
         assert not page.js_errors
         page.context.close()
+
+
+def test_the_progress_page_charts_each_lesson_and_names_the_cohorts(
+    browser, live_server, course, learner
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lessons.models import Cohort, Lesson
+
+    Cohort.objects.create(name="Evening class").learners.add(learner)
+    lessons = list(Lesson.objects.published().order_by("position")[:3])
+    now = timezone.now()
+    for day, lesson, score in [
+        (6, lessons[0], 0.4),
+        (6, lessons[0], 0.7),
+        (6, lessons[1], 0.5),
+        (4, lessons[1], 0.8),
+        (4, lessons[2], 0.6),
+        (1, lessons[0], 1.0),
+        (0, lessons[2], 0.9),
+    ]:
+        when = now - timedelta(days=day, hours=len(lesson.title) % 5)
+        Attempt.objects.create(
+            learner=learner,
+            lesson=lesson,
+            started_at=when,
+            finished_at=when,
+            score=score,
+            question_ids=[],
+        )
+    for viewport, name in ((PHONE, "390"), (DESKTOP, "1280")):
+        page = new_page(browser, viewport=viewport)
+        sign_in(page, live_server, learner.username, PASSWORD)
+        page.goto(f"{live_server.url}/progress/")
+        assert page.locator("svg.chart polyline.line").count() == 3
+        dates = page.locator("svg.chart text.x-tick").all_text_contents()
+        assert len(dates) == len(set(dates)) == 4
+        assert page.locator(".chart-legend li").count() == 3
+        assert page.get_by_text("Evening class").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.locator("svg.chart").scroll_into_view_if_needed()
+        screenshot(page, f"progress-chart-{name}")
+        page.locator("figure.chart-card").screenshot(
+            path=str(ARTIFACTS / f"progress-chart-{name}-figure.png")
+        )
+        assert not page.js_errors
+        page.context.close()
