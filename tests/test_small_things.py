@@ -311,3 +311,17 @@ def test_a_wrong_pick_is_marked_wrong_in_words_and_the_others_step_back(student_
     assert right_class == "choice-correct" and "✓" in right and "Right answer" in right
     others = [cls for text, (cls, _) in by_text.items() if text not in {wrong.text}]
     assert sorted(others) == ["choice-correct", "choice-other"]
+
+
+def test_a_right_pick_says_so_once_and_marks_nothing_wrong(student_client, db):
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson)
+    attempt = start(student_client, lesson)
+    response = student_client.post(
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
+        {"choice": question.choices.get(is_correct=True).pk},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.count("Your answer · right") == 1
+    assert "choice-wrong" not in html and "✗ </span>Your answer" not in html
