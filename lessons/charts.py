@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,25 +16,88 @@ from lessons.models import Attempt
 
 WIDTH, HEIGHT = 480, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 52, 16, 16, 40
+# Date labels that fit side by side under the chart at 15 px ("12 Mar").
+MOST_DATE_LABELS = 7
+# Lines are told apart by marker shape and dash as well as colour (site.css
+# colours series-0 to series-5); past six lessons the looks repeat.
+SERIES_LOOKS = 6
 
 
-def _day(attempt: Attempt, form: str) -> str:
-    # Only finished attempts are charted; an unfinished one has no date to show.
-    return attempt.finished_at.strftime(form) if attempt.finished_at else ""
+def _local_day(attempt: Attempt) -> date:
+    # Only finished attempts are charted.
+    assert attempt.finished_at is not None
+    return timezone.localtime(attempt.finished_at).date()
+
+
+def _day_label(day: date, *, with_year: bool) -> str:
+    return f"{day.day} {day:%b}" + (f" {day:%Y}" if with_year else "")
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _marker(series: int, x: float, y: float, tip: str = "") -> SafeString:
+    """A point whose shape says which lesson it belongs to: circle, square,
+    triangle, diamond, triangle down, and a wide bar. Without a tip, the key
+    of the legend."""
+    shape = series % SERIES_LOOKS
+    if tip:
+        # data-x: where the point sits along the axis, for tests to read.
+        attrs = format_html('class="point series-{}" data-x="{}"', shape, _n(x))
+        tip_html = format_html("<title>{}</title>", tip)
+    else:
+        attrs, tip_html = format_html('class="key series-{}"', shape), mark_safe("")
+    if shape == 0:
+        return format_html(
+            '<circle {} cx="{}" cy="{}" r="5">{}</circle>', attrs, _n(x), _n(y), tip_html
+        )
+    if shape in (1, 5):
+        w, h = (10, 10) if shape == 1 else (14, 7)
+        return format_html(
+            '<rect {} x="{}" y="{}" width="{}" height="{}">{}</rect>',
+            attrs,
+            _n(x - w / 2),
+            _n(y - h / 2),
+            w,
+            h,
+            tip_html,
+        )
+    outline = {
+        2: ((0, -6), (6, 5), (-6, 5)),
+        3: ((0, -7), (7, 0), (0, 7), (-7, 0)),
+        4: ((0, 6), (6, -5), (-6, -5)),
+    }[shape]
+    path = "M" + " L".join(f"{x + dx:.1f},{y + dy:.1f}" for dx, dy in outline) + " Z"
+    return format_html('<path {} d="{}">{}</path>', attrs, path, tip_html)
 
 
 def score_history_svg(history: Sequence[Attempt]) -> SafeString:
-    """Scores of finished full attempts over time, oldest on the left. A retry
-    of missed questions is practice, not a score (lessons.scoring): it is left out."""
+    """Scores of finished attempts over time, oldest on the left: one line per
+    lesson, each with its own marker shape and a legend naming it.
+
+    The x axis has a column per day with attempts, labelled once with its date;
+    a day's attempts share its column in the order they were finished, so that
+    three attempts in one evening are three points, not one on top of another.
+    (A time scale would pile a day's attempts onto one spot when the history
+    spans weeks.)
+
+    A retry of missed questions is practice, not a score (lessons.scoring):
+    it is left out."""
     history = [a for a in history if scoring.counts_towards_scores(a)]
     if not history:
         return mark_safe("")
     inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
     inner_h = HEIGHT - PAD_TOP - PAD_BOTTOM
-    step = inner_w / max(len(history) - 1, 1)
-
-    def x(i: int) -> float:
-        return PAD_LEFT + (i * step if len(history) > 1 else inner_w / 2)
+    days = sorted({_local_day(a) for a in history})
+    column = inner_w / len(days)
+    on_day: dict[date, list[Attempt]] = defaultdict(list)
+    for attempt in history:
+        on_day[_local_day(attempt)].append(attempt)
+    x_of: dict[int, float] = {}
+    for index, day in enumerate(days):
+        for k, attempt in enumerate(on_day[day]):
+            x_of[id(attempt)] = PAD_LEFT + column * (index + (k + 1) / (len(on_day[day]) + 1))
 
     def y(score: float) -> float:
         return PAD_TOP + inner_h * (1 - score)
@@ -45,42 +111,81 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
             for v in (0, 25, 50, 75, 100)
         ),
     )
-    points = " ".join(f"{x(i):.1f},{y(a.score or 0):.1f}" for i, a in enumerate(history))
-    markers = format_html_join(
+    with_year = days[0].year != days[-1].year
+    every = -(-len(days) // MOST_DATE_LABELS)  # ceiling: at most MOST_DATE_LABELS labels
+    date_labels = format_html_join(
         "",
-        '<circle class="point" cx="{}" cy="{}" r="5"><title>{}: {}% on {}</title></circle>',
+        '<text class="axis x-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
         (
             (
-                f"{x(i):.1f}",
-                f"{y(a.score or 0):.1f}",
-                a.lesson.title,
-                scoring.whole_percent(a.score or 0),
-                _day(a, "%d %b %Y"),
+                _n(PAD_LEFT + column * (index + 0.5)),
+                HEIGHT - 10,
+                _day_label(day, with_year=with_year),
             )
-            for i, a in enumerate(history)
+            for index, day in enumerate(days)
+            if index % every == 0
         ),
     )
+    by_lesson: dict[int, list[Attempt]] = {}
+    for attempt in history:
+        by_lesson.setdefault(attempt.lesson_id, []).append(attempt)
+    series = []
+    legend = []
+    for number, attempts in enumerate(by_lesson.values()):
+        look = number % SERIES_LOOKS
+        title = attempts[0].lesson.title
+        points = " ".join(f"{x_of[id(a)]:.1f},{y(a.score or 0):.1f}" for a in attempts)
+        markers = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    _marker(
+                        number,
+                        x_of[id(a)],
+                        y(a.score or 0),
+                        f"{title}: {scoring.whole_percent(a.score or 0)}% on "
+                        f"{_day_label(_local_day(a), with_year=True)}",
+                    ),
+                )
+                for a in attempts
+            ),
+        )
+        series.append(
+            format_html(
+                '<g class="series"><polyline class="line series-{}" points="{}"/>{}</g>',
+                look,
+                points,
+                markers,
+            )
+        )
+        legend.append(
+            format_html(
+                '<li><svg class="legend-key" viewBox="0 0 28 14" aria-hidden="true">'
+                '<line class="line series-{}" x1="0" x2="28" y1="7" y2="7"/>{}</svg>{}</li>',
+                look,
+                _marker(number, 14, 7),
+                title,
+            )
+        )
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="chart-title chart-desc">'
         '<title id="chart-title">Your quiz scores over time</title>'
-        '<desc id="chart-desc">{n} finished attempts from {first} to {last}; '
-        "the table below lists every score.</desc>"
-        '{grid}<polyline class="line" points="{points}"/>{markers}'
-        '<text class="axis" x="{left}" y="{base}">{first}</text>'
-        '<text class="axis" x="{right}" y="{base}" text-anchor="end">{last}</text>'
-        "</svg>",
+        '<desc id="chart-desc">{n} finished attempts in {lessons} from {first} to {last}, '
+        "one line per lesson; the table below lists every score.</desc>"
+        "{grid}{series}{dates}</svg>"
+        '<ul class="chart-legend" aria-hidden="true">{legend}</ul>',
         w=WIDTH,
         h=HEIGHT,
         n=len(history),
-        first=_day(history[0], "%d %b"),
-        last=_day(history[-1], "%d %b"),
+        lessons=f"{len(by_lesson)} lesson{'s' if len(by_lesson) != 1 else ''}",
+        first=_day_label(days[0], with_year=True),
+        last=_day_label(days[-1], with_year=True),
         grid=gridlines,
-        points=points,
-        markers=markers,
-        left=PAD_LEFT,
-        right=WIDTH - PAD_RIGHT,
-        base=HEIGHT - 10,
+        series=mark_safe("".join(series)),
+        dates=date_labels,
+        legend=mark_safe("".join(legend)),
     )
 
 

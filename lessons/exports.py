@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 
 from lessons import gift, reports
 from lessons.models import Cohort, Course, Question
-from lessons.scoring import FULL_ATTEMPT_LABEL, RETRY_LABEL, csv_fraction
+from lessons.scoring import FULL_ATTEMPT_LABEL, RETRY_LABEL, csv_percent
 from lessons.selectors import question_data_from
 
 # ---------------------------------------------------------------- downloads
@@ -45,11 +46,18 @@ def _as_attachment(response: HttpResponse | StreamingHttpResponse, filename: str
     return response
 
 
+# Excel reads a CSV without a byte order mark in the computer's local code
+# page ("Zoë" shows as "ZoÃ«"); with one, it and LibreOffice read UTF-8, and
+# Python's "utf-8-sig" codec drops it.
+UTF8_BOM = "\ufeff"
+
+
 def csv_download(rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
-    """CSV streamed row by row, so a big export never sits in memory."""
+    """CSV streamed row by row, so a big export never sits in memory; UTF-8
+    with a byte order mark, so that spreadsheets open it as UTF-8."""
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
+        chain((UTF8_BOM,), (writer.writerow([safe_cell(cell) for cell in row]) for row in rows)),
         content_type="text/csv; charset=utf-8",
     )
     return _as_attachment(response, filename)
@@ -135,7 +143,7 @@ def score_csv_rows(
 ) -> Iterator[list]:
     """The header, then one row per learner of the cohort with each of the
     course's lessons' best, latest, attempts and mastery, as lessons.scoring
-    defines them; shares as fractions from 0 to 1 (scoring.csv_fraction)."""
+    defines them; shares as the pages show them (scoring.csv_percent)."""
     lessons = list(reports.course_lessons(course))
     header = ["learner", "first name", "last name"]
     for lesson in lessons:
@@ -144,9 +152,9 @@ def score_csv_rows(
     for scores in reports.learner_scores_all(cohort=cohort, lessons=lessons, now=now, chunk=chunk):
         row: list[str | float] = list(scores.names)
         for cell in scores.cells:
-            row += [csv_fraction(cell.best), csv_fraction(cell.latest), cell.attempts]
-            row.append(csv_fraction(cell.mastery))
-        yield [*row, csv_fraction(scores.average_best)]
+            row += [csv_percent(cell.best), csv_percent(cell.latest), cell.attempts]
+            row.append(csv_percent(cell.mastery))
+        yield [*row, csv_percent(scores.average_best)]
 
 
 RESPONSE_CSV_HEADER = [

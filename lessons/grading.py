@@ -88,6 +88,13 @@ class QuestionData:
     # educator has since unpublished.
     is_published: bool = True
 
+    def __post_init__(self) -> None:
+        # True/False reads "True", then "False", however the pair is stored:
+        # a pair that swaps from question to question reads as a trick.
+        if self.kind == Question.Kind.TRUE_FALSE:
+            ordered = sorted(self.choices, key=lambda c: c.text.strip().lower() != "true")
+            object.__setattr__(self, "choices", tuple(ordered))
+
     def snapshot(self) -> dict:
         """What a learner answered against, for Response.question_snapshot."""
         return {
@@ -124,6 +131,18 @@ class QuestionData:
     @property
     def is_fill_blank(self) -> bool:
         return self.kind == Question.Kind.FILL_BLANK
+
+    @property
+    def keeps_choice_order(self) -> bool:
+        """Whether an attempt shows the choices as they are (True, then False)
+        rather than shuffled."""
+        return self.kind == Question.Kind.TRUE_FALSE
+
+    @property
+    def needs_select_all_hint(self) -> bool:
+        """A multiple-answer prompt says "Select all that apply" unless its
+        text already does (derived prompts do): said once, not twice."""
+        return self.is_multiple and "select all that apply" not in self.prompt.lower()
 
     @property
     def correct_choice_ids(self) -> frozenset[int]:

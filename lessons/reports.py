@@ -31,11 +31,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
@@ -46,7 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, Length, Lower, NullIf, Trim
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -197,6 +200,32 @@ def sort_options(lessons: list[CountedLesson]) -> dict[str, str]:
     return options
 
 
+class _RTrimCharacters(Func):
+    """RTRIM(text, characters): SQLite and PostgreSQL both strip the given
+    characters from the end of a text this way."""
+
+    function = "RTRIM"
+    arity = 2
+    output_field = CharField()
+
+
+def by_shown_name(*, descending: bool = False) -> list[OrderBy]:
+    """Learners in natural order of the name shown first (their real name if
+    they gave one, else their username), so that learner2 comes before
+    learner10. In SQL, on SQLite and PostgreSQL alike, so pages slice it.
+
+    A name's trailing number sorts as a number: names are compared without it,
+    then by how many digits it has, then as text, which for numbers of the same
+    length is their numeric order. Usernames made in series ("learner10",
+    "Group B 3") end in their number; a number inside a name sorts as text."""
+    full_name = Trim(Concat(F("first_name"), Value(" "), F("last_name")))
+    name = Lower(Coalesce(NullIf(full_name, Value("")), F("username")))
+    stem = _RTrimCharacters(name, Value("0123456789"))
+    digits = ExpressionWrapper(Length(name) - Length(stem), output_field=IntegerField())
+    keys: list[Func | ExpressionWrapper | F] = [stem, digits, name, F("username"), F("pk")]
+    return [key.desc() if descending else key.asc() for key in keys]
+
+
 def _learners_sorted(learners: QuerySet, *, sort: str, course: Course) -> QuerySet:
     """Learners ordered by a sort key ("-" first for descending), ties by name;
     averages and last activity are the course's, as the table shows them."""
@@ -205,10 +234,10 @@ def _learners_sorted(learners: QuerySet, *, sort: str, course: Course) -> QueryS
     scores = LessonScore.objects.filter(
         lesson_reachable("lesson__"), learner=OuterRef("pk"), lesson__course=course
     )
-    expression: F | Subquery
     if key == "name":
-        expression = F("username")
-    elif key == "average":
+        return learners.order_by(*by_shown_name(descending=descending))
+    expression: Subquery
+    if key == "average":
         expression = Subquery(scores.values("learner").annotate(a=Avg("best_score")).values("a"))
     elif key == "activity":
         expression = Subquery(scores.values("learner").annotate(m=Max("last_activity")).values("m"))
@@ -220,7 +249,7 @@ def _learners_sorted(learners: QuerySet, *, sort: str, course: Course) -> QueryS
     order = (
         F("sort_key").desc(nulls_last=True) if descending else F("sort_key").asc(nulls_last=True)
     )
-    return learners.order_by(order, "username", "pk")
+    return learners.order_by(order, *by_shown_name())
 
 
 def _page_by_mastery(learners: QuerySet, *, sort: str, now: datetime, page) -> tuple:
@@ -236,9 +265,10 @@ def _page_by_mastery(learners: QuerySet, *, sort: str, now: datetime, page) -> t
         .annotate(n=Count("*"))
         .order_by()
     )
-    people = sorted(learners.values_list("pk", "username"), key=lambda p: (p[1], p[0]))
-    people.sort(key=lambda p: recalled.get(p[0], 0), reverse=descending)
-    page_obj = Paginator([pk for pk, _ in people], PAGE_SIZE).get_page(page)
+    # By name first, then a stable sort by mastery keeps ties in name order.
+    people = list(learners.order_by(*by_shown_name()).values_list("pk", flat=True))
+    people.sort(key=lambda pk: recalled.get(pk, 0), reverse=descending)
+    page_obj = Paginator(people, PAGE_SIZE).get_page(page)
     return page_obj, list(page_obj.object_list)
 
 
@@ -392,7 +422,8 @@ def learner_scores_all(
 ) -> Iterator[LearnerScores]:
     """Every learner of the cohort with their cells in these lessons, read a
     chunk of learners at a time so that memory stays flat for any cohort size."""
-    learners = cohort.learners.order_by("pk").values_list(
+    # In the scores table's order, so the file reads as the page does.
+    learners = cohort.learners.order_by(*by_shown_name()).values_list(
         "pk", "username", "first_name", "last_name"
     )
     batch: list[tuple] = []

@@ -28,9 +28,9 @@ The answer service keeps best, latest and attempts in LessonScore
 reads that row, and mastery from the review cards' stored recall.
 
 Pages show a share as a whole percentage rounded half up (5 of 8 is 63%,
-`whole_percent`); the CSV exports give the same share as a fraction from 0 to
-1 with three decimals (0.625, `csv_fraction`), so a spreadsheet can compute
-with it. templates/lessons/score_glossary.html says all this to the reader.
+`whole_percent`); the CSV exports give it in the same form ("63%", which
+spreadsheets read as the number 0.63 shown as a percentage, `csv_percent`).
+templates/lessons/score_glossary.html says all this to the reader.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def percent_label(share: float | None) -> str:
     return "–" if share is None else f"{whole_percent(share)}%"
 
 
-def csv_fraction(share: float | None) -> str:
-    """A share as the CSV exports give it: "0.625", or "" when there is none."""
-    return "" if share is None else f"{share:.3f}"
+def csv_percent(share: float | None) -> str:
+    """A share as the CSV exports give it: as the pages do ("63%"), or an empty
+    cell when there is none (the pages' "–" would be text in a numeric column)."""
+    return "" if share is None else f"{whole_percent(share)}%"

@@ -17,6 +17,7 @@ from lessons.models import (
     AcceptedAnswer,
     Attempt,
     Choice,
+    Cohort,
     Course,
     Lesson,
     LessonScore,
@@ -407,6 +408,12 @@ def course_for_learner(*, slug: str, learner, now: datetime) -> CourseProgress:
 
 def published_course(slug: str) -> Course:
     return get_object_or_404(Course.objects.published(), slug=slug)
+
+
+def cohorts_of_learner(learner) -> QuerySet[Cohort]:
+    """The cohorts a learner belongs to, by name: who can follow their scores.
+    Names only: the codes and instructors are the instructors' business."""
+    return Cohort.objects.filter(learners=learner).only("name").order_by("name")
 
 
 def course_list_published() -> QuerySet[Course]:

@@ -232,7 +232,7 @@ def test_export_gift_and_csv_from_the_admin(editor, course):
     assert gift_file["Content-Disposition"].startswith("attachment")
     assert len(gift.parse_gift(gift_file.content.decode())) == 3
     csv_file = bulk(editor, "export_csv", questions)
-    lines = b"".join(csv_file.streaming_content).decode().splitlines()
+    lines = b"".join(csv_file.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,lesson,kind,status")
     assert len(lines) == 4
 

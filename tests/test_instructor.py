@@ -250,11 +250,11 @@ def test_the_scores_csv_has_a_row_per_learner_and_quotes_formulas(
     response = instructor_client.get(reverse("lessons:instructor_scores_csv", args=[cohort.pk]))
     assert response.status_code == 200
     assert response.streaming
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     header, *body = rows
     assert header[:3] == ["learner", "first name", "last name"]
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in body}
-    assert by_name["erin"]["Muscles: best"] == "0.667"
+    assert by_name["erin"]["Muscles: best"] == "67%"
     assert by_name["erin"]["Muscles: attempts"] == "1"
     assert "'=cmd" in by_name and by_name["'=cmd"]["first name"] == "'+sum(A1)"
 
@@ -271,7 +271,9 @@ def test_the_scores_csv_reads_learners_in_chunks(lesson, cohort):
 def test_the_responses_csv_lists_every_answer(lesson, cohort, instructor_client):
     take_quiz(member(cohort, "finn"), lesson, [True, False, True])
     response = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
-    header, *body = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, *body = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert header == exports.RESPONSE_CSV_HEADER
     # In the order answered, which is the attempt's own (sequencing).
     assert sorted((row[7], row[6]) for row in body) == [
@@ -510,7 +512,9 @@ def test_the_responses_csv_and_the_learner_page_show_what_the_learner_saw(
     Choice.objects.filter(question=question).update(text="A rewritten choice")
 
     response = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
-    header, first, *_ = csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+    header, first, *_ = csv.reader(
+        io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+    )
     row = dict(zip(header, first, strict=True))
     assert (row["prompt"], row["answer"], row["correct answer"]) == (
         old_prompt,
@@ -563,7 +567,7 @@ def second_course(cohort):
 
 
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_the_scores_table_shows_the_picked_course_s_lessons_first_by_default(
@@ -644,7 +648,7 @@ def test_the_learner_page_and_the_exports_are_per_course(
     assert f'filename="scores-{code}-{second_course.slug}.csv"' in scores["Content-Disposition"]
     header, row = csv_rows(scores)
     assert "Nerves: best" in header and not any(h.startswith("Muscles") for h in header)
-    assert dict(zip(header, row, strict=True))["Nerves: best"] == "0.000"
+    assert dict(zip(header, row, strict=True))["Nerves: best"] == "0%"
     responses = instructor_client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk]))
     assert (
         f'filename="responses-{code}-{lesson.course.slug}.csv"'

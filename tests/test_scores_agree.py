@@ -165,25 +165,25 @@ def test_every_page_and_export_gives_the_same_numbers(client, history, instructo
     assert item_analysis("last") == (1, want["latest"])
     assert item_analysis("all") == (want["attempts"], scoring.whole_percent(9 / 16))
 
-    # The scores CSV gives the same shares as fractions (scoring.csv_fraction).
+    # The scores CSV gives the same shares in the pages' form (scoring.csv_percent).
     scores_csv = b"".join(
         client.get(reverse("lessons:instructor_scores_csv", args=[cohort.pk])).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(scores_csv)))
     (mine,) = [r for r in rows if r["learner"] == "rosa"]
     title = lesson.title
     assert {
-        "best": scoring.whole_percent(float(mine[f"{title}: best"])),
-        "latest": scoring.whole_percent(float(mine[f"{title}: latest"])),
+        "best": percent(mine[f"{title}: best"]),
+        "latest": percent(mine[f"{title}: latest"]),
         "attempts": int(mine[f"{title}: attempts"]),
-        "mastery": scoring.whole_percent(float(mine[f"{title}: mastery"])),
+        "mastery": percent(mine[f"{title}: mastery"]),
     } == want
-    assert scoring.whole_percent(float(mine["average best"])) == want["best"]
+    assert percent(mine["average best"]) == want["best"]
 
     # The responses CSV: every answer, each with its attempt's kind.
     responses_csv = b"".join(
         client.get(reverse("lessons:instructor_responses_csv", args=[cohort.pk])).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     answers = list(csv.DictReader(io.StringIO(responses_csv)))
     kinds = {}
     for answer in answers:

@@ -46,7 +46,10 @@ class ExecutableFinder(HTMLParser):
             src = dict(attrs).get("src") or ""
             if not src.startswith(OWN_SCRIPTS):
                 self.found.append(f"<script src={src!r}>")
-        own_chart = tag == "svg" and "chart" in (dict(attrs).get("class") or "").split()
+        # The site's own drawings: its charts and their legends' keys.
+        own_chart = tag == "svg" and bool(
+            {"chart", "legend-key"} & set((dict(attrs).get("class") or "").split())
+        )
         if self.inside_body and tag in EXECUTABLE_TAGS - {"form"} and not own_chart:
             self.found.append(f"<{tag}>")
         if tag == "form" and any(k == "action" and "evil" in (v or "") for k, v in attrs):

@@ -16,6 +16,15 @@ def site_name() -> str:
 
 
 @register.filter
+def learner_name(user) -> str:
+    """A learner as instructors know them: real name first, then the username
+    to tell two Adas apart ("Ada Lovelace (learner2)"); the username alone if
+    they gave no name."""
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+@register.filter
 def markdown(text: str) -> SafeString:
     return rich_text.render_markdown(text)
 

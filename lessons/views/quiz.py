@@ -57,7 +57,8 @@ def _question_context(
         # Nothing of the answers still ahead shows in feedback (issue 14.1).
         ahead = selectors.answers_ahead(attempt, answered=answered | {question.id})
         question = masking.feedback_masked(question, ahead)
-    order = attempt.choice_order(question.id, [c.id for c in question.choices])
+    ids = [c.id for c in question.choices]
+    order = ids if question.keeps_choice_order else attempt.choice_order(question.id, ids)
     by_id = {c.id: c for c in question.choices}
     response = feedback.response if feedback else None
     chosen = set(response.answer.get("choices", [])) if response else sent_choices
@@ -305,6 +306,7 @@ def progress(request: SignedInRequest) -> HttpResponse:
             "due_total": sum(row.due for row in rows),
             # Over every course, the rows' count is the navigation's: no query more.
             **({} if course else {"nav_review_due": sum(row.due for row in rows)}),
+            "cohorts": list(selectors.cohorts_of_learner(request.user)),
         },
     )
 
