@@ -196,7 +196,7 @@ def answer_echoed_in_prompt(question: DerivedQuestion, derivation: Derivation) -
 # A count the sentence shows by listing
 
 
-_ITEMS_AFTER = re.compile(r"^(?:\s+[\w\-]+){0,3}\s*[:,]\s+(?P<items>[^;.]+)")
+_ITEMS_AFTER = re.compile(r"^(?:\s+[\w\-]+){0,6}\s*[:,]\s+(?P<items>[^;.]+)")
 
 
 def _listed_count(text: str, number: str) -> int | None:

@@ -129,6 +129,9 @@ def worthiness(sentence: DerivedSentence, facts: SentenceFacts | None) -> str:
     return ""
 
 
+_DETERMINERS = frozenset(
+    ("the", "a", "an", "this", "that", "these", "those", "each", "every", "some", "many", "all")
+)
 _DUMMY_IT = re.compile(r"^It (?:is|was) (?:\w+ )?(?:\w+) (?:to|that)\b")
 
 
@@ -158,6 +161,10 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
         if first.lower() in {"he", "she", "his", "her"} and not antecedent[:1].isupper():
             return None
         replacement = antecedent
+        # "The human heart is ... It sits": the subject was read without its
+        # article, and "Human heart sits" is no English.
+        if antecedent[:1].islower() and antecedent.split()[0] not in _DETERMINERS:
+            replacement = f"the {antecedent}"
         if first.lower() in {"its", "their", "his", "her"}:
             replacement = f"{antecedent}’s" if not antecedent.endswith("s") else f"{antecedent}’"
         replacement = cap(replacement)
@@ -325,6 +332,10 @@ class Drafter:
                 # frame swapped is seldom definitely false; "one of the last
                 # examples" for "one of the first" reads as nonsense.
                 if m.start() == 0 or re.search(r"\bone of the $", stem_lower[: m.start()]):
+                    continue
+                # "is controlled by signals": a passive verb's opposite reads as
+                # nonsense ("is uncontrolled by signals").
+                if said.endswith("ed") and re.match(r"\s+by\b", stem[m.end() :]):
                     continue
                 # "first the Suebi and then the Visigoths": an order, not a fact
                 # an opposite can deny ("last the Suebi and then ...").
