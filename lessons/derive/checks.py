@@ -430,7 +430,8 @@ IMPRECISE_CHECKS: dict[str, Check] = {
 # - self-containment: a resolved pronoun, a dropped connective or a definite
 #   phrase pointing back ("the city", "these") loses the context;
 # - the statement's weight: a very short sentence is often trivial, a very
-#   long one a paragraph to read, a range ("between 20 and 100") is trivia.
+#   long one a paragraph to read, a range ("between 20 and 100") is trivia
+#   (all three judged drafts on one were rejected or needed an edit).
 
 KIND_PRIOR = {
     "true statement": 0.70,
@@ -455,7 +456,9 @@ _BACK_REFERENCE = re.compile(
     r"(?!\s+(?:of|that|which|where|in|called)\b)",
     re.I,
 )
-_DEMONSTRATIVE = re.compile(r"\b(?:these|this|those|such(?! as)|the same|the other)\b", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:these|this|those|such(?! as)|the same|the other)\b|^Other\b", re.I
+)
 _MID_PRONOUN = re.compile(r"(?<!^)\b(?:it|its|they|their)\b")
 # "Expo 98", "Apollo 11": the number belongs to a name, not a fact to recall.
 _NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)[A-Z][a-z]+ $")
@@ -532,7 +535,7 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
     ):
         features["number in a name"] = -0.20
     if _RANGE.search(sentence):
-        features["range"] = -0.15
+        features["range"] = -0.30
     if question.kind == "true_false" and HEDGES.search(sentence):
         features["hedged"] = -0.05
     if question.kind == "single" and len(question.distractors) < 3:
