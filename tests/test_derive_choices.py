@@ -37,7 +37,8 @@ def test_an_opposite_is_compared_as_english_compares_it(said, opposite):
 def test_a_false_statement_by_an_opposite_says_rarest_not_most_rare():
     text = (
         "Rhabdomyosarcoma is a tumour of the skeletal muscle cells in the body.\n"
-        "In children, rhabdomyosarcoma is the most common sarcoma of soft tissue.\n"
+        # No term to ask for here: the opposite is the sentence's only fact.
+        "In young children it is by far the most common one of them all.\n"
         "Liposarcoma is a tumour of the fat cells in the body of adults.\n"
     )
     made = derive(text, title="Sarcomas")
@@ -45,7 +46,7 @@ def test_a_false_statement_by_an_opposite_says_rarest_not_most_rare():
     swapped = [q for q in drafts if draft_kind(q) == "opposite" and q.answer == "most common"]
     assert swapped, [q.prompt for q in drafts]
     for q in swapped:
-        assert "the rarest sarcoma" in q.prompt and "most rare" not in q.prompt
+        assert "the rarest one" in q.prompt and "most rare" not in q.prompt
 
 
 @pytest.mark.parametrize("name", sorted(TEXTS))

@@ -415,7 +415,12 @@ class Drafter:
             kinds = [k for k in kinds if k != TRUE_FALSE]
         start = self._turn % len(kinds)
         self._turn += 1
-        for kind in kinds[start:] + kinds[:start]:
+        order = kinds[start:] + kinds[:start]
+        if order[0] == SINGLE and FILL_BLANK in order:
+            # A choice without three wrong options of the answer's kind becomes
+            # the fill-in-the-blank version of the same question.
+            order = [SINGLE, FILL_BLANK, *(k for k in order if k not in {SINGLE, FILL_BLANK})]
+        for kind in order:
             question = {
                 FILL_BLANK: self._cloze,
                 SINGLE: self._single,
