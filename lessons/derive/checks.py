@@ -521,8 +521,10 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
         features["pronoun resolved"] = -0.10
     if sentence.lower().startswith(CONNECTIVES):
         features["connective dropped"] = -0.05
-    if _BACK_REFERENCE.search(shown) or _DEMONSTRATIVE.search(shown):
-        features["points back"] = -0.15
+    pointer = _BACK_REFERENCE.search(shown) or _DEMONSTRATIVE.search(shown)
+    if pointer:
+        # "In these reactions, ...": what the sentence is about is the pointer.
+        features["points back"] = -0.25 if len(shown[: pointer.start()].split()) <= 2 else -0.15
     elif _MID_PRONOUN.search(shown):
         features["pronoun inside"] = -0.05
     n = len(sentence.split())

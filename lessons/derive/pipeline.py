@@ -222,10 +222,12 @@ def _faults(question: DerivedQuestion, drafted: Derivation) -> list[str]:
 def _withhold_surplus_true_statements(offered: list[tuple[DerivedQuestion, list[str]]]) -> None:
     """Learners soon notice when most statements are true: the drafter keeps
     true and false statements even, and the checks withhold more false ones
-    (a swap is riskier), so the last true statements past one more than the
-    false ones are withheld too."""
+    (a swap is riskier), so the least confident true statements past one more
+    than the false ones are withheld too."""
     statements = [(q, faults) for q, faults in offered if q.kind == "true_false"]
     true = [(q, faults) for q, faults in statements if q.choices[0].correct]
+    # Most confident first, so the surplus cut from the end is the least confident.
+    true.sort(key=lambda qf: -qf[0].confidence)
     surplus = len(true) - (len(statements) - len(true)) - 1
     for _, faults in true[len(true) - surplus :] if surplus > 0 else []:
         faults.append("One true statement too many beside the false ones.")
