@@ -359,6 +359,13 @@ class Question(models.Model):
         related_name="questions",
         help_text="The derivation that drafted this question.",
     )
+    confidence = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="How likely a derived draft is kept as it stands (0 to 1), from what "
+        "predicted a reader's verdicts; the review lists the best drafts first.",
+    )
     derived_fingerprint = models.CharField(
         max_length=64,
         blank=True,

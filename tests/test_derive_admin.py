@@ -201,3 +201,16 @@ def test_pages_stay_within_their_query_budgets(edu_client, django_assert_max_num
 def test_students_cannot_derive(student_client):
     response = student_client.get(reverse("admin:lessons_derivation_add"))
     assert response.status_code == 302
+
+
+def test_the_review_page_shows_the_most_confident_drafts_first(edu_client):
+    upload(edu_client, SHIPPED.read_bytes())
+    record = Derivation.objects.get()
+    drafts = list(Question.objects.filter(derivation=record))
+    scores = [q.confidence for q in drafts]
+    assert all(s is not None and 0 <= s <= 1 for s in scores)
+    assert len(set(scores)) > 1  # a ranking, not one score for all
+    html = edu_client.get(reverse("admin:lessons_derivation_review", args=[record.pk])).content
+    shown = sorted(drafts, key=lambda q: html.decode().find(f'value="{q.pk}"'))
+    assert [q.confidence for q in shown] == sorted(scores, reverse=True)
+    assert f"Confidence {shown[0].confidence:.2f}".encode() in html

@@ -34,8 +34,13 @@ def sentence_of(derivation, question):
 
 def test_every_kind_is_drafted_and_all_are_cited(derived):
     kinds = {q.kind for q in derived.questions}
-    assert kinds == {"single", "multiple", "fill_blank", "true_false"}
-    assert len(derived.questions) >= 15
+    # Choice kinds only where three wrong options of the answer's kind exist:
+    # on these texts, seldom or never.
+    assert (
+        {"fill_blank", "true_false"} <= kinds <= {"single", "multiple", "fill_blank", "true_false"}
+    )
+    # Fewer, better: the shipped text of 41 sentences gives about ten.
+    assert len(derived.questions) >= 8
     for q in derived.questions:
         sentence = sentence_of(derived, q)
         assert q.highlight and q.highlight in sentence.text
@@ -44,18 +49,13 @@ def test_every_kind_is_drafted_and_all_are_cited(derived):
         assert q.explanation.strip() and sentence.text in q.explanation
 
 
-def test_a_multiple_answer_draft_offers_nothing_the_text_says_is_of_the_set():
-    """ "It can affect the lungs, liver, blood vessels, or any other soft tissue":
-    so the liver and lungs are soft tissue too, and never a wrong choice for it."""
+def test_a_list_with_no_wrong_options_of_its_kind_gives_no_multiple_answer_draft():
+    """ "Soft tissue includes fat, muscle, nerves, tendons, and blood and lymph
+    vessels": the text names no other tissue that is not soft tissue, and
+    "tract", "bloodstream" or "organs" beside them are answered by elimination."""
     derivation = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="LMS")
-    [soft_tissue] = [
-        q for q in derivation.questions if q.kind == "multiple" and "Soft tissue" in q.prompt
-    ]
-    right = {c.text for c in soft_tissue.choices if c.correct}
-    wrong = {c.text.lower() for c in soft_tissue.choices if not c.correct}
-    assert len(right) >= 2 and len(wrong) >= 2
-    assert right <= {"fat", "muscle", "nerves", "tendons", "blood vessels", "lymph vessels"}
-    assert not wrong & {"liver", "lungs", "blood vessels", "bone", "cartilage"}
+    drafts = [*derivation.questions, *(w.question for w in derivation.withheld)]
+    assert not [q for q in drafts if q.kind == "multiple" and "Soft tissue" in q.prompt]
 
 
 def test_the_answer_stands_in_its_provenance_sentence(derived):
@@ -172,14 +172,19 @@ SEEN_BROKEN_CHOICES = {
 def test_a_back_reference_is_no_wrong_choice_for_what_it_refers_to():
     """ "The disaster shocked Europe" follows the earthquake: it is the earthquake."""
     derivation = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
-    [quake] = [q for q in derivation.questions if q.kind == "single" and q.answer == "earthquake"]
-    assert "disaster" not in {c.text for c in quake.choices}
+    drafts = [*derivation.questions, *(w.question for w in derivation.withheld)]
+    quakes = [q for q in drafts if q.answer == "earthquake"]
+    assert quakes
+    for quake in quakes:
+        assert "disaster" not in {c.text for c in quake.choices}
+        assert "powerful disaster" not in quake.prompt
 
 
 def test_a_definition_leaning_on_its_sentence_is_flagged():
     """ "A benign tumor originating from the same tissue": the same as what?"""
     derivation = derive(TEXTS["leiomyosarcoma"].read_text(encoding="utf-8"), title="LMS")
-    [leiomyoma] = [q for q in derivation.questions if q.prompt.endswith("what is leiomyoma?")]
+    drafts = [*derivation.questions, *(w.question for w in derivation.withheld)]
+    [leiomyoma] = [q for q in drafts if q.prompt.endswith("what is leiomyoma?")]
     assert any("the same" in flag for flag in leiomyoma.flags)
 
 
@@ -187,8 +192,12 @@ def test_a_wrong_choice_is_never_what_the_text_puts_in_the_same_slot():
     """ "The Romans later called the town ____": the text also says the town was
     "a municipium called Felicitas Julia", so that name is no wrong answer."""
     derivation = derive(TEXTS["lisbon"].read_text(encoding="utf-8"), title="Lisbon")
-    [olisipo] = [q for q in derivation.questions if q.kind == "single" and q.answer == "Olisipo"]
-    assert "Felicitas Julia" not in {c.text for c in olisipo.choices}
+    drafts = [*derivation.questions, *(w.question for w in derivation.withheld)]
+    # A guard: no draft on Olisipo is made today (none has three wrong options
+    # of its kind, and its statement stands true elsewhere), but any must pass.
+    for q in (q for q in drafts if q.answer == "Olisipo"):
+        assert "Felicitas Julia" not in {c.text for c in q.choices}
+        assert "called the town Felicitas Julia" not in q.prompt
 
 
 def test_a_false_statement_never_says_what_the_text_calls_its_subject():

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -162,7 +163,8 @@ class DerivationAdmin(CheckedModelAdmin):
             Question.objects.filter(derivation=record, status=Question.Status.DRAFT)
             .select_related("provenance", "lesson")
             .prefetch_related("choices", "accepted_answers")
-            .order_by("lesson__position", "position", "pk")
+            # The best drafts first: an educator short of time reviews those.
+            .order_by(F("confidence").desc(nulls_last=True), "lesson__position", "position", "pk")
         )
         page = Paginator(drafts, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
         context = {

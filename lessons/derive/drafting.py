@@ -34,6 +34,7 @@ from lessons.derive.analysis import (
 )
 from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
 from lessons.lexicon import (
+    COMPARED_BY_ENDING,
     CONNECTIVES,
     FUNCTION_WORDS,
     LEANING_PHRASES,
@@ -128,6 +129,9 @@ def worthiness(sentence: DerivedSentence, facts: SentenceFacts | None) -> str:
     return ""
 
 
+_DETERMINERS = frozenset(
+    ("the", "a", "an", "this", "that", "these", "those", "each", "every", "some", "many", "all")
+)
 _DUMMY_IT = re.compile(r"^It (?:is|was) (?:\w+ )?(?:\w+) (?:to|that)\b")
 
 
@@ -157,6 +161,10 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
         if first.lower() in {"he", "she", "his", "her"} and not antecedent[:1].isupper():
             return None
         replacement = antecedent
+        # "The human heart is ... It sits": the subject was read without its
+        # article, and "Human heart sits" is no English.
+        if antecedent[:1].islower() and antecedent.split()[0] not in _DETERMINERS:
+            replacement = f"the {antecedent}"
         if first.lower() in {"its", "their", "his", "her"}:
             replacement = f"{antecedent}’s" if not antecedent.endswith("s") else f"{antecedent}’"
         replacement = cap(replacement)
@@ -236,6 +244,16 @@ class Drafter:
             question = self._draft(fact, sentence, facts, stem, true_false=not asked_true_false)
             if question is None:
                 continue
+            # A true statement copies the sentence whole: beside a blank from the
+            # same sentence, one answers the other. The statement stays (the
+            # judged blanks beside one were mostly rejected, the statements kept).
+            if _is_true_statement(question):
+                for earlier in [q for q in self.questions[len(self.questions) - made :]]:
+                    if earlier.kind != TRUE_FALSE:
+                        self.questions.remove(earlier)
+                        made -= 1
+            elif any(_is_true_statement(q) for q in self.questions[len(self.questions) - made :]):
+                continue
             asked_true_false |= question.kind == TRUE_FALSE
             question.fact = f"{fact_key} @ {position}"
             self._facts_seen.setdefault(fact_key, []).append(stem_key)
@@ -302,14 +320,31 @@ class Drafter:
             break  # one number a sentence: "between 20 and 100" is one fact
         contrasts: list[Fact] = []
         if not facts.negated:
-            for m in re.finditer(r"(?<![\w\-])[A-Za-z]+(?![\w\-])", stem):
-                opposite = OPPOSITES.get(m.group(0).lower())
-                if not opposite or _whole_word(opposite).search(stem_lower):
+            for m in re.finditer(r"(?<![\w\-])(?:(?:most|more) )?[A-Za-z]+(?![\w\-])", stem):
+                said = m.group(0)
+                opposite = opposite_of(said)
+                if opposite is None and said.startswith(("most ", "more ")):
+                    said = said.split()[1]
+                    opposite = opposite_of(said)
+                if not opposite or _whole_word(opposite.split()[-1]).search(stem_lower):
                     continue  # "voluntary and involuntary": swapping says nothing new
-                start = text.find(m.group(0))
+                # "Before the fall of Rome it was ruled ...": a sentence's opening
+                # frame swapped is seldom definitely false; "one of the last
+                # examples" for "one of the first" reads as nonsense.
+                if m.start() == 0 or re.search(r"\bone of the $", stem_lower[: m.start()]):
+                    continue
+                # "is controlled by signals": a passive verb's opposite reads as
+                # nonsense ("is uncontrolled by signals").
+                if said.endswith("ed") and re.match(r"\s+by\b", stem[m.end() :]):
+                    continue
+                # "first the Suebi and then the Visigoths": an order, not a fact
+                # an opposite can deny ("last the Suebi and then ...").
+                if said.lower() in {"first", "last"} and " then " in stem_lower[m.end() :]:
+                    continue
+                start = text.find(said)
                 if start < 0 or inside(start, paren_ranges) or inside(start, list_ranges):
                     continue
-                contrasts.append(Fact("contrast", m.group(0), start=start, subject=opposite))
+                contrasts.append(Fact("contrast", said, start=start, subject=opposite))
                 break
         terms: list[tuple[float, Fact]] = []
         seen: set[str] = set()
@@ -380,7 +415,12 @@ class Drafter:
             kinds = [k for k in kinds if k != TRUE_FALSE]
         start = self._turn % len(kinds)
         self._turn += 1
-        for kind in kinds[start:] + kinds[:start]:
+        order = kinds[start:] + kinds[:start]
+        if order[0] == SINGLE and FILL_BLANK in order:
+            # A choice without three wrong options of the answer's kind becomes
+            # the fill-in-the-blank version of the same question.
+            order = [SINGLE, FILL_BLANK, *(k for k in order if k not in {SINGLE, FILL_BLANK})]
+        for kind in order:
             question = {
                 FILL_BLANK: self._cloze,
                 SINGLE: self._single,
@@ -457,8 +497,13 @@ class Drafter:
         blanked = self._blanked(stem, fact.answer)
         if blanked is None:
             return None
-        wrong = self.distractors(fact, sentence.position, blanked)
-        if len(wrong) < 2:
+        wrong = self.distractors(fact, sentence.position, blanked, wanted=8)
+        if fact.kind != "number":
+            wrong = [w for w in wrong if self._of_the_answers_class(key(w), key(fact.answer))]
+        wrong = wrong[:WANTED_DISTRACTORS]
+        # Fewer than three wrong options of the answer's own kind make a choice
+        # answered by elimination: the fill-in-the-blank version asks it better.
+        if len(wrong) < WANTED_DISTRACTORS:
             return None
         choices = [
             DerivedChoice(fact.answer, True, f"Right: the text says {_quote(fact.answer)} here.")
@@ -665,10 +710,13 @@ class Drafter:
         for _, candidate in scored:
             if any(key(w) in candidate or candidate in key(w) for w in wrong):
                 continue
+            # Of the items' own kind by the text's evidence, or the odd one out.
+            if not any(self._of_the_answers_class(candidate, k) for k in item_keys):
+                continue
             wrong.append(_listed_form(candidate, self.index))
             if len(wrong) == WANTED_DISTRACTORS:
                 break
-        if len(wrong) < 2:
+        if len(wrong) < WANTED_DISTRACTORS:
             return None
         choices = [DerivedChoice(i, True, "Yes: the text lists this here.") for i in items]
         choices += [DerivedChoice(w, False, "No: the text does not list this here.") for w in wrong]
@@ -816,6 +864,23 @@ class Drafter:
                 break
         return chosen
 
+    def _of_the_answers_class(self, candidate: str, answer: str) -> bool:
+        """Whether the text's own evidence makes the candidate the same kind of
+        thing as the answer: the same head word ("lymph vessels", "blood
+        vessels"), a content word beside both somewhere ("a pigment called
+        chlorophyll", "pigments such as carotenoids"), or listed beside the
+        answer in another sentence. Rarity of use alone ("underside" beside
+        "chlorophyll") is no evidence: most rejected choices were of that kind."""
+        if candidate not in self.index.terms:
+            return False
+        a_words, c_words = answer.split(), candidate.split()
+        if len(a_words) > 1 and len(c_words) > 1 and a_words[-1] == c_words[-1]:
+            return True
+        if candidate in self.index.listed_with.get(answer, ()):
+            return True
+        answer_context = _content_context(self.index.contexts.get(answer, set()))
+        return bool(answer_context & self.index.contexts.get(candidate, set()))
+
     def _capital_mid_sentence(self, candidate: str, surface: str) -> bool:
         """Whether the text capitalises the term where no sentence starts."""
         if not surface[:1].isupper():
@@ -950,6 +1015,37 @@ def _whole_word(term: str) -> re.Pattern:
 @lru_cache(maxsize=1 << 14)
 def _standalone(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<![\w\-]){re.escape(phrase)}(?![\w\-])")
+
+
+def _is_true_statement(question: DerivedQuestion) -> bool:
+    return question.kind == TRUE_FALSE and question.choices[0].correct
+
+
+def opposite_of(said: str) -> str | None:
+    """The opposite of a word or of "most"/"more" and a word, inflected as
+    English compares it: "most common" -> "rarest", "rarest" -> "most common",
+    "rare" -> "common"; None when the lexicon knows no opposite."""
+    words = said.lower().split()
+    degree = ""
+    if len(words) == 2:
+        degree, base = words
+        if degree not in {"most", "more"}:
+            return None
+    else:
+        base = words[0]
+        for plain, forms in COMPARED_BY_ENDING.items():
+            if base in forms and base not in OPPOSITES:
+                degree, base = ("more" if base == forms[0] else "most"), plain
+                break
+    opposite = OPPOSITES.get(base)
+    if opposite is None or (degree and " " in opposite):
+        return None
+    if not degree:
+        return opposite
+    compared = COMPARED_BY_ENDING.get(opposite)
+    if compared:
+        return compared[0] if degree == "more" else compared[1]
+    return f"{degree} {opposite}"
 
 
 def _missing(fact: Fact) -> str:

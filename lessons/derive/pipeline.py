@@ -9,7 +9,7 @@ from dataclasses import replace
 from time import monotonic
 
 from lessons.derive.analysis import build_term_index, key, sentence_facts
-from lessons.derive.checks import problems
+from lessons.derive.checks import MIN_CONFIDENCE, confidence, problems
 from lessons.derive.drafting import Drafter, worthiness
 from lessons.derive.grouping import group_lessons
 from lessons.derive.types import Derivation, DerivedQuestion, DerivedSentence, WithheldDraft
@@ -203,8 +203,17 @@ def withhold_faulty(drafted: Derivation) -> Derivation:
     """The derivation without the drafts a check finds a fault in, which are
     listed as withheld instead, with the reasons. Every check is precise on the
     judged set (it flags no draft the reader kept), so those are drafts an
-    educator would have rejected; surplus true statements go too."""
+    educator would have rejected; surplus true statements go too, and drafts
+    whose confidence is below MIN_CONFIDENCE, listed as suggestions."""
+    for q in drafted.questions:
+        q.confidence = confidence(q, drafted)
     found = [(q, _faults(q, drafted)) for q in drafted.questions]
+    for q, faults in found:
+        if not faults and q.confidence < MIN_CONFIDENCE:
+            faults.append(
+                f"Confidence {q.confidence:.2f} is below {MIN_CONFIDENCE:.2f}: "
+                "a suggestion, not a question."
+            )
     _withhold_surplus_true_statements([(q, faults) for q, faults in found if not faults])
     return replace(
         drafted,
@@ -220,10 +229,12 @@ def _faults(question: DerivedQuestion, drafted: Derivation) -> list[str]:
 def _withhold_surplus_true_statements(offered: list[tuple[DerivedQuestion, list[str]]]) -> None:
     """Learners soon notice when most statements are true: the drafter keeps
     true and false statements even, and the checks withhold more false ones
-    (a swap is riskier), so the last true statements past one more than the
-    false ones are withheld too."""
+    (a swap is riskier), so the least confident true statements past one more
+    than the false ones are withheld too."""
     statements = [(q, faults) for q, faults in offered if q.kind == "true_false"]
     true = [(q, faults) for q, faults in statements if q.choices[0].correct]
+    # Most confident first, so the surplus cut from the end is the least confident.
+    true.sort(key=lambda qf: -qf[0].confidence)
     surplus = len(true) - (len(statements) - len(true)) - 1
     for _, faults in true[len(true) - surplus :] if surplus > 0 else []:
         faults.append("One true statement too many beside the false ones.")

@@ -162,6 +162,7 @@ def derivation_store(
                 status=Question.Status.DRAFT,
                 origin=Question.Origin.DERIVED,
                 flags=q.flags,
+                confidence=q.confidence,
                 derivation=record,
                 derived_fingerprint=question_fingerprint(
                     kind=q.kind,

@@ -43,6 +43,9 @@ class DerivedQuestion:
     flags: list[str] = field(default_factory=list)
     fact: str = ""  # the sentence cluster and answer this tests; one question per fact
     lesson: int = 0
+    # How likely a reader keeps the draft as it stands, 0 to 1
+    # (lessons.derive.checks.confidence): the review meets the best first.
+    confidence: float = 0.0
 
     @property
     def distractors(self) -> list[str]:
@@ -105,7 +108,7 @@ class Derivation:
                             "provenance": by_position[q.sentence].text,
                             "passage": q.passage + 1,
                         }
-                        for q in self.questions
+                        for q in sorted(self.questions, key=lambda q: -q.confidence)
                         if q.lesson == index
                     ],
                 }
@@ -117,6 +120,7 @@ class Derivation:
                     "kind": w.question.kind,
                     "prompt": w.question.prompt,
                     "answer": w.question.answer,
+                    "confidence": w.question.confidence,
                     "provenance": by_position[w.question.sentence].text,
                     "problems": w.problems,
                 }
