@@ -72,8 +72,8 @@ RUN_ON_STARTERS = _words(
 
 # Calls to action of web pages ("Click here for more information"): a sentence
 # that starts with the verb and ends with the place is noise, never taught.
-NOISE_VERBS = ("click", "tap", "read", "learn", "see", "visit", "subscribe", "sign up")
-NOISE_TARGETS = ("here", "more", "information", "below")
+NOISE_VERBS = ("click", "tap", "read", "learn", "see", "visit", "subscribe", "sign up", "share")
+NOISE_TARGETS = ("here", "more", "information", "below", "this article", "this page", "newsletter")
 
 # A short line with none of these is a heading ("Signs and symptoms of X."),
 # not a sentence: auxiliaries and the verbs definitions and descriptions use.

@@ -255,10 +255,12 @@ def _is_heading_line(line: str) -> bool:
     """A line of its own with no end mark, short and capitalised: "How bees
     make honey" between two paragraphs. A line that ends on a function word
     or opens with a pronoun ("It spreads through the blood and") is a
-    sentence cut off, not a heading."""
+    sentence cut off, not a heading; a page's button ("Share this article")
+    is web noise, not a heading."""
     words = line.lower().split()
     return (
         line[:1].isupper()
+        and not _NOISE.match(line)
         and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”", ")"))
         and len(words) <= MAX_HEADING_LINE_WORDS
         and words[-1] not in _CUT_OFF_ENDS
@@ -406,6 +408,8 @@ def _merge_lists(sentences: list[str]) -> list[str]:
 
 # Headings are short: the longest of the texts' headings has eight words.
 MAX_HEADING_WORDS = 8
+# A heading run into the middle of a paragraph is shorter still ("Leiomyosarcoma.").
+MAX_INLINE_HEADING_WORDS = 4
 _WH_START = frozenset({"how", "why", "what", "when", "where", "who", "which"})
 # Words after which the next word is no finite verb: "The two stages", "Other
 # ways", "Signs and symptoms".
@@ -479,11 +483,19 @@ def is_damaged(sentence: str) -> bool:
     return bool(_DANGLING.search(sentence) or _ENDS_ON_ARTICLE.search(sentence))
 
 
-def noise_reason(sentence: str, *, is_last_in_passage: bool) -> str:
-    """Why a sentence should never be taught, or "" if it may be."""
+def noise_reason(sentence: str, *, is_last_in_passage: bool, opens_passage: bool = True) -> str:
+    """Why a sentence should never be taught, or "" if it may be.
+
+    A heading pasted with its paragraph comes first ("History of Lisbon.
+    Lisbon is ..."); within a paragraph only a few words can be one (pasted
+    pages run a title into the text: "... the body. Leiomyosarcoma. A ..."),
+    and a sentence after another ("His work combined several inventions at
+    once.") is prose, whatever its words."""
     if _NOISE.match(sentence):
         return "web noise"
-    if looks_like_heading(sentence):
+    if (opens_passage or len(sentence.split()) <= MAX_INLINE_HEADING_WORDS) and looks_like_heading(
+        sentence
+    ):
         return "heading"
     if is_damaged(sentence):
         return "damaged"
@@ -529,7 +541,7 @@ def sentence_spans(
                 SentenceSpan(part, passage_index, False, TOO_LONG) for part in _cut_long(piece)
             )
             continue
-        reason = noise_reason(piece, is_last_in_passage=i == len(pieces) - 1)
+        reason = noise_reason(piece, is_last_in_passage=i == len(pieces) - 1, opens_passage=i == 0)
         # A cut-off sentence still states a fact an educator may teach; it is only flagged.
         spans.append(SentenceSpan(piece, passage_index, reason in NEVER_TAUGHT, reason))
     return spans

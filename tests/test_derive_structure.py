@@ -222,3 +222,30 @@ def test_a_line_cut_off_mid_sentence_is_no_heading():
     split = split_source(text)
     assert not any(s.reason == "heading" for s in split.sentences)
     assert not split.sections
+
+
+ROCK_POOLS = """\
+Rock pools
+
+Share this article
+
+Twice a day the tide leaves water behind in hollows of the shore. Their work also changed much. A rock pool warms in the sun and grows saltier as water evaporates. Limpets clamp onto the rock to keep from drying out. Anemones pull in their tentacles when the tide is out.
+
+Life between the tides
+
+Barnacles are crustaceans that glue themselves head down to the rock. They feed by combing plankton from the water with their feathery legs. Shore crabs hide under weed during the day and hunt at night.
+"""  # noqa: E501
+
+
+def test_a_short_sentence_inside_a_paragraph_is_taught_and_a_share_button_is_noise():
+    result = derive(ROCK_POOLS, title="Rock pools")
+    by_text = {s.text: s for s in result.sentences}
+    # Within a paragraph, after another sentence, a short sentence is prose,
+    # whatever its words: it neither starts a lesson nor leaves the reading.
+    assert by_text["Their work also changed much."].reason == ""
+    assert by_text["Share this article"].reason == "web noise"
+    titles = [lesson.title for lesson in result.lessons]
+    assert titles[-1] == "Life between the tides"
+    assert not any("Share this article" in t or "changed much" in t for t in titles)
+    taught = {result.sentences[p].text for lesson in result.lessons for p in lesson.sentences}
+    assert "Their work also changed much." in taught
