@@ -209,7 +209,9 @@ def test_an_instructor_finds_the_learner_who_struggles_and_downloads_the_scores(
         assert right.locator(".option-share").inner_text() == f"{round(100 * facility)}%"
         wrong = row.locator("li", has_text="Voluntary").filter(has_not_text="Involuntary")
         assert wrong.locator(".option-share").inner_text() == f"{round(100 * (1 - facility))}%"
-        assert cells[6] == "12 s"  # median time
+        # The median time comes from time buckets: within 4.4% and 0.125 s of
+        # the exact 12 s (lessons.item_tallies), shown in whole seconds.
+        assert abs(int(cells[6].removesuffix(" s")) - 12) <= 0.044 * 12 + 0.125 + 0.5
     assert serious_accessibility_violations(page) == []
     screenshot(page, "instructor-item-analysis")
 
