@@ -117,8 +117,15 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
     """The question as its feedback may show it while the questions whose
     answers are `terms` are still ahead: its explanation, quoted sentence,
     highlight and choice feedback masked. The prompt, choices and accepted
-    answers are the question itself and stay as they are."""
-    terms = tuple(t for t in terms if t)
+    answers are the question itself and stay as they are.
+
+    A term the question itself shows (in its prompt, its choices or its own
+    answer) is not hidden: the learner has it on screen already, and a mask
+    over it would only spoil the feedback."""
+    shown = [question.prompt, *(c.text for c in question.choices), *answer_terms(question)]
+    terms = tuple(
+        t for t in terms if t and not any(contains_term(text, t) for text in shown if text)
+    )
     if not terms:
         return question
     return replace(

@@ -178,13 +178,7 @@ def _attempt_create(
         raise NothingToAsk("There are no questions to ask here.")
     seed = random.SystemRandom().randrange(2**31)
     questions = questions_data(question_ids)
-    # The questions the learner has answered before (each has its card).
-    met = frozenset(
-        ReviewCard.objects.filter(learner=learner, question_id__in=question_ids).values_list(
-            "question_id", flat=True
-        )
-    )
-    ordered = sequencing.attempt_order(questions, seed=seed, met=met)
+    ordered = sequencing.attempt_order(questions, seed=seed)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(

@@ -34,14 +34,27 @@ def test_feedback_on_the_first_question_hides_the_answers_ahead(page, live_serve
     first = next(
         qid
         for qid in attempt.question_ids
-        if any(contains_term(asked[qid].provenance, t) for t in answers_after(qid))
+        if any(
+            contains_term(asked[qid].provenance, t)
+            and not contains_term(asked[qid].prompt, t)
+            and not any(contains_term(c.text, t) for c in asked[qid].choices)
+            for t in answers_after(qid)
+        )
     )
     attempt.question_ids = [first, *(qid for qid in attempt.question_ids if qid != first)]
     attempt.save(update_fields=["question_ids"])
     page.goto(live_server.url + reverse("lessons:attempt_detail", args=[attempt.pk]))
     question = current_question(page)
     assert question.pk == first
-    ahead = answers_after(first)
+    # Less what the question itself shows (its prompt, options and own
+    # answer): that is on screen already, and no mask can unsay it.
+    own = " ".join([asked[first].prompt, *(c.text for c in asked[first].choices)])
+    own_terms = answer_terms(asked[first])
+    ahead = [
+        t
+        for t in answers_after(first)
+        if not contains_term(own, t) and not any(contains_term(o, t) for o in own_terms)
+    ]
     sentence = asked[first].provenance
 
     fill_answer(page, question, correct=True)
