@@ -469,13 +469,15 @@ class UnknownCohortCode(QuizError):
     status = 400
 
 
-def cohort_join(*, learner: User, code: str) -> Cohort:
-    """Add the learner to the cohort with this join code (again is harmless)."""
+def cohort_join(*, learner: User, code: str) -> tuple[Cohort, bool]:
+    """Add the learner to the cohort with this join code, and whether they
+    joined now (False: they were in it already; again is harmless)."""
     cohort = Cohort.objects.filter(code=code.strip().upper()).first()
     if cohort is None:
         raise UnknownCohortCode("No cohort has that code. Check it with your instructor.")
+    already = cohort.learners.filter(pk=learner.pk).exists()
     cohort.learners.add(learner)
-    return cohort
+    return cohort, not already
 
 
 def cohort_learners_change(*, cohort: Cohort, add: list, remove: list) -> None:

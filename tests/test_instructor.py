@@ -351,6 +351,15 @@ def test_a_learner_joins_a_cohort_with_its_code(cohort, student_client, student)
     assert cohort.learners.filter(pk=student.pk).exists()
 
 
+def test_joining_a_cohort_again_says_the_learner_is_already_in_it(cohort, student_client, student):
+    url = reverse("lessons:cohort_join")
+    first = student_client.post(url, {"code": cohort.code}, follow=True).content.decode()
+    assert f"You joined {cohort}" in first
+    again = student_client.post(url, {"code": cohort.code}, follow=True).content.decode()
+    assert f"You are already in {cohort}" in again and "You joined" not in again
+    assert cohort.learners.filter(pk=student.pk).count() == 1
+
+
 def test_a_wrong_code_says_so_and_joins_nothing(cohort, student_client, student):
     response = student_client.post(reverse("lessons:cohort_join"), {"code": "NOPE1234"})
     assert response.status_code == 400

@@ -170,3 +170,10 @@ def test_pages_send_a_content_security_policy(client, db):
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_the_brand_and_the_page_titles_name_the_site_alike(client, db, settings):
+    settings.SITE_NAME = "Reef school"
+    page = client.get(reverse("lessons:home")).content.decode()
+    assert '<a class="brand" href="/">Reef school</a>' in page
+    assert "· Reef school</title>" in page

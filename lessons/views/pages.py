@@ -128,13 +128,18 @@ def cohort_join(request: SignedInRequest) -> HttpResponse:
     form = CohortJoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cohort = services.cohort_join(learner=request.user, code=form.cleaned_data["code"])
+            cohort, joined = services.cohort_join(
+                learner=request.user, code=form.cleaned_data["code"]
+            )
         except services.UnknownCohortCode as error:
             form.add_error("code", str(error))
         else:
-            messages.success(
-                request, f"You joined {cohort}. Your instructors can now see your scores."
-            )
+            if joined:
+                messages.success(
+                    request, f"You joined {cohort}. Your instructors can now see your scores."
+                )
+            else:
+                messages.info(request, f"You are already in {cohort}: nothing has changed.")
             return redirect("lessons:progress")
     status = 400 if request.method == "POST" else 200
     return render(request, "lessons/cohort_join.html", {"form": form}, status=status)
