@@ -191,7 +191,10 @@ def score_history_svg(history: Sequence[Attempt]) -> SafeString:
 
 # Bar charts are drawn narrower than the line chart, so that on a phone they
 # scale close to 1:1 and their text stays readable.
-BAR_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, VALUE_WIDTH = 400, 22, 8, 150, 64
+BAR_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, VALUE_WIDTH = 400, 22, 8, 170, 64
+# Labels are cut to fit LABEL_WIDTH in a wide sans (DejaVu Sans at 12 px runs
+# ~7.3 px a character): at 20 characters the first letters fell off the left.
+BAR_LABEL_CHARS = 18
 
 
 def bar_chart_svg(
@@ -225,7 +228,7 @@ def bar_chart_svg(
             (
                 LABEL_WIDTH - 8,
                 y + BAR_HEIGHT * 0.7,
-                _truncate(label, 20),
+                _truncate(label, BAR_LABEL_CHARS),
                 LABEL_WIDTH,
                 y,
                 f"{inner * (value or 0) / top:.1f}",

@@ -305,3 +305,21 @@ def test_a_student_is_refused_the_instructor_pages(browser, live_server, cohort)
     others = [e for e in page.js_errors if "status of 403" not in e]
     assert others == []
     page.context.close()
+
+
+def test_the_mastery_chart_shows_long_lesson_titles_whole_or_cut_at_the_end(
+    page, live_server, instructor, lesson, cohort
+):
+    # Titles as long as the shipped course's, in a wide font: none may lose its
+    # first letters off the chart's left edge (a new user read "nooth muscle").
+    lesson.title = "Smooth muscle: the involuntary muscle of the organs"
+    lesson.save()
+    LessonFactory(course=lesson.course, title="Where leiomyosarcoma forms in the body")
+    sign_in(page, live_server, instructor.username, PASSWORD)
+    open_scores(page, live_server, cohort)
+    labels = page.locator("svg.bar-chart .bar-row text.axis")
+    assert labels.count() >= 2
+    lefts = labels.evaluate_all("nodes => nodes.map(n => n.getBBox().x)")
+    assert min(lefts) >= 0, lefts
+    shown = labels.all_text_contents()
+    assert any(t.startswith("Smooth muscle") and t.endswith("…") for t in shown), shown
