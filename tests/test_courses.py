@@ -14,7 +14,7 @@ from django.utils import timezone
 from lessons import selectors, services
 from lessons.derive import derive
 from lessons.derive.services import CourseNotDraft, derivation_store, drafts_publish
-from lessons.models import Course, Derivation, Lesson, Question, ReviewCard
+from lessons.models import Cohort, Course, Derivation, Lesson, Question, ReviewCard
 from tests.conftest import SHIPPED_COURSE
 from tests.factories import (
     CourseFactory,
@@ -217,9 +217,18 @@ def test_publishing_a_course_that_is_not_ready_says_what_is_missing(edu_client, 
     unexplained.explanation = "Now explained."
     unexplained.save()
     response = publish_action(edu_client, draft_course)
-    assert "is published" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "is published" in said
+    # No cohort follows it yet: the educator hears that instructors cannot see it.
+    assert "No cohort follows it yet" in said
     draft_course.refresh_from_db()
     assert draft_course.status == Course.Status.PUBLISHED
+
+    services.course_unpublish(course=draft_course)
+    Cohort.objects.create(name="Spring").courses.add(draft_course)
+    response = publish_action(edu_client, draft_course)
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "is published" in said and "No cohort follows" not in said
 
 
 def test_a_course_without_a_published_lesson_is_not_ready():

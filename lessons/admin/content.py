@@ -114,6 +114,14 @@ class CourseAdmin(CheckedModelAdmin):
                     f"“{course}” is published: students see its published lessons.",
                     messages.SUCCESS,
                 )
+                if not course.cohorts.exists():
+                    # Reports are per cohort: without one, no instructor sees its scores.
+                    self.message_user(
+                        request,
+                        f"No cohort follows it yet, so no instructor's reports show “{course}”: "
+                        "add it to a cohort's courses.",
+                        messages.WARNING,
+                    )
 
     @admin.action(description="Take course back to draft", permissions=["change"])
     def unpublish_course(self, request, queryset) -> None:
