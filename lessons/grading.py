@@ -10,8 +10,9 @@ case, accents, punctuation, dashes and spacing do not count; nor does a
 singular for a plural, the text's second name when it is an accepted answer
 (derived questions store the aliases the text gives as accepted answers), a
 generic geographic head word left off ("Tocantins" for "Tocantins River"),
-a percent sign left off a number, or one slip in a long word, which is
-accepted with the right spelling shown. None of these leniencies ever
+a percent sign left off a number, British or American spelling ("water
+vapor" for "water vapour", "tumour" for "tumor"), or one slip in a long
+word, which is accepted with the right spelling shown. None of these leniencies ever
 accepts another term of the text.
 """
 
@@ -239,6 +240,43 @@ class _Form:
         return words_key(list(self.words))
 
 
+# British spellings and their American forms, at a word's end or start: the
+# regular differences only, so that no other word is folded onto another.
+_AMERICAN_ENDINGS = (
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("ogue", "og"),
+    ("ogues", "ogs"),
+)
+_AMERICAN_STARTS = (("haem", "hem"), ("anaem", "anem"), ("oesoph", "esoph"), ("oestr", "estr"))
+MIN_VARIANT_LETTERS = 5  # "tour", "four", "rise" keep their letters
+
+
+def american(word: str) -> str:
+    """A word in its American spelling, where British spelling differs by
+    rule ("vapour" -> "vapor", "haemoglobin" -> "hemoglobin"); any other
+    word as it is."""
+    if len(word) < MIN_VARIANT_LETTERS or not word.isalpha():
+        return word
+    for british, us in _AMERICAN_STARTS:
+        if word.startswith(british):
+            word = us + word[len(british) :]
+            break
+    for british, us in sorted(_AMERICAN_ENDINGS, key=lambda pair: -len(pair[0])):
+        if word.endswith(british) and len(word) - len(british) >= 3:
+            return word[: -len(british)] + us
+    return word
+
+
 def _singular_last(words: Sequence[str]) -> tuple[str, ...]:
     if words and words[-1].isalpha():
         return (*words[:-1], singular(words[-1]))
@@ -267,6 +305,7 @@ def _forms(accepted_answers: Iterable[str]) -> list[_Form]:
             lenient.append(_singular_last(words[1:]))
         if words[-1].endswith("%") and len(words[-1]) > 1:
             lenient.append((*words[:-1], words[-1][:-1]))
+        lenient += [tuple(american(w) for w in form) for form in (tuple(words), *lenient)]
         forms += [_Form(w, answer, exact=False) for w in lenient if w]
     return forms
 
@@ -306,19 +345,24 @@ def grade_typed_answer(
     forms = _forms(accepted_answers)
     words = answer_words(typed)
     given = words_key(words)
-    # The typed words with a plural's last word singular, as every lenient form has it.
+    # The typed words with a plural's last word singular, as every lenient form
+    # has it, and in American spelling, as the lenient forms have it too.
     given_singular = words_key(list(_singular_last(words)))
+    given_american = words_key([american(w) for w in words])
+    given_american_singular = words_key([american(w) for w in _singular_last(words)])
     refused_keys = {answer_key(term) for term in refused_terms} - {f.key for f in forms if f.exact}
     refused_keys.discard("")
+    refused_keys |= {words_key([american(w) for w in answer_words(k)]) for k in refused_keys}
     wrong = Result(is_correct=False, correct_choice_ids=frozenset(), accepted_answer=first)
 
     for form in forms:
         if form.exact and form.key == given:
             return replace(wrong, is_correct=True)
-    if given in refused_keys or given_singular in refused_keys:
+    readings = (given, given_singular, given_american, given_american_singular)
+    if any(reading in refused_keys for reading in readings):
         return wrong
     for form in forms:
-        if not form.exact and form.key in (given, given_singular):
+        if not form.exact and form.key in readings:
             return replace(wrong, is_correct=True)
 
     # One slip, unless what was typed is as near another term of the text.

@@ -96,6 +96,13 @@ def graded(typed: str, *accepted: str):
         ("Andes", "Andes Mountains"),
         ("LMS", "leiomyosarcoma (LMS)"),  # the second name the answer gives
         ("leiomyosarcoma", "leiomyosarcoma (LMS)"),
+        ("water vapor", "water vapour"),  # American for British spelling
+        ("tumour", "tumor"),  # and British for American
+        ("smooth muscle tumours", "smooth muscle tumor"),
+        ("hemoglobin", "haemoglobin"),
+        ("standardisation", "standardization"),
+        ("center", "centre"),
+        ("analyze", "analyse"),
     ],
 )
 def test_a_typed_answer_is_accepted_as_a_teacher_would_without_a_note(typed, accepted):
@@ -147,6 +154,8 @@ def test_one_slip_in_a_long_word_is_accepted_with_the_spelling(typed, accepted):
         ("Red", "Red Sea"),  # no name is left without the head
         ("Great", "Great Lakes"),
         ("smooth", "smooth muscle"),  # "muscle" is not a generic head
+        ("tor", "tour"),  # short words keep their letters
+        ("fiber", "fibre optic"),  # a variant is still the whole answer
     ],
 )
 def test_a_lenient_reading_never_accepts_another_term_or_number(typed, accepted):
