@@ -696,12 +696,19 @@ class ReviewCard(models.Model):
         ]
         indexes = [
             models.Index(fields=["learner", "due"]),
-            # The reports' mastery counts: a question's cards recalled now, read
-            # with their learner from the index alone (INCLUDE on PostgreSQL).
+            # The reports' mastery counts of cards recalled now, from an index
+            # alone (INCLUDE on PostgreSQL): by question for a lesson's or a
+            # large cohort's, by learner for a page's or a small cohort's in a
+            # large database; the planner picks by the cohort's size.
             models.Index(
                 fields=["question", "recall_until"],
                 include=["learner"],
                 name="review_card_recalled",
+            ),
+            models.Index(
+                fields=["learner", "recall_until"],
+                include=["question"],
+                name="review_card_recalled_by",
             ),
         ]
 

@@ -153,11 +153,12 @@ def _recalled_cards(now: datetime, lesson_ids: Sequence[int]) -> QuerySet[Review
     """Cards of the lessons' live questions (published, in published lessons of
     published courses) that are recalled now.
 
-    The live questions are a subquery, not joins: the planner then reads each
-    question's recalled cards from the (question, recall_until) index, learner
-    included. Joined, at 10,000 learners it misjudged the course and lesson
-    join as one row and probed every learner's cards once per question
-    (410k buffers for one lesson's mastery sort; 0015_review_card_recalled)."""
+    The live questions are a subquery, not joins: the planner then reads the
+    recalled cards from an index alone, each question's from (question,
+    recall_until) or each learner's from (learner, recall_until), whichever
+    is fewer (migration 0015). Joined, at 10,000 learners it misjudged the
+    course and lesson join as one row and probed every learner's cards once
+    per question: 410k buffers for one lesson's mastery sort."""
     live = Question.objects.filter(question_live(), lesson_id__in=lesson_ids)
     return ReviewCard.objects.filter(question__in=live, recall_until__gte=now)
 

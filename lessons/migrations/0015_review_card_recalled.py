@@ -19,4 +19,12 @@ class Migration(migrations.Migration):
                 name="review_card_recalled",
             ),
         ),
+        migrations.AddIndex(
+            model_name="reviewcard",
+            index=models.Index(
+                fields=["learner", "recall_until"],
+                include=("question",),
+                name="review_card_recalled_by",
+            ),
+        ),
     ]
