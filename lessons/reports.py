@@ -70,6 +70,7 @@ from lessons.models import (
     ReviewCard,
     ScoreTally,
     lesson_reachable,
+    question_live,
 )
 from lessons.selectors import lesson_list_published, progress_for_learner
 
@@ -148,10 +149,18 @@ def lesson_in(cohort: Cohort, slug: str) -> Lesson:
     )
 
 
-def _recalled_cards(now: datetime) -> QuerySet[ReviewCard]:
-    """Cards of published questions in published lessons (of published courses)
-    that are recalled now."""
-    return ReviewCard.objects.reachable().filter(recall_until__gte=now)
+def _recalled_cards(now: datetime, lesson_ids: Sequence[int]) -> QuerySet[ReviewCard]:
+    """Cards of the lessons' live questions (published, in published lessons of
+    published courses) that are recalled now.
+
+    The live questions are a subquery, not joins: the planner then reads the
+    recalled cards from an index alone, each question's from (question,
+    recall_until) or each learner's from (learner, recall_until), whichever
+    is fewer (migration 0015). Joined, at 10,000 learners it misjudged the
+    course and lesson join as one row and probed every learner's cards once
+    per question: 410k buffers for one lesson's mastery sort."""
+    live = Question.objects.filter(question_live(), lesson_id__in=lesson_ids)
+    return ReviewCard.objects.filter(question__in=live, recall_until__gte=now)
 
 
 # ---------------------------------------------------------------- scores table
@@ -259,8 +268,8 @@ def _page_by_mastery(learners: QuerySet, *, sort: str, now: datetime, page) -> t
     descending = sort.startswith("-")
     lesson_id = int(sort.removeprefix("-").partition("-")[2])
     recalled = dict(
-        _recalled_cards(now)
-        .filter(learner_id__in=learners.values("pk"), question__lesson_id=lesson_id)
+        _recalled_cards(now, [lesson_id])
+        .filter(learner_id__in=learners.values("pk"))
         .values_list("learner_id")
         .annotate(n=Count("*"))
         .order_by()
@@ -290,10 +299,10 @@ def _cells_for(
         cell.best, cell.latest, cell.attempts = score.best_score, score.latest_score, score.attempts
         cell.below_pass = score.best_score is not None and score.best_score < pass_mark
     recalled = (
-        _recalled_cards(now)
-        .filter(learner_id__in=learner_ids, question__lesson_id__in=lesson_ids)
+        _recalled_cards(now, lesson_ids)
+        .filter(learner_id__in=learner_ids)
         .values("learner_id", "question__lesson_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     counts = {(r["learner_id"], r["question__lesson_id"]): r["n"] for r in recalled}
@@ -385,10 +394,10 @@ def cohort_averages(
     }
     recalled = {
         r["question__lesson_id"]: r["n"]
-        for r in _recalled_cards(now)
-        .filter(learner_id__in=members, question__lesson__in=lessons)
+        for r in _recalled_cards(now, [lesson.pk for lesson in lessons])
+        .filter(learner_id__in=members)
         .values("question__lesson_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     }
     size = cohort.learner_count

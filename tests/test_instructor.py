@@ -200,6 +200,24 @@ def test_the_scores_table_sorts_searches_and_marks_who_is_below_the_pass_mark(
     assert "alice" in found and "bob" not in found
 
 
+def test_a_question_taken_back_to_draft_counts_towards_no_mastery(lesson, cohort, instructor):
+    first = lesson.questions.order_by("position", "pk").first()
+    take_quiz(member(cohort, "carol"), lesson, [True, False, False])
+    take_quiz(member(cohort, "dave"), lesson, [False, True, False])
+    Question.objects.filter(pk=first.pk).update(status=Question.Status.DRAFT)
+
+    now = timezone.now()
+    cohort = reports.cohort_for(instructor, cohort.pk)
+    by_mastery = reports.score_table(
+        cohort=cohort, course=lesson.course, now=now, sort=f"-mastery-{lesson.pk}"
+    )
+    # Carol recalls only the drafted question: none of the two still asked.
+    assert [r.learner.username for r in by_mastery.rows] == ["dave", "carol"]
+    column = by_mastery.lessons.index(lesson)
+    assert [r.cells[column].mastery for r in by_mastery.rows] == [pytest.approx(1 / 2), 0]
+    assert by_mastery.averages[column].mastery == pytest.approx(1 / 4)
+
+
 def test_the_scores_table_pages_through_a_big_cohort(lesson, cohort, instructor_client):
     learners = [UserFactory(username=f"learner{n:03}") for n in range(reports.PAGE_SIZE + 3)]
     cohort.learners.add(*learners)
