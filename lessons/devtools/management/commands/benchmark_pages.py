@@ -14,6 +14,7 @@ every lesson's quiz once through the services for the learner.
 """
 
 import cProfile
+import io
 import pstats
 import statistics
 import time
@@ -92,5 +93,6 @@ class Command(BaseCommand):
         for _ in range(requests):
             self.get(client, url)
         profiler.disable()
-        stats = pstats.Stats(profiler, stream=self.stdout)
-        stats.sort_stats("cumulative").print_stats(45)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+        self.stdout.write(out.getvalue())
