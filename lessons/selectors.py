@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from lessons import scoring
+from lessons import catalogue, scoring
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
 from lessons.masking import answer_terms
 from lessons.models import (
@@ -377,10 +377,16 @@ class CourseProgress:
 def _lesson_rows(*, learner, now: datetime, course: Course | None = None) -> list[LessonProgress]:
     if learner is not None and learner.is_authenticated:
         return progress_for_learner(learner=learner, now=now, course=course)
-    lessons = lesson_list_published()
-    if course is not None:
-        lessons = lessons.filter(course=course)
-    return [LessonProgress(lesson) for lesson in lessons]
+    return [LessonProgress(lesson) for lesson in _published_lessons(course)]
+
+
+def _published_lessons(course: Course | None) -> list[CountedLesson]:
+    """The published lessons (of the course, if given), from the catalogue's
+    list kept per content version (lessons.catalogue): no query while it holds."""
+    lessons = catalogue.published_lessons()
+    if course is None:
+        return lessons
+    return [lesson for lesson in lessons if lesson.course_id == course.pk]
 
 
 def group_by_course(rows: list[LessonProgress]) -> list[CourseProgress]:
@@ -435,12 +441,10 @@ def progress_for_learner(
     instructor's report reads them. Three queries whatever the history's length."""
     scores = LessonScore.objects.filter(learner=learner)
     cards = _published_cards(learner)
-    lessons = lesson_list_published()
     if course is not None:
         scores = scores.filter(lesson__course=course)
         cards = cards.filter(question__lesson__course=course)
-        lessons = lessons.filter(course=course)
-    rows = {lesson.pk: LessonProgress(lesson) for lesson in lessons}
+    rows = {lesson.pk: LessonProgress(lesson) for lesson in _published_lessons(course)}
     for lesson_id, best, latest, attempts, last in scores.values_list(
         "lesson_id", "best_score", "latest_score", "attempts", "last_activity"
     ):

@@ -1,0 +1,84 @@
+"""The catalogue's published lessons are kept per content version (issue
+16.6): every change an educator makes shows on the next request, and a
+learner's pages read them without a query while nothing changed."""
+
+from django.urls import reverse
+
+from lessons import services
+from lessons.models import Question
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    QuestionFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+
+def catalogue_html(client) -> str:
+    return client.get("/").content.decode()
+
+
+def course_html(client, lesson) -> str:
+    page = reverse("lessons:course_detail", args=[lesson.course.slug])
+    return client.get(page).content.decode()
+
+
+def test_a_new_or_edited_lesson_shows_at_once(client, db):
+    client.force_login(UserFactory())
+    lesson = LessonFactory(title="First title")
+    assert "First title" in course_html(client, lesson)
+    lesson.title = "Second title"
+    lesson.save()
+    html = course_html(client, lesson)
+    assert "Second title" in html and "First title" not in html
+    LessonFactory(course=lesson.course, source=lesson.source, title="Another lesson")
+    assert "Another lesson" in course_html(client, lesson)
+    lesson.course.title = "Renamed course"
+    lesson.course.save()
+    assert "Renamed course" in catalogue_html(client)
+
+
+def test_an_unpublished_course_or_lesson_leaves_at_once(client, db):
+    lesson = LessonFactory(title="Leaving lesson")
+    LessonFactory(title="Staying lesson", course=lesson.course, source=lesson.source)
+    leaving = CourseFactory(title="Leaving course")
+    other = LessonFactory(course=leaving, source=SourceFactory(course=leaving))
+    assert "Leaving lesson" in course_html(client, lesson)
+    lesson.published = False
+    lesson.save()
+    html = course_html(client, lesson)
+    assert "Leaving lesson" not in html and "Staying lesson" in html
+    assert "Leaving course" in catalogue_html(client)
+    services.course_unpublish(course=other.course)
+    assert "Leaving course" not in catalogue_html(client)
+
+
+def test_publishing_or_unpublishing_questions_changes_the_count_at_once(client, db):
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson)
+    page = reverse("lessons:course_detail", args=[lesson.course.slug])
+    assert "1 question" in client.get(page).content.decode()
+    services.questions_unpublish(questions=[question])
+    assert "1 question" not in client.get(page).content.decode()
+    services.questions_publish(questions=[Question.objects.get(pk=question.pk)])
+    assert "1 question" in client.get(page).content.decode()
+
+
+def test_a_deleted_lesson_leaves_at_once(client, db):
+    lesson = LessonFactory(title="Deleted lesson")
+    LessonFactory(title="Kept lesson", course=lesson.course, source=lesson.source)
+    assert "Deleted lesson" in course_html(client, lesson)
+    lesson.delete()
+    html = course_html(client, lesson)
+    assert "Deleted lesson" not in html and "Kept lesson" in html
+
+
+def test_while_nothing_changes_the_catalogue_is_not_read_again(
+    client, db, django_assert_num_queries
+):
+    LessonFactory()
+    client.force_login(UserFactory())
+    client.get("/")
+    with django_assert_num_queries(3):  # session, user, the learner's scores and cards
+        client.get("/")
