@@ -51,7 +51,12 @@ def lesson_list_published() -> QuerySet[CountedLesson]:
 
 def lesson_for_reading(*, slug: str) -> Lesson:
     """A published lesson (of a published course) with its reading sentences,
-    each with the passages it came from."""
+    each with the passages it came from: kept per content version
+    (lessons.catalogue), no query while it holds."""
+    return catalogue.lesson_for_reading(slug, _read_lesson)
+
+
+def _read_lesson(slug: str) -> Lesson:
     reading = LessonSentence.objects.select_related("sentence").prefetch_related(
         Prefetch("sentence__passages", queryset=Passage.objects.order_by("position"))
     )

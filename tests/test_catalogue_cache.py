@@ -5,11 +5,12 @@ learner's pages read them without a query while nothing changed."""
 from django.urls import reverse
 
 from lessons import services
-from lessons.models import Question
+from lessons.models import LessonSentence, Question
 from tests.factories import (
     CourseFactory,
     LessonFactory,
     QuestionFactory,
+    SentenceFactory,
     SourceFactory,
     UserFactory,
 )
@@ -82,3 +83,22 @@ def test_while_nothing_changes_the_catalogue_is_not_read_again(
     client.get("/")
     with django_assert_num_queries(3):  # session, user, the learner's scores and cards
         client.get("/")
+
+
+def test_a_lessons_reading_shows_an_edit_at_once_and_is_not_read_again(
+    client, db, django_assert_max_num_queries
+):
+    lesson = LessonFactory()
+    sentence = SentenceFactory(source=lesson.source, text="The first wording.")
+    LessonSentence.objects.create(lesson=lesson, sentence=sentence, position=0)
+    page = reverse("lessons:lesson_detail", args=[lesson.slug])
+    assert "The first wording." in client.get(page).content.decode()
+    with django_assert_max_num_queries(0):  # a visitor: the reading is kept
+        client.get(page)
+    sentence.text = "The second wording."
+    sentence.save()
+    html = client.get(page).content.decode()
+    assert "The second wording." in html and "The first wording." not in html
+    lesson.published = False
+    lesson.save()
+    assert client.get(page).status_code == 404
