@@ -2,7 +2,10 @@
 16.6): every change an educator makes shows on the next request, and a
 learner's pages read them without a query while nothing changed."""
 
+from unittest import mock
+
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons import services
 from lessons.models import LessonSentence, Question
@@ -102,3 +105,23 @@ def test_a_lessons_reading_shows_an_edit_at_once_and_is_not_read_again(
     lesson.published = False
     lesson.save()
     assert client.get(page).status_code == 404
+
+
+def test_the_score_chart_is_drawn_once_per_history_and_anew_after_an_attempt(db):
+    from lessons import charts
+    from lessons.models import Attempt
+    from tests.factories import AttemptFactory
+
+    charts._drawn.clear()
+    learner = UserFactory()
+    lesson = LessonFactory(title="Charted lesson")
+    now = timezone.now()
+    AttemptFactory(learner=learner, lesson=lesson, score=0.5, finished_at=now)
+    history = lambda: list(Attempt.objects.filter(learner=learner).select_related("lesson"))  # noqa: E731
+    with mock.patch.object(charts, "_draw_score_history", wraps=charts._draw_score_history) as draw:
+        first = charts.score_history_svg(history())
+        assert charts.score_history_svg(history()) == first
+        AttemptFactory(learner=learner, lesson=lesson, score=1.0, finished_at=now)
+        second = charts.score_history_svg(history())
+    assert draw.call_count == 2
+    assert "2 finished attempts" in second and "1 finished attempts" in first
