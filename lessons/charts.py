@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from datetime import date
+from threading import Lock
 
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -72,7 +73,35 @@ def _marker(series: int, x: float, y: float, tip: str = "") -> SafeString:
     return format_html('<path {} d="{}">{}</path>', attrs, path, tip_html)
 
 
+CHARTS_KEPT = 512  # drawn charts per process, the most recently shown
+
+_drawn: OrderedDict[tuple, str] = OrderedDict()
+_drawn_lock = Lock()
+
+
 def score_history_svg(history: Sequence[Attempt]) -> SafeString:
+    """_draw_score_history, kept per process under everything it reads (issue
+    16.6: drawing was an eighth of the progress page's CPU). A new or retried
+    attempt, a renamed lesson or another time zone is another key, so a kept
+    chart is never out of date."""
+    key = (
+        timezone.get_current_timezone_name(),
+        tuple((a.is_retry, a.finished_at, a.lesson_id, a.lesson.title, a.score) for a in history),
+    )
+    with _drawn_lock:
+        svg = _drawn.get(key)
+        if svg is not None:
+            _drawn.move_to_end(key)
+            return mark_safe(svg)  # built by _draw_score_history, escaped there
+    svg = _draw_score_history(history)
+    with _drawn_lock:
+        _drawn[key] = svg
+        while len(_drawn) > CHARTS_KEPT:
+            _drawn.popitem(last=False)
+    return svg
+
+
+def _draw_score_history(history: Sequence[Attempt]) -> SafeString:
     """Scores of finished attempts over time, oldest on the left: one line per
     lesson, each with its own marker shape and a legend naming it.
 

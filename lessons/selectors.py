@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from lessons import scoring
+from lessons import catalogue, scoring
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
 from lessons.masking import answer_terms
 from lessons.models import (
@@ -51,7 +51,12 @@ def lesson_list_published() -> QuerySet[CountedLesson]:
 
 def lesson_for_reading(*, slug: str) -> Lesson:
     """A published lesson (of a published course) with its reading sentences,
-    each with the passages it came from."""
+    each with the passages it came from: kept per content version
+    (lessons.catalogue), no query while it holds."""
+    return catalogue.lesson_for_reading(slug, _read_lesson)
+
+
+def _read_lesson(slug: str) -> Lesson:
     reading = LessonSentence.objects.select_related("sentence").prefetch_related(
         Prefetch("sentence__passages", queryset=Passage.objects.order_by("position"))
     )
@@ -347,6 +352,7 @@ class CourseProgress:
 
     course: Course
     lessons: list[LessonProgress]
+    due_everywhere: int | None = None  # questions due in every course, when known
 
     @property
     def lesson_count(self) -> int:
@@ -377,10 +383,16 @@ class CourseProgress:
 def _lesson_rows(*, learner, now: datetime, course: Course | None = None) -> list[LessonProgress]:
     if learner is not None and learner.is_authenticated:
         return progress_for_learner(learner=learner, now=now, course=course)
-    lessons = lesson_list_published()
-    if course is not None:
-        lessons = lessons.filter(course=course)
-    return [LessonProgress(lesson) for lesson in lessons]
+    return [LessonProgress(lesson) for lesson in _published_lessons(course)]
+
+
+def _published_lessons(course: Course | None) -> list[CountedLesson]:
+    """The published lessons (of the course, if given), from the catalogue's
+    list kept per content version (lessons.catalogue): no query while it holds."""
+    lessons = catalogue.published_lessons()
+    if course is None:
+        return lessons
+    return [lesson for lesson in lessons if lesson.course_id == course.pk]
 
 
 def group_by_course(rows: list[LessonProgress]) -> list[CourseProgress]:
@@ -401,9 +413,15 @@ def course_catalogue(*, learner, now: datetime) -> list[CourseProgress]:
 
 def course_for_learner(*, slug: str, learner, now: datetime) -> CourseProgress:
     """A published course (else a 404) with its published lessons in order and
-    the learner's progress in each."""
+    the learner's progress in each; for a signed-in learner, with the
+    questions they have due in every course (`due_everywhere`, the navigation's
+    count, from the same rows)."""
     course = published_course(slug)
-    return CourseProgress(course, _lesson_rows(learner=learner, now=now, course=course))
+    if learner is None or not learner.is_authenticated:
+        return CourseProgress(course, _lesson_rows(learner=learner, now=now, course=course))
+    everywhere = _progress_everywhere(learner=learner, now=now)
+    rows = [row for row in everywhere if row.lesson.course_id == course.pk]
+    return CourseProgress(course, rows, due_everywhere=sum(row.due for row in everywhere))
 
 
 def published_course(slug: str) -> Course:
@@ -432,21 +450,25 @@ def progress_for_learner(
     attempts, last activity, mastery and questions due, as lessons.scoring
     defines them. Best, latest and attempts come from the LessonScore row the
     answer service keeps from full attempts (never from a retry), as every
-    instructor's report reads them. Three queries whatever the history's length."""
-    scores = LessonScore.objects.filter(learner=learner)
-    cards = _published_cards(learner)
-    lessons = lesson_list_published()
-    if course is not None:
-        scores = scores.filter(lesson__course=course)
-        cards = cards.filter(question__lesson__course=course)
-        lessons = lessons.filter(course=course)
-    rows = {lesson.pk: LessonProgress(lesson) for lesson in lessons}
-    for lesson_id, best, latest, attempts, last in scores.values_list(
-        "lesson_id", "best_score", "latest_score", "attempts", "last_activity"
-    ):
+    instructor's report reads them. Two queries whatever the history's length
+    (the lessons come from lessons.catalogue)."""
+    rows = _progress_everywhere(learner=learner, now=now)
+    if course is None:
+        return rows
+    return [row for row in rows if row.lesson.course_id == course.pk]
+
+
+def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
+    """progress_for_learner over every course. The learner's scores and cards
+    are read whole, not per course: a course page then costs no more than the
+    catalogue, and the same rows count what is due everywhere (the navigation)."""
+    rows = {lesson.pk: LessonProgress(lesson) for lesson in catalogue.published_lessons()}
+    for lesson_id, best, latest, attempts, last in LessonScore.objects.filter(
+        learner=learner
+    ).values_list("lesson_id", "best_score", "latest_score", "attempts", "last_activity"):
         if row := rows.get(lesson_id):
             row.best, row.latest, row.attempts, row.last_activity = best, latest, attempts, last
-    for lesson_id, recall_until, last_review, due in cards.values_list(
+    for lesson_id, recall_until, last_review, due in _published_cards(learner).values_list(
         "question__lesson_id", "recall_until", "last_review", "due"
     ):
         row = rows.get(lesson_id)

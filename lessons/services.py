@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons import gift, item_tallies, scheduling, scoring, sequencing
+from lessons import catalogue, gift, item_tallies, scheduling, scoring, sequencing
 from lessons.grading import (
     InvalidAnswer,
     QuestionData,
@@ -379,6 +379,7 @@ def lesson_content_changed(*, lesson_id: int) -> None:
     """Call after any change to a lesson's questions, choices or answers: the
     new content version retires every cached copy, on every app server."""
     Lesson.objects.filter(pk=lesson_id).update(content_version=F("content_version") + 1)
+    catalogue.content_changed()  # the lesson's number of published questions may differ
 
 
 class CourseNotReady(Exception):
@@ -404,6 +405,7 @@ def course_publish(*, course: Course) -> Course:
 def course_unpublish(*, course: Course) -> None:
     """Take a course back to draft: its lessons leave the students' pages at once."""
     Course.objects.filter(pk=course.pk).update(status=Course.Status.DRAFT)
+    catalogue.content_changed()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from lessons import catalogue
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -293,4 +294,5 @@ def bulk_courses(courses: int, lessons: int, prefix: str) -> list[Course]:
         for course, source in zip(made, sources, strict=True)
         for n in range(lessons)
     )
+    catalogue.content_changed()  # bulk_create sends no signals (lessons.catalogue)
     return made

@@ -90,6 +90,13 @@ def test_the_navigation_says_how_many_reachable_questions_are_due(student_client
     assert nav_review_name(student_client.get(url)) == "Review, 3 due"
 
 
+def test_a_course_page_counts_what_is_due_in_every_course(student_client, due_three):
+    # Each card is in a course of its own: the count is not the page's course's.
+    course = due_three[0].question.lesson.course
+    page = student_client.get(reverse("lessons:course_detail", args=[course.slug]))
+    assert nav_review_name(page) == "Review, 3 due"
+
+
 def test_the_navigation_shows_no_count_when_nothing_is_due(student_client, student):
     card_for(student, due=timezone.now() + timedelta(hours=3))
     assert nav_review_name(student_client.get("/")) == "Review"

@@ -44,7 +44,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def course_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A published course's lessons in order, each with the learner's progress."""
     course = selectors.course_for_learner(slug=slug, learner=request.user, now=timezone.now())
-    return render(request, "lessons/course_detail.html", {"progress": course})
+    context: dict = {"progress": course}
+    if course.due_everywhere is not None:  # the navigation's count: no query of its own
+        context["nav_review_due"] = course.due_everywhere
+    return render(request, "lessons/course_detail.html", context)
 
 
 @require_GET

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from lessons import catalogue
 from lessons.models import Attempt, Choice, Course, Lesson, Question, Sentence, Source
 
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             )
             for i in range(count)
         )
+        catalogue.content_changed()  # bulk_create sends no signals (lessons.catalogue)
         Choice.objects.bulk_create(
             Choice(question=q, text=text, is_correct=correct, position=p, feedback="-")
             for q in created
