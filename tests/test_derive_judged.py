@@ -31,8 +31,10 @@ VERDICTS = ("KEEP", "EDIT", "REJECT")
 # checks withhold the drafts they find a fault in, 1 once choice questions need
 # three wrong options of the answer's kind and weak drafts are withheld by
 # their confidence (2026-12-04); 30 of 91 once the four texts of the second
-# reading (tests/golden/derive/README.md) joined the set, 29 of them new.
-STILL_MADE_REJECTS = 30
+# reading (tests/golden/derive/README.md) joined the set, 29 of them new; 15
+# once a blank that other answers fit (one item of a list, after a generic
+# modifier, a count in words) or that the prompt gives away ranks lower.
+STILL_MADE_REJECTS = 15
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def test_still_made_rejects_do_not_go_up():
 
 def test_every_judged_draft_is_read():
     judged = judged_drafts()
-    assert len(judged) == 293
+    assert len(judged) == 282
     assert {j.text for j in judged} == set(TEXTS.values())
     assert {j.verdict for j in judged} == set(VERDICTS)
 
