@@ -3,7 +3,8 @@ the seven golden texts (tests/golden/derive/judged.tsv; the rubric is in
 tests/golden/derive/README.md).
 
 A draft is matched to a judged one by (text, prompt, answer), the answer
-written as the judged file writes it (see judged_answer). The report, shown
+written as the judged file writes it (see judged_answer), a blank by its
+first accepted answer. The report, shown
 with `pytest tests/test_derive_judged.py -s`, says how many REJECTed drafts
 the pipeline still makes, how many KEEPs it no longer makes, the verdict
 shares of what it makes now, and for each check of lessons.derive.checks the
@@ -84,10 +85,17 @@ class Made:
     judged: Judged | None
 
 
+def _first_answer(answer: str) -> str:
+    # A blank is the same draft when it accepts more forms of its answer now
+    # ("1,000 / 1000" for "1,000"): what the reader judged is the blank.
+    return answer.split(" / ")[0]
+
+
 def _matched(drafts) -> tuple[Made, ...]:
-    by_key = {(j.text, j.prompt, j.answer): j for j in judged_drafts()}
+    by_key = {(j.text, j.prompt, _first_answer(j.answer)): j for j in judged_drafts()}
     return tuple(
-        Made(d, q, by_key.get((text, q.prompt, judged_answer(q)))) for text, d, q in drafts
+        Made(d, q, by_key.get((text, q.prompt, _first_answer(judged_answer(q)))))
+        for text, d, q in drafts
     )
 
 
