@@ -25,6 +25,12 @@ def test_a_blank_that_is_one_item_of_an_open_list_is_withheld():
                  "kitchens") < MIN_CONFIDENCE  # fmt: skip
     assert score("The police work to stop ____ such as theft in the old town.",
                  "crime") < MIN_CONFIDENCE  # fmt: skip
+    # "and" before a verb and its object, or a comma before a place's country,
+    # joins no list.
+    assert score("Sheepdogs guard the flock from a particular ____ and chase the wolves away.",
+                 "danger") >= MIN_CONFIDENCE  # fmt: skip
+    assert score("The oldest goat farm in Iberia lies near ____, Portugal, on a hill.",
+                 "Lisbon") >= MIN_CONFIDENCE  # fmt: skip
     # A rare item of a list is the item itself: nothing else fits.
     assert score("The Calvin cycle uses ATP and ____ to fix carbon dioxide into sugar.",
                  "NADPH") >= MIN_CONFIDENCE  # fmt: skip

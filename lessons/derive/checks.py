@@ -458,9 +458,16 @@ _NAMING_SLOT = re.compile(r"\b(?:called|named|known as|termed)\s+“?$", re.I)
 # or beside "and" / "or" / a comma that joins it to other items, or followed by
 # "such as" (the head the examples are of: "prevent ____ such as ...").
 _LIST_BEFORE = re.compile(
-    rf"(?:\b(?:{'|'.join(OPEN_LIST_MARKERS)})(?:\s+\w+)?|,|\band|\bor)\s+$", re.I
+    rf"(?:\b(?:{'|'.join(OPEN_LIST_MARKERS)})(?:\s+\w+)?|\band|\bor)\s+$", re.I
 )
-_LIST_AFTER = re.compile(r"^\s*(?:,\s+\w+|and\b|or\b|such as\b)", re.I)
+# After the blank: ", research or expansion", "and sea anemones", "such as";
+# not "and mark the pathogen" (a verb and its object) nor ", Australia".
+_LIST_AFTER = re.compile(
+    r"^\s*(?:,\s+(?:[\w'-]+\s+){0,3}(?:and|or)\b"
+    r"|(?:and|or)\s+(?:an?\s+|the\s+)?[\w'-]+\b(?!\s+(?:the|an?|its|their|his|her)\b)"
+    r"|such as\b)",
+    re.I,
+)
 # A sentence that only announces what follows: "in several different ways".
 _ANNOUNCES = re.compile(
     r"\b(?:several|many|various|different|two|three|four|five)\s+(?:main\s+|different\s+|key\s+)?"
