@@ -46,6 +46,12 @@ def test_a_blank_after_a_generic_modifier_is_withheld():
     )
 
 
+def test_a_verb_blanked_before_its_object_is_withheld():
+    # "herders ____ them": guard, move, count all fit.
+    assert score("Because wolves roam the hills at night, the herders ____ them.",
+                 "fence") < MIN_CONFIDENCE  # fmt: skip
+
+
 def test_a_count_written_as_a_word_is_not_blanked():
     # "in ____ main ways" is guessed from the sentences that follow.
     assert score("Farmers earn money from goats in ____ main ways.", "two") < MIN_CONFIDENCE

@@ -468,6 +468,7 @@ _LIST_AFTER = re.compile(
     r"|such as\b)",
     re.I,
 )
+_OBJECT_AFTER = re.compile(r"^\s*(?:them|it|their|its|his|her)\b")
 # A sentence that only announces what follows: "in several different ways".
 _ANNOUNCES = re.compile(
     r"\b(?:several|many|various|different|two|three|four|five)\s+(?:main\s+|different\s+|key\s+)?"
@@ -592,6 +593,10 @@ def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, 
     common = bool(words) and min(zipf(w.lower()) for w in words) >= LIST_ITEM_ZIPF
     if common and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
         features["one item of a list"] = -0.15
+    if _OBJECT_AFTER.search(after):
+        # "governments ____ them", "corals ____ their algae": a verb with its
+        # object, which other verbs fit (all three judged drafts rejected).
+        features["verb before its object"] = -0.15
     last_before = _WORD.findall(before)[-1:] or [""]
     if last_before[0].lower() in GENERIC_MODIFIERS and common:
         features["generic modifier"] = -0.15
