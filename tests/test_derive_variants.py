@@ -40,3 +40,11 @@ def test_british_and_american_spellings_are_both_accepted():
         "standardisation",
     )
     assert "standardization" in accepted
+
+
+def test_a_plural_answer_also_accepts_its_singular():
+    accepted = accepted_for(
+        "Dairy goats, also called milking goats, are milked twice a day in spring.",
+        "milking goats",
+    )
+    assert "milking goat" in accepted

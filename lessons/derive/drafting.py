@@ -45,7 +45,7 @@ from lessons.lexicon import (
     UNRESOLVABLE_STARTS,
     VAGUE_ITEM_STARTS,
 )
-from lessons.text import normalise_answer
+from lessons.text import normalise_answer, singular
 
 BLANK = "____"
 SINGLE = "single"
@@ -1155,6 +1155,11 @@ def answer_variants(answer: str) -> list[str]:
         variants.append(answer.replace(",", ""))
     if answer in _DIGITS_AS_WORDS:
         variants.append(_DIGITS_AS_WORDS[answer])
+    if answer.islower() and " " in answer:
+        # "stony corals" / "stony coral": one of a kind is the same answer.
+        head, _, last = answer.rpartition(" ")
+        if singular(last) != last:
+            variants.append(f"{head} {singular(last)}")
     if answer.islower():
         for ending, other in ((_BRITISH_ENDINGS, "iz"), (_AMERICAN_ENDINGS, "is")):
             spelled = ending.sub(rf"{other}\1", answer)
