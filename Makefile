@@ -55,7 +55,9 @@ fixtures: install  ## Rebuild fixtures/*.json from fixtures/content/*.toml
 	DEBUG=1 $(UV) run --frozen python manage.py build_fixtures
 
 GOLDEN_TEXTS := leiomyosarcoma=fixtures/leiomyosarcoma.txt lisbon=fixtures/samples/lisbon.txt \
-	photosynthesis=fixtures/samples/photosynthesis.txt
+	photosynthesis=fixtures/samples/photosynthesis.txt coral_reefs=fixtures/samples/coral_reefs.txt \
+	printing_press=fixtures/samples/printing_press.txt stock_market=fixtures/samples/stock_market.txt \
+	vaccines=fixtures/samples/vaccines.txt
 
 golden: install  ## Refresh tests/golden/derive/*.json after an intended change to derivation
 	@for pair in $(GOLDEN_TEXTS); do \

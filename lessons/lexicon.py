@@ -335,3 +335,18 @@ BACK_REFERRING_HEADS = _words(
     period time people
     """
 )
+
+# A modifier right before a blank that says nothing of what fills it ("new
+# ____", "larger ____", "the greatest ____"): factories, offices or stores fit
+# "new ____" alike (issue 15, second reading: "more than one answer fits").
+GENERIC_MODIFIERS = _words(
+    "new old larger smaller bigger greatest biggest main major other many several "
+    "various different certain important common rising falling"
+)
+# Words that open, or stand before, an open list: the blank is one example
+# among others the sentence does not name.
+OPEN_LIST_MARKERS = ("such as", "like", "including", "includes", "include", "for example")
+# Pairs of time words a false statement may not swap: "the first time ... an
+# initial offering", "skeletons left by later ones" read as nonsense or give
+# the swap away (judged stock-3, coral-2, print-9).
+TIME_WORDS = _words("first last earlier later")

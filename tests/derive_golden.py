@@ -23,6 +23,10 @@ TEXTS = {
     "leiomyosarcoma": "fixtures/leiomyosarcoma.txt",
     "lisbon": "fixtures/samples/lisbon.txt",
     "photosynthesis": "fixtures/samples/photosynthesis.txt",
+    "coral_reefs": "fixtures/samples/coral_reefs.txt",
+    "printing_press": "fixtures/samples/printing_press.txt",
+    "stock_market": "fixtures/samples/stock_market.txt",
+    "vaccines": "fixtures/samples/vaccines.txt",
 }
 
 

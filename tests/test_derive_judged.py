@@ -1,9 +1,10 @@
 """Today's drafts against an independent reader's verdicts on the drafts of
-the three golden texts (tests/golden/derive/judged.tsv; the rubric is in
+the seven golden texts (tests/golden/derive/judged.tsv; the rubric is in
 tests/golden/derive/README.md).
 
 A draft is matched to a judged one by (text, prompt, answer), the answer
-written as the judged file writes it (see judged_answer). The report, shown
+written as the judged file writes it (see judged_answer), a blank by its
+first accepted answer. The report, shown
 with `pytest tests/test_derive_judged.py -s`, says how many REJECTed drafts
 the pipeline still makes, how many KEEPs it no longer makes, the verdict
 shares of what it makes now, and for each check of lessons.derive.checks the
@@ -30,8 +31,12 @@ VERDICTS = ("KEEP", "EDIT", "REJECT")
 # Judged REJECTs the pipeline still offers: all 64 on 2026-12-03, 32 once the
 # checks withhold the drafts they find a fault in, 1 once choice questions need
 # three wrong options of the answer's kind and weak drafts are withheld by
-# their confidence (2026-12-04).
-STILL_MADE_REJECTS = 1
+# their confidence (2026-12-04); 30 of 91 once the four texts of the second
+# reading (tests/golden/derive/README.md) joined the set, 29 of them new; 15
+# once a blank that other answers fit (one item of a list, after a generic
+# modifier, a count in words) or that the prompt gives away ranks lower; 13
+# once a verb blanked before its object ("governments ____ them") does.
+STILL_MADE_REJECTS = 13
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,17 @@ class Made:
     judged: Judged | None
 
 
+def _first_answer(answer: str) -> str:
+    # A blank is the same draft when it accepts more forms of its answer now
+    # ("1,000 / 1000" for "1,000"): what the reader judged is the blank.
+    return answer.split(" / ")[0]
+
+
 def _matched(drafts) -> tuple[Made, ...]:
-    by_key = {(j.text, j.prompt, j.answer): j for j in judged_drafts()}
+    by_key = {(j.text, j.prompt, _first_answer(j.answer)): j for j in judged_drafts()}
     return tuple(
-        Made(d, q, by_key.get((text, q.prompt, judged_answer(q)))) for text, d, q in drafts
+        Made(d, q, by_key.get((text, q.prompt, _first_answer(judged_answer(q)))))
+        for text, d, q in drafts
     )
 
 
@@ -184,7 +196,7 @@ def test_still_made_rejects_do_not_go_up():
 
 def test_every_judged_draft_is_read():
     judged = judged_drafts()
-    assert len(judged) == 128
+    assert len(judged) == 282
     assert {j.text for j in judged} == set(TEXTS.values())
     assert {j.verdict for j in judged} == set(VERDICTS)
 

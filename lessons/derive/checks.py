@@ -21,10 +21,13 @@ from lessons.derive.types import Derivation, DerivedQuestion
 from lessons.lexicon import (
     BACK_REFERRING_HEADS,
     CONNECTIVES,
+    GENERIC_MODIFIERS,
     MONTHS,
     NUMBER_WORDS,
+    OPEN_LIST_MARKERS,
     PRONOUN_STARTS,
     STEM_ENDINGS,
+    TIME_WORDS,
 )
 from lessons.text import normalise_answer
 
@@ -450,7 +453,32 @@ KIND_PRIOR = {
 # drafts below it were kept about one time in ten.
 MIN_CONFIDENCE = 0.40
 
-_NAMING_SLOT = re.compile(r"\b(?:called|named|known as|termed|such as)\s+“?$", re.I)
+_NAMING_SLOT = re.compile(r"\b(?:called|named|known as|termed)\s+“?$", re.I)
+# The blank is one item of an open list: right after "such as" / "like (new)",
+# or beside "and" / "or" / a comma that joins it to other items, or followed by
+# "such as" (the head the examples are of: "prevent ____ such as ...").
+_LIST_BEFORE = re.compile(
+    rf"(?:\b(?:{'|'.join(OPEN_LIST_MARKERS)})(?:\s+\w+)?|\band|\bor)\s+$", re.I
+)
+# After the blank: ", research or expansion", "and sea anemones", "such as";
+# not "and mark the pathogen" (a verb and its object) nor ", Australia".
+_LIST_AFTER = re.compile(
+    r"^\s*(?:,\s+(?:[\w'-]+\s+){0,3}(?:and|or)\b"
+    r"|(?:and|or)\s+(?:an?\s+|the\s+)?[\w'-]+\b(?!\s+(?:the|an?|its|their|his|her)\b)"
+    r"|such as\b)",
+    re.I,
+)
+_OBJECT_AFTER = re.compile(r"^\s*(?:them|it|their|its|his|her)\b")
+# A sentence that only announces what follows: "in several different ways".
+_ANNOUNCES = re.compile(
+    r"\b(?:several|many|various|different|two|three|four|five)\s+(?:main\s+|different\s+|key\s+)?"
+    r"(?:ways|kinds|types|stages|steps|reasons|forms)\s*\.?$",
+    re.I,
+)
+# Zipf frequency of a lower-case word above which, beside a list or a generic
+# modifier, other everyday words fit the blank as well (judged: jellyfish 3.2,
+# gills 3.1, factories 4.0 rejected; NADPH 2.3, fado 2.0 kept).
+LIST_ITEM_ZIPF = 3.0
 _BACK_REFERENCE = re.compile(
     rf"\b(?:the|each|every)\s+(?:{'|'.join(sorted(BACK_REFERRING_HEADS))})\b"
     r"(?!\s+(?:of|that|which|where|in|called)\b)",
@@ -510,7 +538,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
         if words and not _is_number(question.answer):
             rarity = min(zipf(w.lower()) for w in words)
             features["rarity"] = max(-0.10, min(0.10, (3.8 - rarity) * 0.05))
-        before = statement.partition(BLANK)[0]
+        before, _, after = statement.partition(BLANK)
+        features.update(_blank_fit(question, before, after))
         if _NAMING_SLOT.search(before):
             features["naming slot"] = 0.10
         elif not before.strip(" “"):
@@ -538,10 +567,47 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
         features["number in a name"] = -0.20
     if _RANGE.search(sentence):
         features["range"] = -0.30
+    if question.kind == "true_false" and _ANNOUNCES.search(sentence):
+        features["announces what follows"] = -0.30
+    swap = _swap(question) if _is_false_statement(question) else None
+    if swap and {swap[0].lower(), swap[1].lower()} <= TIME_WORDS:
+        features["time word swapped"] = -0.20
     if question.kind == "true_false" and HEDGES.search(sentence):
         features["hedged"] = -0.05
     if question.kind == "single" and len(question.distractors) < 3:
         features["two wrong choices"] = -0.10
+    return features
+
+
+def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, float]:
+    """What says more than one answer fits a blank, or that the prompt gives
+    it away (issue 15, second reading: the reader's most frequent reasons)."""
+    features: dict[str, float] = {}
+    answer = question.answer
+    words = _WORD.findall(answer)
+    if _is_number(answer):
+        if answer.lower() in NUMBER_WORDS:
+            # "in ____ main ways": a count in words is read off what follows.
+            features["count in words"] = -0.30
+        return features
+    common = bool(words) and min(zipf(w.lower()) for w in words) >= LIST_ITEM_ZIPF
+    if common and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
+        features["one item of a list"] = -0.15
+    if _OBJECT_AFTER.search(after):
+        # "governments ____ them", "corals ____ their algae": a verb with its
+        # object, which other verbs fit (all three judged drafts rejected).
+        features["verb before its object"] = -0.15
+    last_before = _WORD.findall(before)[-1:] or [""]
+    if last_before[0].lower() in GENERIC_MODIFIERS and common:
+        features["generic modifier"] = -0.15
+    shown = {re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(before + " " + after)}
+    content = [w.lower() for w in words if len(w) > 3]
+    if content and all(w in shown for w in content):
+        features["answer shown elsewhere"] = -0.30
+    if re.fullmatch(r"[A-Z]{2,6}", answer) and _spells(answer, _WORD.findall(before + after)):
+        features["abbreviation spelled out"] = -0.30
+    if before.rstrip().endswith("a(n)") and (" or " in answer or "'s " in answer):
+        features["malformed blank"] = -0.25
     return features
 
 

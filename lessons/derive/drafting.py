@@ -45,7 +45,7 @@ from lessons.lexicon import (
     UNRESOLVABLE_STARTS,
     VAGUE_ITEM_STARTS,
 )
-from lessons.text import normalise_answer
+from lessons.text import normalise_answer, singular
 
 BLANK = "____"
 SINGLE = "single"
@@ -470,6 +470,7 @@ class Drafter:
         if blanked is None:
             return None
         accepted = list(dict.fromkeys(fact.accepted or [fact.answer]))
+        accepted.extend(v for v in answer_variants(fact.answer) if v not in accepted)
         if fact.kind == "term":
             for alias in sorted(self.index.aliases.get(key(fact.answer), ())):
                 if alias not in accepted and len(alias) <= 60:
@@ -1137,3 +1138,31 @@ def _fix_articles(text: str) -> str:
 def _ordered(choices: list[DerivedChoice], seed: str) -> list[DerivedChoice]:
     """A fixed order that does not put the right answer first every time."""
     return sorted(choices, key=lambda c: stable_hash(f"{seed}|{c.text}"))
+
+
+# Only "-isation": "-ise" alone also ends "promise" and "expertise".
+_BRITISH_ENDINGS = re.compile(r"(?<=[a-z]{3})is(ations?)\b")
+_AMERICAN_ENDINGS = re.compile(r"(?<=[a-z]{3})iz(ations?)\b")
+_DIGITS_AS_WORDS = {str(n): word for word, n in NUMBER_WORDS.items() if n <= 12}
+
+
+def answer_variants(answer: str) -> list[str]:
+    """Other ways a learner writes the same answer, shown beside it as
+    accepted (the reader asked for them, issue 15 d): "1500" for "1,500",
+    "ten" for "10", "standardization" for "standardisation" and back."""
+    variants = []
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", answer):
+        variants.append(answer.replace(",", ""))
+    if answer in _DIGITS_AS_WORDS:
+        variants.append(_DIGITS_AS_WORDS[answer])
+    if answer.islower() and " " in answer:
+        # "stony corals" / "stony coral": one of a kind is the same answer.
+        head, _, last = answer.rpartition(" ")
+        if singular(last) != last:
+            variants.append(f"{head} {singular(last)}")
+    if answer.islower():
+        for ending, other in ((_BRITISH_ENDINGS, "iz"), (_AMERICAN_ENDINGS, "is")):
+            spelled = ending.sub(rf"{other}\1", answer)
+            if spelled != answer:
+                variants.append(spelled)
+    return variants

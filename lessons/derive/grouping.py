@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 
-from lessons.derive.analysis import TermIndex, key
+from lessons.derive.analysis import TermIndex, key, zipf
 from lessons.derive.types import DerivedLesson, DerivedSentence
 from lessons.lexicon import GENERIC_HEADINGS
 
@@ -29,6 +29,7 @@ def group_lessons(
     *,
     title: str,
     sections: dict[int, str] | None = None,
+    titled_by_markdown: bool = False,
 ) -> list[DerivedLesson]:
     """The educator's sections (sentence position -> the heading that starts
     it) are lessons, titled by their headings and split only when long.
@@ -41,10 +42,13 @@ def group_lessons(
                 mentions.setdefault(p, set()).add(k)
     by_position = {s.position: s for s in sentences}
     title_key = key(title)
+    text_title = _text_title(sentences, titled_by_markdown)
     parts: list[tuple[str, list[int]]] = []  # (heading or "", teachable positions)
     for s in sentences:
         if sections and s.position in sections:
             heading = _heading_title(sections[s.position], title_key)
+            if sections[s.position] == text_title:
+                heading = ""
             parts.append((_named_for_the_text(heading, title, index), []))
         if s.is_noise:
             continue
@@ -87,6 +91,19 @@ def group_lessons(
         summary = first if len(first) <= 240 else first[:237].rsplit(" ", 1)[0] + "…"
         lessons.append(DerivedLesson(lesson_title, summary, group))
     return lessons
+
+
+def _text_title(sentences: list[DerivedSentence], titled_by_markdown: bool) -> str | None:
+    """The heading that opens the text when it names the whole text, not a
+    section: the text's only heading ("How the Stock Market Works: A
+    Beginner's Guide" over every paragraph), or a Markdown '#' title over '##'
+    sections. A lesson under it is titled by what it teaches (issue 15 e)."""
+    headings = [s.text for s in sentences if s.reason == "heading"]
+    if not sentences or sentences[0].reason != "heading":
+        return None
+    if len(headings) == 1 or titled_by_markdown:
+        return sentences[0].text
+    return None
 
 
 def _merge_small_sections(parts: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
@@ -230,6 +247,9 @@ def _title_terms(
     fresh = [k for k in distinctive if not used_words & set(k.split())]
     # "blood vessel" says more than "vessel" standing alone.
     pool = fresh or distinctive or list(counts)
+    # An everyday word alone ("cases" of "in most cases", "sells") names no
+    # topic (issue 15 e: "Cases and profits").
+    pool = [k for k in pool if not _everyday_word(k, index)] or pool
     # Found by the word runs inside each term, not by comparing every pair of
     # terms, which was quadratic in a lesson's terms.
     inside = {
@@ -248,6 +268,15 @@ def _title_terms(
         if len(picked) == 2:
             break
     return picked
+
+
+# Zipf frequency from which a lone lower-case word is everyday English.
+EVERYDAY_ZIPF = 4.5
+
+
+def _everyday_word(k: str, index: TermIndex) -> bool:
+    term = index.terms[k]
+    return " " not in k and not term.is_name and zipf(term.text.lower()) >= EVERYDAY_ZIPF
 
 
 def _title(picked: list[str], index: TermIndex) -> str:

@@ -3,6 +3,7 @@ no database."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -78,6 +79,11 @@ def check_text(text: str) -> None:
         raise DeriveError("The text is empty.")
 
 
+# A text that opens with a '#' heading and has '##' sections: the '#' is its title.
+_MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
+_MARKDOWN_SECTION = re.compile(r"^\s{0,3}##\s+\S", re.M)
+
+
 def derive(
     text: str,
     *,
@@ -125,7 +131,13 @@ def derive(
     )
 
     report(35, "Grouping sentences into lessons")
-    lessons = group_lessons(sentences, index, title=title or "Lesson", sections=split.sections)
+    lessons = group_lessons(
+        sentences,
+        index,
+        title=title or "Lesson",
+        sections=split.sections,
+        titled_by_markdown=bool(_MARKDOWN_TITLE.match(text) and _MARKDOWN_SECTION.search(text)),
+    )
     lesson_of = {p: i for i, lesson in enumerate(lessons) for p in lesson.sentences}
     ranked = sorted(index.terms.values(), key=lambda t: (-t.score, t.key))
     lesson_terms: dict[int, list[str]] = defaultdict(list)
