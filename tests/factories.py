@@ -242,16 +242,24 @@ def take_quiz(learner, lesson, pattern, *, seconds=10):
     per question in the lesson's order; the attempt asks them in its own),
     through the same services the quiz uses."""
     from lessons import services
-    from lessons.selectors import question_data
 
     attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
     lesson_order = list(lesson.questions.order_by("position", "pk").values_list("pk", flat=True))
     in_lesson_order = sorted(attempt.question_ids, key=lesson_order.index)
-    right_of = dict(zip(in_lesson_order, pattern, strict=True))
+    return answer_attempt(
+        learner, attempt, dict(zip(in_lesson_order, pattern, strict=True)), seconds=seconds
+    )
+
+
+def answer_attempt(learner, attempt, right_of: dict, *, seconds=10):
+    """Answer every question of the attempt in its order, right where
+    right_of[question id] is True, through the services the quiz uses."""
+    from lessons import services
+    from lessons.selectors import question_data
+
     for qid in attempt.question_ids:
-        right = right_of[qid]
         data = question_data(qid)
-        choice = next(c.id for c in data.choices if c.is_correct == right)
+        choice = next(c.id for c in data.choices if c.is_correct == right_of[qid])
         services.response_record(
             learner=learner,
             attempt_id=attempt.pk,

@@ -235,6 +235,12 @@ def feedback_shown(page: str) -> str:
     return words(re.sub(r"<[^>]+>", " ", shown))
 
 
+def shown_by_the_question(asked: QuestionData) -> str:
+    """What a question itself shows (its prompt and options, and its own
+    answer, which its feedback states): on screen already, no mask can unsay it."""
+    return words(" ".join([asked.prompt, *(c.text for c in asked.choices), *answer_terms(asked)]))
+
+
 def submission(data: QuestionData, run: int) -> dict:
     """A different answer on each run, so that every choice's feedback is shown."""
     if data.is_fill_blank:
@@ -272,13 +278,7 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
                 text = page.content.decode()
                 masks_shown += text.count('class="masked"')
                 shown = feedback_shown(text)
-                # What the question itself shows (its prompt and options, and
-                # its own answer, which its feedback states) is on screen
-                # already: no mask can unsay it.
-                asked = data[qid]
-                on_screen = words(
-                    " ".join([asked.prompt, *(c.text for c in asked.choices), *answer_terms(asked)])
-                )
+                on_screen = shown_by_the_question(data[qid])
                 for later in order[position + 1 :]:
                     for term in answer_terms(data[later]):
                         if gives_away(on_screen, term):
@@ -351,10 +351,7 @@ def test_without_javascript_the_feedback_page_hides_the_same_and_a_reload_too(co
         url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
         posted = client.post(url, submission(data[qid], 0))
         assert posted.status_code == 302
-        asked = data[qid]
-        on_screen = words(
-            " ".join([asked.prompt, *(c.text for c in asked.choices), *answer_terms(asked)])
-        )
+        on_screen = shown_by_the_question(data[qid])
         for _ in range(2):  # the redirect's page, then a reload
             page = client.get(posted["Location"]).content.decode()
             notes += bool(re.search(r"Part of this (sentence|feedback) is hidden until", page))

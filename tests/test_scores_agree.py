@@ -5,15 +5,20 @@ retry of the missed questions is practice that never lifts a lesson's score."""
 import csv
 import io
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from lessons import scoring, services
 from lessons.models import Attempt, Cohort
-from lessons.selectors import question_data
-from tests.factories import CourseFactory, LessonFactory, QuestionFactory, UserFactory, take_quiz
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    answer_attempt,
+    take_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +29,7 @@ RETRY_BADGE = f'<span class="badge">{scoring.RETRY_LABEL}</span>'
 def retry_missed(learner, attempt, pattern):
     """Retry the questions missed in `attempt`, right where pattern says True."""
     retry, _ = services.attempt_retry_missed(learner=learner, attempt=attempt)
-    for qid, right in zip(retry.question_ids, pattern, strict=True):
-        data = question_data(qid)
-        choice = next(c.id for c in data.choices if c.is_correct == right)
-        services.response_record(
-            learner=learner,
-            attempt_id=retry.pk,
-            question_id=qid,
-            choice_values=[str(choice)],
-            time_taken=timedelta(seconds=10),
-        )
-    retry.refresh_from_db()
-    return retry
+    return answer_attempt(learner, retry, dict(zip(retry.question_ids, pattern, strict=True)))
 
 
 @pytest.fixture
