@@ -55,10 +55,6 @@ def restated(statement: QuestionData, others: Sequence[QuestionData]) -> list[in
     return found
 
 
-def restates_another(statement: QuestionData, others: Sequence[QuestionData]) -> bool:
-    return bool(restated(statement, others))
-
-
 def statements_after_what_they_restate(
     order: Sequence[int], questions: Sequence[QuestionData]
 ) -> list[int]:

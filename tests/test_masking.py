@@ -17,7 +17,7 @@ from lessons.models import Lesson, Question
 from lessons.rich_text import render_markdown, show_masks
 from lessons.sequencing import (
     attempt_order,
-    restates_another,
+    restated,
     spread,
     statements_after_what_they_restate,
 )
@@ -177,8 +177,8 @@ def test_a_statement_restating_a_blanked_sentence_comes_after_its_blank():
         2, TRUE_FALSE, sentence=sentence, prompt="LMS is the abbreviation for leiomyoma."
     )
     elsewhere = question(3, TRUE_FALSE, sentence="Another sentence.", prompt="LMS is rare.")
-    assert restates_another(statement, [blank, statement, elsewhere])
-    assert not restates_another(elsewhere, [blank, statement, elsewhere])
+    assert restated(statement, [blank, statement, elsewhere])
+    assert not restated(elsewhere, [blank, statement, elsewhere])
     for seed in range(40):
         order = attempt_order([blank, statement, elsewhere], seed=seed)
         assert sorted(order) == [1, 2, 3]  # every question asked
@@ -189,7 +189,7 @@ def test_a_statement_restating_a_blanked_sentence_comes_after_its_blank():
     same_term = question(
         4, TRUE_FALSE, sentence=sentence, prompt="It is malignant.", highlight="LMS"
     )
-    assert restates_another(same_term, [blank, same_term])
+    assert restated(same_term, [blank, same_term])
 
 
 def test_a_statement_moves_after_the_latest_of_what_it_restates_and_nothing_else_moves():
