@@ -13,7 +13,11 @@ Pure functions over plain data (grading.QuestionData); no database.
 "The answer of a question" (answer_terms): a fill-in-the-blank question's
 accepted answers, a choice question's right choices, and a true/false
 statement's key term (its highlight, the words of the sentence it turns on:
-quoting them says whether the statement is true). Matching is by words, the
+quoting them says whether the statement is true). A choice question is also
+given away in other words (giveaway_terms): feedback saying "benign" answers
+"It is benign" over "It is malignant", so what tells a right option from the
+wrong ones is hidden too, as long as it is not an everyday word or the
+attempt's topic (which would hide half of every sentence). Matching is by words, the
 way grade_typed_answer compares a typed answer: case, accents, dashes,
 punctuation, a leading article and a regular plural do not count.
 """
@@ -21,10 +25,14 @@ punctuation, a leading article and a regular plural do not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
 
 from lessons.grading import QuestionData
+from lessons.lexicon import FUNCTION_WORDS, STOPWORDS
 from lessons.models import Question
 from lessons.text import answer_words, fold_accents, singular
 
@@ -62,6 +70,77 @@ def answer_terms(question: QuestionData) -> tuple[str, ...]:
         # The choices are "True" and "False"; the statement turns on its key term.
         return (question.highlight,) if question.highlight else ()
     return tuple(c.text for c in question.choices if c.is_correct)
+
+
+# How common in English (Zipf scale: 7 is "the", 3 a word met once in a
+# million) a word may be and still give a right option away on its own.
+# An option that differs from the wrong ones by a single word ("It can form
+# in the heart.") is given away by that word unless it is as everyday as
+# "time" or "means"; in an option that differs by several words, one alone
+# ("body" in "Swelling or pain in any area of the body") gives it away only
+# if it is a technical word ("cartilage", "lymph").
+SOLE_WORD_MAX_ZIPF = 5.5
+TECHNICAL_WORD_MAX_ZIPF = 3.5
+# A word in at least this share of the attempt's prompts is its topic
+# ("leiomyosarcoma"): feedback cannot teach without it.
+TOPIC_SHARE = 1 / 3
+_FUNCTION_WORDS = FUNCTION_WORDS | STOPWORDS
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def giveaway_terms(questions: Sequence[QuestionData]) -> dict[int, tuple[str, ...]]:
+    """For each question of an attempt, the texts that would give its answer
+    away: its answer_terms and, for a choice question, the words that tell
+    its right options from its wrong ones (distinguishing_terms)."""
+    prompts = [_keys_of(q.prompt) for q in questions]
+    topic = {
+        k
+        for k in set().union(*prompts)
+        if (n := sum(k in p for p in prompts)) >= 2 and n >= TOPIC_SHARE * len(prompts)
+    }
+    return {q.id: (*answer_terms(q), *distinguishing_terms(q, topic)) for q in questions}
+
+
+def distinguishing_terms(question: QuestionData, topic: Iterable[str] = ()) -> tuple[str, ...]:
+    """The words of a choice question's right options that none of its wrong
+    options and not its prompt share: each run of two or more of them side
+    by side ("soft tissue"), and a single one as the rule above allows.
+    Function words and the topic's words never count."""
+    if question.is_fill_blank or question.kind == Question.Kind.TRUE_FALSE:
+        return ()
+    common = set(topic) | _keys_of(question.prompt)
+    for choice in question.choices:
+        if not choice.is_correct:
+            common |= _keys_of(choice.text)
+    terms: list[str] = []
+    for choice in question.choices:
+        if not choice.is_correct:
+            continue
+        words = _TOKEN.findall(choice.text)
+        distinct = [
+            len(w) > 1 and w.casefold() not in _FUNCTION_WORDS and _word_key(w) not in common
+            for w in words
+        ]
+        run: list[str] = []
+        for word, is_distinct in [*zip(words, distinct, strict=True), ("", False)]:
+            if is_distinct:
+                run.append(word)
+                continue
+            if len(run) > 1:
+                terms.append(" ".join(run))
+            run = []
+        singles = [w for w, d in zip(words, distinct, strict=True) if d]
+        limit = SOLE_WORD_MAX_ZIPF if len(singles) == 1 else TECHNICAL_WORD_MAX_ZIPF
+        terms += [w for w in singles if _zipf(w.casefold()) < limit]
+    return tuple(dict.fromkeys(terms))
+
+
+def _keys_of(text: str) -> set[str]:
+    return {_word_key(w) for w in _TOKEN.findall(text)}
 
 
 def contains_term(text: str, term: str) -> bool:
@@ -104,6 +183,12 @@ def mask(text: str, terms: Iterable[str]) -> str:
             index += 1
         pieces += [text[end : matches[first].start()], MASK]
         end = matches[index].end()
+        # A bracket opened inside the hidden words closes with them: "a ▮
+        # tumor" for "a malignant (cancerous) tumor", not "a ▮) tumor".
+        hidden_text = text[matches[first].start() : end]
+        while hidden_text.count("(") > hidden_text.count(")") and text[end : end + 1] == ")":
+            end += 1
+            hidden_text += ")"
         index += 1
     pieces.append(text[end:])
     return "".join(pieces)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from lessons import catalogue, scoring
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
-from lessons.masking import answer_terms
+from lessons.masking import giveaway_terms
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -252,9 +252,10 @@ def answers_ahead(attempt: Attempt, *, answered: frozenset[int]) -> tuple[str, .
 def answer_terms_remember(
     attempt: Attempt, questions: list[QuestionData]
 ) -> dict[int, tuple[str, ...]]:
-    """Keep the answers of the attempt's questions for answers_ahead, until
-    an edit of the lesson changes its content version."""
-    terms = {q.id: answer_terms(q) for q in questions}
+    """Keep what would give away the answers of the attempt's questions
+    (masking.giveaway_terms) for answers_ahead, until an edit of the lesson
+    changes its content version."""
+    terms = giveaway_terms(questions)
     cache.set(_answer_terms_key(attempt), terms, QUESTION_CACHE_SECONDS)
     return terms
 
@@ -263,7 +264,7 @@ def _answer_terms_key(attempt: Attempt) -> str:
     # By lesson and its version as well: the terms of a question are the same
     # for every attempt at one version, even under a rolled-back attempt's id.
     lesson = attempt.lesson
-    return f"answer-terms:{attempt.pk}:{lesson.pk}:v{lesson.content_version}"
+    return f"giveaway-terms:{attempt.pk}:{lesson.pk}:v{lesson.content_version}"
 
 
 def attempt_responses(attempt: Attempt) -> dict[int, Response]:

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from lessons import selectors, services
 from lessons.grading import ChoiceData, QuestionData
-from lessons.masking import MASK, answer_terms, feedback_masked, mask
+from lessons.masking import (
+    MASK,
+    answer_terms,
+    distinguishing_terms,
+    feedback_masked,
+    giveaway_terms,
+    mask,
+)
 from lessons.models import Lesson, Question
 from lessons.rich_text import render_markdown, show_masks
 from lessons.sequencing import (
@@ -32,8 +39,12 @@ FILL, SINGLE, MULTIPLE, TRUE_FALSE = (
 )
 
 
-def question(qid, kind=FILL, *, sentence="", answers=(), right=(), highlight="", prompt="?"):
-    choices = tuple(ChoiceData(qid * 10 + n, text, True) for n, text in enumerate(right))
+def question(
+    qid, kind=FILL, *, sentence="", answers=(), right=(), wrong=(), highlight="", prompt="?"
+):
+    choices = tuple(
+        ChoiceData(qid * 10 + n, text, n < len(right)) for n, text in enumerate([*right, *wrong])
+    )
     if kind == TRUE_FALSE:
         choices = (ChoiceData(qid * 10, "True", True), ChoiceData(qid * 10 + 1, "False", False))
     return QuestionData(
@@ -71,6 +82,11 @@ def test_mask_reads_an_answer_as_grading_does_plurals_articles_and_numbers():
     )
 
 
+def test_a_bracket_opened_inside_what_is_hidden_is_hidden_with_it():
+    assert mask("a malignant (cancerous) tumor", ["malignant cancerous"]) == f"a {MASK} tumor"
+    assert mask("arises from (smooth muscle).", ["smooth muscle"]) == f"arises from ({MASK})."
+
+
 def test_mask_hides_whole_words_only():
     # "leiomyoma" is not a word of "leiomyosarcoma"; LMS is not a word of LMSX.
     assert mask("Leiomyosarcoma and LMSX.", ["leiomyoma", "LMS"]) == "Leiomyosarcoma and LMSX."
@@ -106,6 +122,89 @@ def test_feedback_masked_hides_the_terms_in_what_feedback_shows_and_not_in_the_q
     # The highlight is masked the same way, so it is still found in the sentence.
     assert shown.highlight in shown.provenance
     assert feedback_masked(asked, []) is asked
+
+
+def test_a_choice_question_is_given_away_by_what_tells_its_right_option_from_the_wrong_ones():
+    later = question(
+        2, SINGLE, prompt="What is a leiomyoma?", right=["It is benign."], wrong=["It is cancer."]
+    )
+    # "benign" is not the option's text, but it is all that tells it from the wrong one.
+    assert distinguishing_terms(later) == ("benign",)
+    earlier = question(1, FILL, prompt="____ is a tumor.", answers=["Leiomyoma"])
+    earlier = replace(earlier, provenance="Leiomyoma is a benign tumor of smooth muscle.")
+    shown = feedback_masked(earlier, giveaway_terms([earlier, later])[later.id])
+    assert shown.provenance == f"Leiomyoma is a {MASK} tumor of smooth muscle."
+
+
+def test_words_the_wrong_options_or_the_prompt_share_give_nothing_away():
+    asked = question(
+        1,
+        SINGLE,
+        prompt="Which tumor does the text describe?",
+        right=["It is a tumor of smooth muscle."],
+        wrong=["It is a tumor of voluntary muscle.", "It is a benign growth."],
+    )
+    assert distinguishing_terms(asked) == ("smooth",)
+    # True/false and fill-in-the-blank questions are given away by answer_terms alone.
+    assert distinguishing_terms(question(2, TRUE_FALSE, highlight="rare")) == ()
+    assert distinguishing_terms(question(3, FILL, answers=["uterus"])) == ()
+
+
+def test_side_by_side_words_are_hidden_together_and_an_everyday_word_among_several_is_not():
+    spreads = question(
+        1,
+        MULTIPLE,
+        prompt="Where can the cancer spread?",
+        right=["It can affect any other soft tissue in the body."],
+        wrong=["It stays where it first formed."],
+    )
+    assert distinguishing_terms(spreads) == ("soft tissue",)
+    symptoms = question(
+        2,
+        MULTIPLE,
+        prompt="Which symptoms does the text list?",
+        right=["Swelling or pain in any area of the body"],
+        wrong=["A skin rash", "Blurred vision"],
+    )
+    # Four words differ, none side by side, none technical: "body" or "pain"
+    # alone says nothing about this option.
+    assert distinguishing_terms(symptoms) == ()
+    # One word that differs is the whole difference, unless it is as everyday as "time".
+    sole = question(
+        3, SINGLE, prompt="Where can it form?", right=["In the heart"], wrong=["In the bone"]
+    )
+    assert distinguishing_terms(sole) == ("heart",)
+    everyday = question(
+        4, SINGLE, prompt="How long?", right=["For a long time"], wrong=["For a long while"]
+    )
+    assert distinguishing_terms(everyday) == ()
+
+
+def test_the_topic_of_the_attempt_is_never_hidden():
+    prompts = ["What is leiomyosarcoma?", "Where does leiomyosarcoma form?", "Who gets it?"]
+    attempt = [
+        question(1, SINGLE, prompt=prompts[0], right=["A cancer"], wrong=["A virus"]),
+        question(
+            2,
+            SINGLE,
+            prompt=prompts[1],
+            right=["In smooth muscle"],
+            wrong=["In bone", "In fat"],
+        ),
+        question(
+            3,
+            MULTIPLE,
+            prompt=prompts[2],
+            right=["It has leiomyosarcoma cells."],
+            wrong=["It has bone cells.", "It has fat cells."],
+        ),
+    ]
+    # Alone, the word that tells the option apart would be hidden...
+    assert distinguishing_terms(attempt[2]) == ("leiomyosarcoma",)
+    # ...but two of the three prompts name it: it is what the attempt is about.
+    terms = giveaway_terms(attempt)
+    assert terms[3] == ("It has leiomyosarcoma cells.",)
+    assert "smooth muscle" in terms[2]
 
 
 def test_a_mask_is_shown_as_a_visible_spoken_hidden_and_never_inside_a_tag():
@@ -268,6 +367,8 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
             orders.add(tuple(order))
             data = {q.id: q for q in selectors.questions_data(order)}
             sentence_of = {qid: data[qid].provenance or qid for qid in order}
+            # A later choice question's answer in other words counts too ("benign").
+            giveaway = giveaway_terms(list(data.values()))
             assert min_gap(order, sentence_of) >= len(order) // max(
                 list(sentence_of.values()).count(s) for s in sentence_of.values()
             )
@@ -280,7 +381,7 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
                 shown = feedback_shown(text)
                 on_screen = shown_by_the_question(data[qid])
                 for later in order[position + 1 :]:
-                    for term in answer_terms(data[later]):
+                    for term in giveaway[later]:
                         if gives_away(on_screen, term):
                             continue
                         assert not gives_away(shown, term), (
