@@ -160,15 +160,18 @@ def _hidden_tokens(text: str, terms: Iterable[str]) -> set[int]:
     return hidden
 
 
-def mask(text: str, terms: Iterable[str]) -> str:
+def mask(text: str, terms: Iterable[str], keep: Iterable[str] = ()) -> str:
     """The text with every occurrence of the terms replaced by MASK; words
     hidden side by side (the sentence's "(LMS)", two terms in a row) under one
-    MASK, so that the mask does not tell how many words it hides."""
+    MASK, so that the mask does not tell how many words it hides. Words of
+    `keep` stay, even inside a term ("soft tissue sarcomas" on the screen
+    already keeps its words in "a group called soft tissue sarcomas")."""
     if not text:
         return text
     terms = [t for t in terms if t]
     matches = list(_TOKEN.finditer(text))
     hidden = _hidden_tokens(text, terms) if terms else set()
+    hidden -= _hidden_tokens(text, [k for k in keep if k])
     if not hidden:
         return text
     pieces = []
@@ -208,15 +211,43 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
     answer) is not hidden: the learner has it on screen already, and a mask
     over it would only spoil the feedback."""
     shown = [question.prompt, *(c.text for c in question.choices), *answer_terms(question)]
-    terms = tuple(
-        t for t in terms if t and not any(contains_term(text, t) for text in shown if text)
-    )
+    shown = [text for text in shown if text]
+    terms = tuple(t for t in terms if t and not any(contains_term(text, t) for text in shown))
     if not terms:
         return question
+
+    # The options and the question's own answer keep their words even inside
+    # a longer term: a mask over the option just chosen only puzzles.
+    options = [text for text in shown[1:] if text]
+
+    def masked(text: str) -> str:
+        return mask(text, terms, keep=options)
+
+    provenance = masked(question.provenance)
+    highlight = masked(question.highlight)
+    if hidden_share(question.provenance, provenance) >= MAX_HIDDEN_SHARE:
+        # A quote mostly hidden ("▮ and ▮.") teaches nothing: it is withheld
+        # whole, and shown with the answers.
+        provenance, highlight = MASK, ""
     return replace(
         question,
-        explanation=mask(question.explanation, terms),
-        provenance=mask(question.provenance, terms),
-        highlight=mask(question.highlight, terms),
-        choices=tuple(replace(c, feedback=mask(c.feedback, terms)) for c in question.choices),
+        explanation=masked(question.explanation),
+        provenance=provenance,
+        highlight=highlight,
+        choices=tuple(replace(c, feedback=masked(c.feedback)) for c in question.choices),
     )
+
+
+# Half or more of a quote's words hidden, and it is withheld whole.
+MAX_HIDDEN_SHARE = 0.5
+
+
+def hidden_share(text: str, masked_text: str) -> float:
+    """The share of the text's words that masking hid."""
+    words = len(_TOKEN.findall(text))
+    return 1 - len(_TOKEN.findall(masked_text)) / words if words else 0.0
+
+
+def is_withheld(text: str) -> bool:
+    """Whether the whole text is hidden (feedback_masked withheld a quote)."""
+    return text == MASK

@@ -134,7 +134,13 @@ def render_prompt_inline(text: str) -> SafeString:
     return mark_safe("".join(parts))  # sanitised, then only our own span added
 
 
-MASK_HTML = '<span class="masked">hidden</span>'
+# Not a word of the sentence: dots that a reader sees as a gap, and for a
+# screen reader "(hidden)" ("Most leiomyosarcomas are hidden." read as a
+# statement, said a new user).
+MASK_HTML = (
+    '<span class="masked"><span aria-hidden="true">\u2009···\u2009</span>'
+    '<span class="visually-hidden">(hidden)</span></span>'
+)
 
 
 def show_masks(html: str) -> SafeString:

@@ -19,6 +19,10 @@ learning:
   the lesson, so a perfect attempt is every question mastered and the
   attempt is as long as the lesson says (a new learner found a 7-question
   attempt of an "8 questions" lesson, and 88% mastery after 7 of 7, broken).
+- a question whose prompt or options show another's answer ("Besides the
+  uterus, where else ..." shows the answer of "Which organ does it most
+  commonly affect?") comes after it: no mask can hide a question's own words,
+  so the one that would be given away is asked first.
 
 Pure functions over plain data (grading.QuestionData); no database.
 """
@@ -26,10 +30,11 @@ Pure functions over plain data (grading.QuestionData); no database.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 from lessons.grading import QuestionData
-from lessons.masking import answer_terms, contains_term
+from lessons.masking import answer_terms, contains_term, giveaway_terms
 from lessons.models import Question
 
 
@@ -77,6 +82,74 @@ def statements_after_what_they_restate(
     return order
 
 
+def shown_answers(questions: Sequence[QuestionData]) -> dict[int, set[int]]:
+    """For each question, the others whose answers its prompt or options
+    show (masking.giveaway_terms), and those it restates: each of them must
+    be asked before it."""
+    terms = giveaway_terms(questions)
+    shown: dict[int, set[int]] = {}
+    for question in questions:
+        on_screen = [question.prompt, *(c.text for c in question.choices)]
+        before = set(restated(question, questions))
+        for other in questions:
+            if other.id != question.id and any(
+                contains_term(text, term) for term in terms[other.id] for text in on_screen
+            ):
+                before.add(other.id)
+        shown[question.id] = before
+    return shown
+
+
+def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) -> list[int]:
+    """The order with every question asked before the questions that show its
+    answer (shown_answers), keeping as much of the order and of its spacing
+    as it can: each place goes to a question whose answers are all asked
+    already, the first of the order among those whose sentence was not asked
+    for in the last `gap` places (the spread's distance), else the one whose
+    sentence waited longest. Where questions show each other's answers, none
+    can be first: they wait only for what is outside their cycle."""
+    by_id = {q.id: q for q in questions if q.id in set(order)}
+    shown = shown_answers(list(by_id.values()))
+    sentence = {qid: q.provenance or f"#{qid}" for qid, q in by_id.items()}
+    sizes = Counter(sentence[qid] for qid in order if qid in sentence)
+    gap = len(order) // max(sizes.values(), default=1)
+    waiting = list(order)
+    last_asked: dict[str, int] = {}
+    result: list[int] = []
+
+    after = _reachable(shown)
+
+    def cost(qid: int) -> tuple[int, int]:
+        # What shows each other's answers (a cycle) cannot all wait for the rest.
+        needed = {b for b in shown.get(qid, set()) if qid not in after[b]}
+        still_to_come = len(needed & set(waiting) - {qid})
+        since = len(result) - last_asked.get(sentence.get(qid, ""), -len(order))
+        return still_to_come, -min(since, gap)
+
+    while waiting:
+        ready = min(waiting, key=cost)  # min() keeps the first of equals: the order's
+        waiting.remove(ready)
+        last_asked[sentence.get(ready, "")] = len(result)
+        result.append(ready)
+    return result
+
+
+def _reachable(needs: dict[int, set[int]]) -> dict[int, set[int]]:
+    """For each question, every question it must come after, directly or
+    through others (the transitive closure; lessons have a few dozen)."""
+    closure: dict[int, set[int]] = {}
+    for start in needs:
+        seen: set[int] = set()
+        todo = list(needs[start])
+        while todo:
+            here = todo.pop()
+            if here not in seen:
+                seen.add(here)
+                todo.extend(needs.get(here, ()))
+        closure[start] = seen
+    return closure
+
+
 def spread(groups: Sequence[Sequence[int]]) -> list[int]:
     """The items of the groups with each group's items as far apart as the
     others allow: laid end to end and dealt, in turn, into as many rounds as
@@ -97,8 +170,9 @@ def spread(groups: Sequence[Sequence[int]]) -> list[int]:
 
 def attempt_order(questions: Sequence[QuestionData], *, seed: int) -> list[int]:
     """The ids of the questions in the order to ask them: shuffled by the
-    seed, spread by source sentence, and each restating true/false statement
-    after what it restates. The same questions and seed give the same order."""
+    seed, spread by source sentence, each restating true/false statement
+    after what it restates and each question after those whose answers it
+    shows. The same questions and seed give the same order."""
     by_sentence: dict[str, list[int]] = {}
     for question in questions:
         # A question without a sentence is a group of its own.
@@ -112,4 +186,6 @@ def attempt_order(questions: Sequence[QuestionData], *, seed: int) -> list[int]:
     # The largest groups first (each size's in shuffled order: a stable sort),
     # as spread() needs for its distance.
     groups.sort(key=len, reverse=True)
-    return statements_after_what_they_restate(spread(groups), questions)
+    return asked_before_shown(
+        statements_after_what_they_restate(spread(groups), questions), questions
+    )

@@ -18,13 +18,16 @@ from lessons.masking import (
     distinguishing_terms,
     feedback_masked,
     giveaway_terms,
+    is_withheld,
     mask,
 )
 from lessons.models import Lesson, Question
 from lessons.rich_text import render_markdown, show_masks
 from lessons.sequencing import (
+    asked_before_shown,
     attempt_order,
     restated,
+    shown_answers,
     spread,
     statements_after_what_they_restate,
 )
@@ -207,10 +210,34 @@ def test_the_topic_of_the_attempt_is_never_hidden():
     assert "smooth muscle" in terms[2]
 
 
-def test_a_mask_is_shown_as_a_visible_spoken_hidden_and_never_inside_a_tag():
+def test_a_mask_is_shown_as_a_visible_gap_spoken_hidden_and_never_inside_a_tag():
     rendered = show_masks(render_markdown(f"Also called {MASK}, see [the text](https://x.org)."))
-    assert 'Also called <span class="masked">hidden</span>, see' in rendered
+    gap = re.search(r'Also called <span class="masked">(.*?)</span></span>, see', rendered)
+    assert gap and "···" in gap.group(1)
+    assert '<span class="visually-hidden">(hidden)' in gap.group(1)
     assert MASK not in rendered
+
+
+def test_the_words_a_question_shows_stay_even_inside_a_hidden_term():
+    asked = QuestionData(
+        id=1,
+        kind=SINGLE,
+        prompt="Which group of cancers does it belong to?",
+        choices=(ChoiceData(1, "Soft tissue sarcomas", True, "Right: it belongs to them."),),
+        explanation="It belongs to a group of rare cancers called soft tissue sarcomas.",
+        provenance="It belongs to a group of rare cancers called soft tissue sarcomas.",
+    )
+    shown = feedback_masked(asked, ["a group of rare cancers called soft tissue sarcomas"])
+    assert shown.explanation == f"It belongs to {MASK} soft tissue sarcomas."
+
+
+def test_a_quote_mostly_hidden_is_withheld_whole():
+    asked = question(1, FILL, prompt="The ____ is the main site.", answers=["uterus"])
+    asked = replace(asked, provenance="Fat, muscle and nerves are tissues.")
+    shown = feedback_masked(asked, ["fat", "muscle", "nerves"])
+    assert is_withheld(shown.provenance) and shown.highlight == ""
+    some = feedback_masked(asked, ["nerves"])
+    assert not is_withheld(some.provenance) and MASK in some.provenance
 
 
 # --- sequencing: the order -------------------------------------------------------
@@ -267,6 +294,32 @@ def test_sentences_of_unequal_sizes_are_spread_too(sizes):
 def test_spread_deals_each_group_across_the_rounds():
     assert spread([[1, 2, 3], [4, 5, 6], [7]]) == [1, 4, 7, 2, 5, 3, 6]
     assert spread([[1], [2]]) == [1, 2]
+
+
+def test_a_question_whose_prompt_shows_another_answer_comes_after_it_and_spacing_is_kept():
+    organ = question(
+        1,
+        SINGLE,
+        prompt="Which organ does it most often affect?",
+        right=["The uterus"],
+        wrong=["The lungs"],
+        sentence="A",
+    )
+    besides = question(
+        2,
+        FILL,
+        prompt="Besides the uterus, it can affect the ____.",
+        answers=["bladder"],
+        sentence="A",
+    )
+    others = [question(n, FILL, sentence=f"S{n}", answers=[f"term{n}"]) for n in range(3, 7)]
+    questions = [organ, besides, *others]
+    assert shown_answers(questions)[2] == {1} and shown_answers(questions)[1] == set()
+    order = asked_before_shown([2, 3, 4, 1, 5, 6], questions)
+    assert order.index(1) < order.index(2)
+    # The sentence's two questions stay apart, the others keep their order.
+    assert order.index(2) - order.index(1) >= 2
+    assert [q for q in order if q > 2] == [3, 4, 5, 6]
 
 
 def test_a_statement_restating_a_blanked_sentence_comes_after_its_blank():
@@ -334,6 +387,19 @@ def feedback_shown(page: str) -> str:
     return words(re.sub(r"<[^>]+>", " ", shown))
 
 
+def reaches(needs: dict[int, set[int]], start: int, goal: int) -> bool:
+    """Whether `start` must (through others) come after `goal`: a cycle with it."""
+    seen, todo = set(), [start]
+    while todo:
+        here = todo.pop()
+        if here == goal:
+            return True
+        if here not in seen:
+            seen.add(here)
+            todo.extend(needs.get(here, ()))
+    return False
+
+
 def shown_by_the_question(asked: QuestionData) -> str:
     """What a question itself shows (its prompt and options, and its own
     answer, which its feedback states): on screen already, no mask can unsay it."""
@@ -369,9 +435,18 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
             sentence_of = {qid: data[qid].provenance or qid for qid in order}
             # A later choice question's answer in other words counts too ("benign").
             giveaway = giveaway_terms(list(data.values()))
-            assert min_gap(order, sentence_of) >= len(order) // max(
-                list(sentence_of.values()).count(s) for s in sentence_of.values()
-            )
+            # No question shows the answer of one after it, except where two
+            # show each other's (then one of them must come first).
+            needs = shown_answers(list(data.values()))
+            for position, qid in enumerate(order):
+                for later in order[position + 1 :]:
+                    assert later not in needs[qid] or reaches(needs, later, qid), (
+                        f"{lesson.slug}: question {qid} shows the answer of {later}, asked after it"
+                    )
+            if not any(needs.values()):
+                assert min_gap(order, sentence_of) >= len(order) // max(
+                    list(sentence_of.values()).count(s) for s in sentence_of.values()
+                )
             for position, qid in enumerate(order):
                 url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
                 page = client.post(url, submission(data[qid], run), headers=HTMX)
@@ -447,6 +522,7 @@ def test_without_javascript_the_feedback_page_hides_the_same_and_a_reload_too(co
     client.force_login(learner)
     attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
     data = {q.id: q for q in selectors.questions_data(attempt.question_ids)}
+    giveaway = giveaway_terms(list(data.values()))
     notes = 0
     for position, qid in enumerate(attempt.question_ids):
         url = reverse("lessons:quiz_answer", args=[attempt.pk, qid])
@@ -455,10 +531,12 @@ def test_without_javascript_the_feedback_page_hides_the_same_and_a_reload_too(co
         on_screen = shown_by_the_question(data[qid])
         for _ in range(2):  # the redirect's page, then a reload
             page = client.get(posted["Location"]).content.decode()
-            notes += bool(re.search(r"Part of this (sentence|feedback) is hidden until", page))
+            notes += bool(
+                re.search(r"a question later in this quiz asks about|hidden for now", page)
+            )
             shown = feedback_shown(page)
             for later in attempt.question_ids[position + 1 :]:
-                for term in answer_terms(data[later]):
+                for term in giveaway[later]:
                     assert gives_away(on_screen, term) or not gives_away(shown, term)
     # Lesson 1 quotes answers ahead in any order: some page said what it hid.
     assert notes > 0

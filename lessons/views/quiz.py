@@ -87,6 +87,7 @@ def _question_context(
         "question_url": reverse("lessons:attempt_question", args=[attempt.pk, question.id]),
         "course": attempt.lesson.course,
         "sentence_masked": masking.is_masked(question.provenance),
+        "sentence_withheld": masking.is_withheld(question.provenance),
         "explanation_masked": masking.is_masked(question.explanation)
         or any(masking.is_masked(c.feedback) for c in question.choices),
     }
