@@ -326,3 +326,24 @@ def test_a_right_pick_says_so_once_and_marks_nothing_wrong(student_client, db):
     html = response.content.decode()
     assert html.count("Your answer · right") == 1
     assert "choice-wrong" not in html and "✗ </span>Your answer" not in html
+
+
+def test_a_new_question_puts_the_focus_on_its_first_option_and_feedback_on_the_feedback(
+    student_client, db
+):
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson, kind=Question.Kind.SINGLE_CHOICE)
+    attempt = start(student_client, lesson)
+    page = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).content.decode()
+    inputs = re.findall(r'<input type="radio"[^>]*>', page)
+    assert len(inputs) == question.choices.count() >= 2
+    assert "autofocus" in inputs[0] and not any("autofocus" in i for i in inputs[1:])
+    choice = question.choices.first()
+    answered = student_client.post(
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
+        {"choice": choice.pk},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    # Answered, the options are locked and the feedback has the focus.
+    assert not re.search(r'<input type="radio"[^>]*autofocus', answered)
+    assert re.search(r'id="feedback"[^>]*autofocus', answered)
