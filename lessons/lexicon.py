@@ -75,6 +75,77 @@ RUN_ON_STARTERS = _words(
 NOISE_VERBS = ("click", "tap", "read", "learn", "see", "visit", "subscribe", "sign up", "share")
 NOISE_TARGETS = ("here", "more", "information", "below", "this article", "this page", "newsletter")
 
+# A web page's furniture, pasted with its text: lines that are never taught
+# and never title a lesson (lessons.text.is_page_furniture). Buttons and
+# slots that stand alone on their line:
+PAGE_BUTTONS = _words(
+    """
+    advertisement advert sponsored promoted ad share tweet print email comments comment
+    reply save bookmark subscribe menu search login
+    """
+)
+# What opens a link to another page ("Related: Why bees ...", "Read more: ..."):
+LINK_LEADS = (
+    "related",
+    "related articles",
+    "related stories",
+    "read more",
+    "read next",
+    "see also",
+    "also read",
+    "more from",
+    "more on this",
+    "recommended",
+    "you may also like",
+    "most popular",
+    "trending",
+    "next article",
+    "previous article",
+)
+# A caption's or a byline's lead ("Photo: A worker bee ...", "Updated 12 May 2023"):
+CAPTION_LEADS = (
+    "photo",
+    "photograph",
+    "image",
+    "picture",
+    "illustration",
+    "caption",
+    "credit",
+    "photo credit",
+    "image credit",
+    "source",
+)
+DATELINE_LEADS = (
+    "published",
+    "updated",
+    "posted",
+    "last updated",
+    "last reviewed",
+    "last modified",
+    "reviewed",
+    "medically reviewed",
+    "fact checked",
+    "written by",
+)
+# Headings of the back of a page or of its navigation: the heading and what
+# follows it, up to the next heading, are furniture (a contents list up to
+# the first paragraph).
+BACK_MATTER_HEADINGS = (
+    "sources",
+    "references",
+    "further reading",
+    "see also",
+    "external links",
+    "bibliography",
+    "footnotes",
+    "citations",
+    "works cited",
+    "related articles",
+    "read more",
+    "more to explore",
+)
+CONTENTS_HEADINGS = ("contents", "table of contents", "in this article", "on this page", "jump to")
+
 # A short line with none of these is a heading ("Signs and symptoms of X."),
 # not a sentence: auxiliaries and the verbs definitions and descriptions use.
 COMMON_VERBS = _words(

@@ -16,13 +16,19 @@ import syntok.segmenter as segmenter
 from rapidfuzz import fuzz, process, utils
 
 from lessons.lexicon import (
+    BACK_MATTER_HEADINGS,
+    CAPTION_LEADS,
     COMMON_VERBS,
+    CONTENTS_HEADINGS,
     DANGLING_WORDS,
+    DATELINE_LEADS,
     FUNCTION_WORDS,
     HEADING_MODIFIERS,
+    LINK_LEADS,
     NOISE_TARGETS,
     NOISE_VERBS,
     NOT_PLURAL,
+    PAGE_BUTTONS,
     PRONOUN_SUBJECTS,
     RUN_ON_STARTERS,
     STOPWORDS,
@@ -43,7 +49,70 @@ _NOISE = re.compile(
     rf"^({'|'.join(NOISE_VERBS)})\b.*\b({'|'.join(NOISE_TARGETS)})\b",
     re.IGNORECASE,
 )
-NEVER_TAUGHT = frozenset({"web noise", "heading", "code", "damaged"})
+WEB_NOISE = "web noise"
+NEVER_TAUGHT = frozenset({WEB_NOISE, "heading", "code", "damaged"})
+
+
+def _alternatives(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+# Page furniture (lexicon.PAGE_BUTTONS and what follows it there), line by line.
+_FURNITURE = [
+    # A button or an ad slot alone on its line: "Advertisement", "Share this article".
+    re.compile(
+        rf"^(?:{_alternatives(PAGE_BUTTONS)})(?:\s+(?:this|on|via|to)\b.{{0,40}}?)?"
+        r"(?:\s*\(\d+\))?[.!]?$",
+        re.I,
+    ),
+    # A link to another page: "Related: Why are bees declining?", "Read more »".
+    re.compile(rf"^(?:{_alternatives(LINK_LEADS)})\s*(?:[:|»>›–—-]|$)", re.I),
+    # A caption or a credit: "Photo: A bee ...", "(Credit: J. Smith / Getty Images)".
+    re.compile(rf"^\(?(?:{_alternatives(CAPTION_LEADS)})\s*:", re.I),
+    # Copyright lines and reference entries ("[1] Winston, M. ...", "^ Smith 2001").
+    re.compile(r"^(?:©|\(c\)\s|copyright\b|all rights reserved\b)", re.I),
+    re.compile(r"^(?:\[\d{1,3}\]|\^)\s"),
+]
+# Bylines and datelines are short: "By Maria Lopez | 12 May 2023 · 6 min read",
+# "Updated March 2024", "Last reviewed: 3 March 2024". What follows the lead
+# starts with a capital or a digit, so "Updated versions of the vaccine ..."
+# and "By 1906 yellow fever ..." are prose.
+_BYLINE = [
+    re.compile(rf"^(?i:{_alternatives(DATELINE_LEADS)})(?:\s*(?::|on|by))?\s+[A-Z0-9]"),
+    re.compile(r"^[Bb]y\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:$|[|·•,–—]|\band\b)"),
+    re.compile(r"\b\d+\s*min(?:ute)?s?\.?\s+read\b", re.I),
+]
+MAX_BYLINE_WORDS = 16
+# A bar of links ("Privacy Policy | Terms of Use | Contact us") or a
+# breadcrumb ("Home > Health > Bees"): three or more short pieces.
+_LINK_BAR = re.compile(r"\s+[|>›»•·]\s+")
+MAX_LINK_WORDS = 4
+# A citation mark in a sentence ("... 18 percent water.[2]"): the reader
+# skips it, and a question must not quote it.
+_CITATION_MARK = re.compile(
+    r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|edit|note \d{1,3})\]",
+    re.I,
+)
+
+
+def is_page_furniture(line: str) -> bool:
+    """Whether a line (or a sentence) is the web page's furniture, not its
+    text: a button, an ad slot, a link to another page, a caption or credit,
+    a byline or dateline, a copyright line, a reference entry or a bar of
+    links. Never taught, and never the title of a lesson."""
+    line = line.strip()
+    if any(pattern.search(line) for pattern in _FURNITURE):
+        return True
+    if len(line.split()) <= MAX_BYLINE_WORDS and any(p.search(line) for p in _BYLINE):
+        return True
+    pieces = _LINK_BAR.split(line)
+    return len(pieces) >= 3 and all(len(p.split()) <= MAX_LINK_WORDS for p in pieces)
+
+
+def without_citation_marks(line: str) -> str:
+    return _CITATION_MARK.sub("", line)
+
+
 # The longest sentence read as one. Real sentences stay far below it (the
 # longest of the shipped and sample texts has 300 characters); a longer one is
 # a run of words without a full stop, cut into pieces so that no stage's work
@@ -206,11 +275,12 @@ def split_passages(text: str) -> list[str]:
 class Block:
     """One passage of a text as the educator laid it out."""
 
-    kind: str  # PROSE, HEADING or CODE
+    kind: str  # PROSE, HEADING, CODE or NOISE
     text: str
+    listed: bool = False  # an item of a list no lead-in took
 
 
-PROSE, HEADING, CODE = "prose", "heading", "code"
+PROSE, HEADING, CODE, NOISE = "prose", "heading", "code", WEB_NOISE
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)(?:\s+#+)?\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-{2,})\s*$")
@@ -332,7 +402,7 @@ def text_blocks(text: str) -> list[Block]:
             and blocks[-1].kind == PROSE
             and (items or blocks[-1].text.endswith(":"))
         ):
-            item = strip_markdown(listed.group(2)).rstrip()
+            item = without_citation_marks(strip_markdown(listed.group(2))).rstrip()
             items += 1
             end = "" if item.endswith((".", "!", "?")) else "."
             blocks[-1].text += f" {items}  {item}{end}"
@@ -347,13 +417,70 @@ def text_blocks(text: str) -> list[Block]:
                 blocks.append(Block(CODE, raw.rstrip()))
             continue
         line = strip_markdown(line)
+        if is_page_furniture(line):
+            blocks.append(Block(NOISE, line, bool(listed)))
+            continue
+        line = without_citation_marks(line)
         if not line:
             continue
         following = next((rest.strip() for rest in lines[n + 1 :] if rest.strip()), "")
         kind = HEADING if following and _is_heading_line(line) and not listed else PROSE
-        blocks.append(Block(kind, line))
+        blocks.append(Block(kind, line, bool(listed)))
     if fence is not None and any(line.strip() for line in code):
         blocks.append(Block(CODE, "\n".join(code).strip("\n")))  # a fence never closed
+    return _without_page_sections(blocks)
+
+
+_BACK_MATTER = re.compile(rf"^(?:{_alternatives(BACK_MATTER_HEADINGS)})\s*:?$", re.I)
+_CONTENTS = re.compile(rf"^(?:{_alternatives(CONTENTS_HEADINGS)})\s*:?$", re.I)
+_SHORT_LINE_WORDS = 8
+
+
+def _is_paragraph(block: Block) -> bool:
+    """Prose that is not an entry of a list of links: a sentence, or a line
+    longer than a title."""
+    text = block.text.strip()
+    return (
+        block.kind == PROSE
+        and not block.listed
+        and (text.endswith((".", "!", "?")) or len(text.split()) > _SHORT_LINE_WORDS)
+    )
+
+
+def _without_page_sections(blocks: list[Block]) -> list[Block]:
+    """The blocks with a page's navigation and back matter marked as noise:
+    a "Contents" heading and its list, up to the heading of the first
+    paragraph; a "References" or "See also" heading and everything under it,
+    up to the next heading over a paragraph."""
+    back_matter = contents = False
+    for number, block in enumerate(blocks):
+        text = block.text.strip()
+        if block.kind in (HEADING, NOISE) and _CONTENTS.match(text):
+            block.kind, contents, back_matter = NOISE, True, False
+        elif block.kind in (HEADING, NOISE) and _BACK_MATTER.match(text):
+            block.kind, back_matter, contents = NOISE, True, False
+        elif contents:
+            if _is_paragraph(block):
+                contents = False
+                # The line before the first paragraph is its heading, not an entry.
+                before = blocks[number - 1]
+                if (
+                    before.kind == NOISE
+                    and not before.listed
+                    and not _CONTENTS.match(before.text)
+                    and _is_heading_line(before.text)
+                ):
+                    before.kind = HEADING
+            elif block.kind != CODE:
+                block.kind = NOISE
+        elif back_matter:
+            # A heading over a paragraph starts the page's text again; the
+            # short lines of a "See also" list look like headings too.
+            after = blocks[number + 1] if number + 1 < len(blocks) else None
+            if block.kind == HEADING and not block.listed and after and _is_paragraph(after):
+                back_matter = False
+            elif block.kind != CODE:
+                block.kind = NOISE
     return blocks
 
 
@@ -491,8 +618,8 @@ def noise_reason(sentence: str, *, is_last_in_passage: bool, opens_passage: bool
     pages run a title into the text: "... the body. Leiomyosarcoma. A ..."),
     and a sentence after another ("His work combined several inventions at
     once.") is prose, whatever its words."""
-    if _NOISE.match(sentence):
-        return "web noise"
+    if _NOISE.match(sentence) or is_page_furniture(sentence):
+        return WEB_NOISE
     if (opens_passage or len(sentence.split()) <= MAX_INLINE_HEADING_WORDS) and looks_like_heading(
         sentence
     ):
