@@ -164,6 +164,22 @@ NOT_PLURAL = frozenset(
 )
 
 
+# Past forms no ending shows (lessons.text._finite_verb_at reads -ed and -s
+# by rule): English has about two hundred irregular verbs, these are their
+# past forms that are no noun or adjective as well ("The plan went wrong",
+# "Prices rose sharply"). "Found", "left", "set", "spread" and the like are
+# left out: they also name or modify things in titles.
+IRREGULAR_PAST = _words(
+    """
+    arose awoke became began bit blew broke brought built bought caught chose came crept
+    dealt did dove drank drove dug ate fell fed felt fought fled flew forbade forgot forgave
+    froze got gave went grew hung heard hid held knew laid led lent lay lost meant met paid
+    ran rang rode rose sang sank sat saw sought sold sent shook shone shot shrank slept slid
+    spoke spent spun sprang stood stole stuck stung strove struck swore swept swam swung
+    took taught tore told thought threw understood woke wore wove wept won wrote withdrew
+    """
+)
+
 # ---------------------------------------------------------------------------
 # Finding key terms (lessons.derive.analysis)
 

@@ -24,6 +24,7 @@ from lessons.lexicon import (
     DATELINE_LEADS,
     FUNCTION_WORDS,
     HEADING_MODIFIERS,
+    IRREGULAR_PAST,
     LINK_LEADS,
     NOISE_TARGETS,
     NOISE_VERBS,
@@ -557,6 +558,8 @@ def _finite_verb_at(words: list[str], i: int) -> bool:
         return True
     if before in _NO_SUBJECT or before.isdigit():
         return False
+    if word in IRREGULAR_PAST:
+        return True  # "The work went badly", "Prices rose"
     if word.endswith("ed") and len(word) > 4:
         return True
     if _plural_looking(before) and word not in FUNCTION_WORDS and i < len(words) - 1:

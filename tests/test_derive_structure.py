@@ -114,6 +114,11 @@ def test_a_long_section_is_split_into_lessons_with_informative_titles():
         "Plants need light.",
         "It matters.",
         "The city burned.",
+        "The harvest went badly.",
+        "Prices rose.",
+        "The old king fell ill.",
+        "The settlers grew wheat.",
+        "The colony recovered slowly.",
     ],
 )
 def test_short_real_sentences_are_not_headings(sentence):
@@ -129,6 +134,10 @@ def test_short_real_sentences_are_not_headings(sentence):
         "Signs and symptoms of scurvy.",
         "Fossil fuels and climate",
         "Rebuilding the city.",
+        "Early life",
+        "The family",
+        "Found objects",
+        "The royal family",
     ],
 )
 def test_headings_are_told_by_their_features(heading):
