@@ -207,3 +207,20 @@ def test_drafts_name_the_city_the_text_means():
     assert prompts
     assert not [p for p in prompts if "the city" in p.lower()], prompts
     assert not [p for p in prompts if p.startswith("The project")], prompts
+
+
+def test_a_kind_the_text_named_with_called_is_read_as_that_name():
+    antecedents = build_antecedents_of(
+        [
+            "Fireflies make a yellow pigment called luciferin in the last segment of the tail.",
+            "The pigment glows green when oxygen reaches the tail at night.",
+        ]
+    )
+    stem = make_stem(
+        "The pigment glows green when oxygen reaches the tail at night.",
+        None,
+        antecedents,
+        position=1,
+    )
+    assert stem is not None
+    assert stem.text == "Luciferin glows green when oxygen reaches the tail at night."

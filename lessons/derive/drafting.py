@@ -161,9 +161,11 @@ _COMPARED_SUBJECT = re.compile(
 _OPENER = re.compile(
     r"^(?:After|Before|When|While|If|Because|Although|As|Since|Once|Until|During|In|On|At)\b"
 )
-_REFERENCE = re.compile(
-    rf"\b(?P<det>[Tt]he|[Tt]his|[Tt]hese) (?P<head>{'|'.join(sorted(BACK_REFERRING_HEADS))})\b"
-)
+@lru_cache(maxsize=64)
+def _references_to(heads: frozenset[str]) -> re.Pattern:
+    """ "the city", "these reactions": a definite phrase of one of these heads."""
+    alternatives = "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
+    return re.compile(rf"\b(?P<det>[Tt]he|[Tt]his|[Tt]hese) (?P<head>{alternatives})\b")
 
 
 def make_stem(
@@ -245,17 +247,20 @@ def _resolve_references(
 ) -> str | None:
     """The text with each "the <head>" the text before names written out; None
     when its subject is one that cannot be."""
-    for m in reversed(list(_REFERENCE.finditer(text))):
-        if not head_ends_phrase(text[m.end() :]):
-            continue
+    pattern = _references_to(BACK_REFERRING_HEADS | antecedents.heads)
+    for m in reversed(list(pattern.finditer(text))):
         head = m.group("head").lower()
+        # Latin plurals are plural too ("the algae carry", "the stomata open").
+        plural = is_plural(head) or head.endswith(("ae", "ata"))
+        if not head_ends_phrase(text[m.end() :], plural=plural):
+            continue
         meant = antecedents.resolve(head, position)
         if m.group("det").lower() != "the" and meant and not meant.startswith("the "):
             meant = None  # "these reactions" are a compound's, never a name's
         if meant and _whole_word(meant.removeprefix("the ").lower()).search(text.lower()):
             continue  # the sentence names it itself
         if meant is None:
-            if m.start() == 0:
+            if m.start() == 0 and head in BACK_REFERRING_HEADS:
                 return None  # "The project was paid for ...": which project?
             continue
         written = cap(meant) if m.start() == 0 else meant

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lessons.derive.analysis import SentenceFacts, _noun_like, zipf
+from lessons.derive.analysis import SentenceFacts, _noun_like, strip_parentheticals, zipf
 from lessons.lexicon import (
     BACK_REFERRING_HEADS,
+    COMMON_VERBS,
     NAME_PARTICLES,
     PERSON_WORDS,
     PRONOUN_STARTS,
@@ -89,6 +90,10 @@ class Antecedents:
 
     mentions: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
+    @property
+    def heads(self) -> frozenset[str]:
+        return frozenset(self.mentions)
+
     def add(self, head: str, phrase: str, position: int) -> None:
         self.mentions.setdefault(head, {}).setdefault(phrase, []).append(position)
 
@@ -138,6 +143,20 @@ def build_antecedents(facts: dict[int, SentenceFacts]) -> Antecedents:
             else:
                 phrase = f"the {subject[:1].lower()}{subject[1:]}"
             antecedents.add(head, phrase, position)
+        # Any kind the text gives a name ("a pigment called luciferin" for "the
+        # pigment"), not only the back-referring heads: the text says what it
+        # is. ("The Nasdaq ... was the first electronic stock market" says no
+        # such thing of every later "the market".)
+        for m in _NAMED_KIND.finditer(f.text):
+            kind = m.group("kind").lower()
+            named = _name_in(strip_parentheticals(m.group("term")))
+            if (
+                kind in STOPWORDS | _NOT_A_KIND
+                or kind.endswith("ly")
+                or not re.fullmatch(r"(?!the )[\w\-]+(?: [\w\-]+)?", named)
+            ):
+                continue
+            antecedents.add(kind, named, position)
         for compound, head in _compounds(f.text):
             antecedents.add(head, f"the {compound}", position)
     # A thing named once and mentioned since is the one most recently meant.
@@ -151,12 +170,28 @@ def build_antecedents(facts: dict[int, SentenceFacts]) -> Antecedents:
     return antecedents
 
 
+def _name_in(term: str) -> str:
+    """The name a "called" phrase gives, without the words after it: "luciferin"
+    of "luciferin in the last", "Bi Sheng" of "Bi Sheng made movable"."""
+    words = term.split()
+    if words and words[0][:1].isupper():
+        kept = [w for w in words if w[:1].isupper() or w in NAME_PARTICLES]
+        words = words[: next((i for i, w in enumerate(words) if w not in kept), len(words))]
+    else:
+        words = words[
+            : next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
+        ]
+    return " ".join(words)
+
+
 def _compounds(text: str) -> list[tuple[str, str]]:
     """(compound, head) for each back-referring head the sentence names with a
-    modifier: "the Calvin cycle" -> ("Calvin cycle", "cycle")."""
+    modifier after a determiner: "the Calvin cycle" -> ("Calvin cycle",
+    "cycle"), "a UNESCO World Heritage Site" -> ("UNESCO World Heritage Site",
+    "site")."""
     found = []
     tokens = list(re.finditer(r"[\w’'\-]+", text))
-    for i, token in enumerate(tokens[1:], start=1):
+    for i, token in enumerate(tokens[2:], start=2):
         head = token.group(0).lower()
         if head not in BACK_REFERRING_HEADS:
             continue
@@ -164,20 +199,31 @@ def _compounds(text: str) -> list[tuple[str, str]]:
         if re.match(r"of\b", after):
             continue  # "the German city of Mainz": a description, not a name
         modifier = tokens[i - 1].group(0)
-        if tokens[i - 1].start() == 0 or _DETERMINER.match(modifier):
+        if _DETERMINER.match(modifier) or modifier.lower() in STOPWORDS:
             continue
         if not (modifier[:1].isupper() or "-" in modifier or _noun_like(modifier)):
             continue
-        if modifier.lower() in STOPWORDS:
+        start = i - 1
+        while start > 1 and tokens[start - 1].group(0)[:1].isupper():
+            start -= 1  # the whole name: "UNESCO World Heritage Site"
+        if start == 0 or not _DETERMINER.match(tokens[start - 1].group(0)):
             continue
-        found.append((text[tokens[i - 1].start() : token.end()], head))
+        found.append((text[tokens[start].start() : token.end()], head))
     return found
 
 
-def head_ends_phrase(rest: str) -> bool:
+# "microscopic algae called zooxanthellae", "a pigment called chlorophyll".
+_NAMED_KIND = re.compile(
+    r"\b(?P<kind>[a-z][\w\-]+),? (?:called|named|known as) (?P<term>[\w\-]+(?: [\w\-]+){0,3})"
+)
+_NOT_A_KIND = frozenset(("also", "later", "now", "often", "sometimes", "usually", "commonly"))
+
+
+def head_ends_phrase(rest: str, *, plural: bool = False) -> bool:
     """Whether the words after "the <head>" leave the head as the phrase's
-    last word ("the city in 711", "the cycle fixes"), not a modifier ("the city
-    centre") nor a head a clause describes ("the site of ...")."""
+    last word ("the city in 711", "the cycle fixes", "the pigment glows"), not
+    a modifier ("the city centre", "the city walls were") nor a head a clause
+    describes ("the site of ...")."""
     m = _AFTER_HEAD.match(rest)
     if m is None:
         return False
@@ -186,4 +232,16 @@ def head_ends_phrase(rest: str) -> bool:
         return True
     if word in _NOT_A_BACK_REFERENCE:
         return False
-    return word in STOPWORDS or word in SUBJECT_ENDING_VERBS or word.endswith("ed")
+    if word in STOPWORDS | SUBJECT_ENDING_VERBS | COMMON_VERBS or word.endswith("ed"):
+        return True
+    # A plural head seldom modifies a noun ("the algae carry out"); a singular
+    # head's verb ends in -s ("glows", "carries"), and is no noun when a verb
+    # does not follow it ("the city walls were").
+    if plural:
+        return not word.endswith("s")
+    following = rest[m.end() :].split()[:1]
+    return (
+        word.endswith("s")
+        and not word.endswith("ss")
+        and not (following and following[0].lower() in SUBJECT_ENDING_VERBS | COMMON_VERBS)
+    )
