@@ -232,6 +232,24 @@ COMPARED_BY_ENDING = {
     for base, comparative, superlative in (e.split(":") for e in _COMPARED_BY_ENDING.split())
 }
 
+# Words that say what an opposite-able word says: beside one of them the swap
+# contradicts the sentence itself and is false on its face ("the smallest reef
+# system is the Great Barrier Reef", "the last time ... an initial public
+# offering", "introduced large, portable editions"; judged "trivial",
+# "nonsense swap"). Keyed by the word's plain form.
+SAME_SENSE = {
+    "large": _words("great greater greatest big bigger biggest huge giant vast major"),
+    "small": _words("little tiny minor portable"),
+    "first": _words("initial original earliest"),
+    "last": _words("final latest"),
+    "early": _words("initial original first"),
+    "old": _words("ancient"),
+    "new": _words("modern recent"),
+    "abnormal": _words("uncontrolled irregular"),
+    "fast": _words("quick quickly rapid rapidly"),
+    "slow": _words("gradual gradually"),
+}
+
 # Counts written as words are numbers a question can ask for ("two stages").
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

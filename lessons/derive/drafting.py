@@ -50,6 +50,7 @@ from lessons.lexicon import (
     NUMBER_WORDS,
     OPPOSITES,
     PRONOUN_STARTS,
+    SAME_SENSE,
     STOPWORDS,
     UNRESOLVABLE_STARTS,
     VAGUE_ITEM_STARTS,
@@ -161,6 +162,8 @@ _COMPARED_SUBJECT = re.compile(
 _OPENER = re.compile(
     r"^(?:After|Before|When|While|If|Because|Although|As|Since|Once|Until|During|In|On|At)\b"
 )
+
+
 @lru_cache(maxsize=64)
 def _references_to(heads: frozenset[str]) -> re.Pattern:
     """ "the city", "these reactions": a definite phrase of one of these heads."""
@@ -420,6 +423,8 @@ class Drafter:
                     opposite = opposite_of(said)
                 if not opposite or _whole_word(opposite.split()[-1]).search(stem_lower):
                     continue  # "voluntary and involuntary": swapping says nothing new
+                if _said_again(said, stem_lower, m.start(), m.end()):
+                    continue  # "one of the oldest cities, older than London"
                 # "Before the fall of Rome it was ruled ...": a sentence's opening
                 # frame swapped is seldom definitely false; "one of the last
                 # examples" for "one of the first" reads as nonsense.
@@ -1139,6 +1144,25 @@ def opposite_of(said: str) -> str | None:
     if compared:
         return compared[0] if degree == "more" else compared[1]
     return f"{degree} {opposite}"
+
+
+def _plain_form(word: str) -> str:
+    """ "largest" -> "large", "older" -> "old"; other words as they are."""
+    word = word.lower().split()[-1]
+    for plain, forms in COMPARED_BY_ENDING.items():
+        if word == plain or word in forms:
+            return plain
+    return word
+
+
+def _said_again(said: str, stem_lower: str, start: int, end: int) -> bool:
+    """Whether the rest of the sentence says the word again, in another form
+    ("older" beside "oldest") or a word of the same sense ("Great" beside
+    "largest"): its opposite would contradict the sentence on its face."""
+    plain = _plain_form(said)
+    family = {plain, *COMPARED_BY_ENDING.get(plain, ()), *SAME_SENSE.get(plain, ())}
+    rest = stem_lower[:start] + " " + stem_lower[end:]
+    return any(_whole_word(w).search(rest) for w in family)
 
 
 def _missing(fact: Fact) -> str:
