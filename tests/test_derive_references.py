@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lessons.derive import derive, read_text
 from lessons.derive.analysis import sentence_facts
+from lessons.derive.checks import confidence
 from lessons.derive.drafting import make_stem
 from lessons.derive.references import Antecedents, build_antecedents
 
@@ -224,3 +225,20 @@ def test_a_kind_the_text_named_with_called_is_read_as_that_name():
     )
     assert stem is not None
     assert stem.text == "Luciferin glows green when oxygen reaches the tail at night."
+
+
+def test_a_subject_pronoun_after_an_opening_phrase_lowers_the_confidence():
+    def best_confidence(subject: str) -> float:
+        text = (
+            "History of Kessel\n\n"
+            "Kessel is a fishing port on the northern coast of the province of Alna. "
+            f"After the great flood of 1904 {subject} was rebuilt in granite by masons from Vardo. "
+            "Herons nest in the reed beds of the marsh near Kessel from March to June."
+        )
+        made = derive(read_text(text.encode(), name="kessel.txt"), title="Kessel")
+        every = [*made.questions, *(w.question for w in made.withheld)]
+        scores = [confidence(q, made) for q in every if "rebuilt in granite" in q.prompt]
+        assert scores, [q.prompt for q in every]
+        return max(scores)
+
+    assert best_confidence("it") <= best_confidence("the harbour") - 0.15
