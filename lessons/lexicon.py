@@ -238,7 +238,32 @@ PRONOUN_STARTS = _words(
 UNRESOLVABLE_STARTS = _words("this these those such both")
 
 # Openings that tie a sentence to the one before and add nothing to a prompt.
-CONNECTIVES = ("however, ", "therefore, ", "thus, ", "moreover, ", "in addition, ", "also, ")
+CONNECTIVES = (
+    "however, ",
+    "therefore, ",
+    "thus, ",
+    "moreover, ",
+    "in addition, ",
+    "also, ",
+    "finally, ",
+    # Openings that answer the sentence before ("In return, the coral gives
+    # the algae shelter"): the fact stands without them (judged: "drop the
+    # dangling 'In return'", "'by contrast' points to text that is not shown").
+    "in return, ",
+    "in exchange, ",
+    "by contrast, ",
+    "in contrast, ",
+    "in turn, ",
+    "as a result, ",
+)
+# The same words inside a sentence, between commas ("After the infection is
+# cleared, however, some B cells remain"): dropped from the prompt too.
+INNER_CONNECTIVES = _words("however therefore thus moreover") | {
+    "by contrast",
+    "in contrast",
+    "in turn",
+    "in return",
+}
 
 # A negated sentence swapped for a true/false draft says something ambiguous,
 # and a definition that negates ("is not ...") says what a thing is not.
@@ -292,6 +317,24 @@ _COMPARED_BY_ENDING = """
 COMPARED_BY_ENDING = {
     base: (comparative, superlative)
     for base, comparative, superlative in (e.split(":") for e in _COMPARED_BY_ENDING.split())
+}
+
+# Words that say what an opposite-able word says: beside one of them the swap
+# contradicts the sentence itself and is false on its face ("the smallest reef
+# system is the Great Barrier Reef", "the last time ... an initial public
+# offering", "introduced large, portable editions"; judged "trivial",
+# "nonsense swap"). Keyed by the word's plain form.
+SAME_SENSE = {
+    "large": _words("great greater greatest big bigger biggest huge giant vast major"),
+    "small": _words("little tiny minor portable"),
+    "first": _words("initial original earliest"),
+    "last": _words("final latest"),
+    "early": _words("initial original first"),
+    "old": _words("ancient"),
+    "new": _words("modern recent"),
+    "abnormal": _words("uncontrolled irregular"),
+    "fast": _words("quick quickly rapid rapidly"),
+    "slow": _words("gradual gradually"),
 }
 
 # Counts written as words are numbers a question can ask for ("two stages").
@@ -419,7 +462,24 @@ BACK_REFERRING_HEADS = _words(
     city town site country state region area place cycle process reaction reactions
     disaster event revolution war reconstruction conquest siege bridge building
     condition disease tumor tumour cancer treatment study method system stage stages
-    period time people
+    period time people project
+    """
+)
+# Heads the same thing is called by in a text ("the Romans later called the
+# town Olisipo" after "Lisbon is the capital and largest city").
+SAME_THING_HEADS = {"town": "city", "city": "town"}
+# "The second is dividends": a subject that only counts what came before.
+COUNTING_SUBJECTS = _words("first second third fourth fifth last latter former next other rest")
+# Words that make a capitalised name a person's ("the merchant Johann Fust",
+# "Johannes Gutenberg, a goldsmith"): "he" or "she" may point at it.
+PERSON_WORDS = _words(
+    """
+    king queen prince princess emperor empress pope duke duchess marquis count countess
+    lord lady sir saint dr mr mrs ms prof professor president minister chancellor general
+    doctor merchant goldsmith engineer scientist chemist physicist biologist botanist
+    philosopher thinker poet writer author painter artist composer monk priest bishop
+    explorer sailor navigator inventor printer scholar astronomer physician surgeon
+    farmer soldier leader founder teacher
     """
 )
 

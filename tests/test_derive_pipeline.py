@@ -72,8 +72,11 @@ def test_the_answer_stands_in_its_provenance_sentence(derived):
 
 def test_no_stem_starts_with_an_unresolved_pronoun(derived):
     for q in derived.questions:
-        first = re.sub(r"^\W+", "", q.stem).split()[0].lower()
-        assert first not in PRONOUN_STARTS, q.stem
+        stem = re.sub(r"^\W+", "", q.stem)
+        # "It is estimated that ...", "It was Gutenberg who ...": no reference.
+        if re.match(r"It (?:is|was) .*\b(?:that|who|to)\b", stem):
+            continue
+        assert stem.split()[0].lower() not in PRONOUN_STARTS, q.stem
 
 
 def test_a_cloze_has_one_blank_and_does_not_give_its_answer_away(derived):

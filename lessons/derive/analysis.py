@@ -430,6 +430,12 @@ def _leading_subject(text: str) -> str:
     if _PREPOSITION_START.match(text):
         return ""
     head = re.split(r"[,;:]|\s+(?=(?:" + _VERBISH + r")\b)", text, maxsplit=1)[0]
+    # "The Vardo Aqueduct carries water", "Marta Orlova founded the
+    # observatory": a verb the list does not know, read from its ending after
+    # a name inside the sentence ("-s") or after any word ("-ed").
+    verb = re.search(r"(?<=\s)[A-Z][\w\-]*( [a-z]+s)\b|\b[\w\-]*[a-z]( [a-z]+ed)\b", head)
+    if verb:
+        head = head[: verb.start(1) if verb.group(1) else verb.start(2)]
     head = _clean_phrase(head)
     if 1 <= len(head.split()) <= 5 and head.split()[0].lower() not in PRONOUN_STARTS:
         return head

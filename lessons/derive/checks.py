@@ -431,7 +431,8 @@ IMPRECISE_CHECKS: dict[str, Check] = {
 # - the blank's role: the name a sentence gives ("called ____") is the fact,
 #   a blank that opens the sentence is its subject, often guessed;
 # - self-containment: a resolved pronoun, a dropped connective or a definite
-#   phrase pointing back ("the city", "these") loses the context;
+#   phrase pointing back ("the city", "these") loses the context, and so does
+#   a subject pronoun after an opening phrase ("After the fall ... it was");
 # - the statement's weight: a very short sentence is often trivial, a very
 #   long one a paragraph to read, a range ("between 20 and 100") is trivia
 #   (all three judged drafts on one were rejected or needed an edit).
@@ -488,6 +489,14 @@ _DEMONSTRATIVE = re.compile(
     r"\b(?:these|this|those|such(?! as)|the same|the other)\b|^Other\b", re.I
 )
 _MID_PRONOUN = re.compile(r"(?<!^)\b(?:it|its|they|their)\b")
+# "After the fall of the Western Roman Empire it was ruled by ...": the
+# sentence's subject is a pronoun after its opening phrase, pointing at a
+# sentence before (judged: "mid-sentence 'it' is left unresolved").
+_SUBJECT_PRONOUN_INSIDE = re.compile(
+    r"^(?:After|Before|During|Under|In|On|At|From|By|Since|Until|Following|Within)\b"
+    r"[^,;:]*? (?:it|they|he|she) (?:is|was|are|were|has|had|have|will|would|can|could"
+    r"|\w+ed)\b"
+)
 # "Expo 98", "Apollo 11": the number belongs to a name, not a fact to recall.
 _NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)[A-Z][a-z]+ $")
 _RANGE = re.compile(r"\bbetween\s+\S+\s+and\b", re.I)
@@ -554,6 +563,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
     if pointer:
         # "In these reactions, ...": what the sentence is about is the pointer.
         features["points back"] = -0.25 if len(shown[: pointer.start()].split()) <= 2 else -0.15
+    elif _SUBJECT_PRONOUN_INSIDE.search(shown):
+        features["subject pronoun inside"] = -0.25
     elif _MID_PRONOUN.search(shown):
         features["pronoun inside"] = -0.05
     n = len(sentence.split())

@@ -32,15 +32,25 @@ from lessons.derive.analysis import (
     specificity,
     zipf,
 )
+from lessons.derive.references import (
+    Antecedents,
+    head_ends_phrase,
+    kept_as_it_stands,
+    names_a_person,
+)
 from lessons.derive.types import DerivedChoice, DerivedQuestion, DerivedSentence
 from lessons.lexicon import (
+    BACK_REFERRING_HEADS,
     COMPARED_BY_ENDING,
     CONNECTIVES,
+    COUNTING_SUBJECTS,
     FUNCTION_WORDS,
+    INNER_CONNECTIVES,
     LEANING_PHRASES,
     NUMBER_WORDS,
     OPPOSITES,
     PRONOUN_STARTS,
+    SAME_SENSE,
     STOPWORDS,
     UNRESOLVABLE_STARTS,
     VAGUE_ITEM_STARTS,
@@ -58,6 +68,8 @@ MIN_WORDS, MAX_WORDS = 6, 60
 
 FLAG_PRONOUN = "Pronoun resolved: the sentence begins “{pronoun}”, read here as “{subject}”."
 FLAG_CONNECTIVE = "Opening connective “{word}” dropped from the prompt."
+FLAG_INNER_CONNECTIVE = "Connective “{word}” dropped from the prompt."
+FLAG_REFERENCE = "Reference resolved: “{phrase}” read here as “{meant}”."
 FLAG_DISTRACTORS = "Wrong choices come from elsewhere in the text: check that none is also true."
 FLAG_DEFINITIONS = "Wrong choices are definitions of other terms: check that none also fits."
 FLAG_FEW = "Only two wrong choices could be found: consider adding one."
@@ -132,12 +144,49 @@ def worthiness(sentence: DerivedSentence, facts: SentenceFacts | None) -> str:
 _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "these", "those", "each", "every", "some", "many", "all")
 )
-_DUMMY_IT = re.compile(r"^It (?:is|was) (?:\w+ )?(?:\w+) (?:to|that)\b")
+_INNER_CONNECTIVE = re.compile(
+    rf",\s+(?:{'|'.join(sorted(INNER_CONNECTIVES, key=len, reverse=True))}),\s+", re.I
+)
+# "The second is dividends": a subject that counts what came before.
+_COUNTING_SUBJECT = re.compile(
+    rf"^(?:The (?:{'|'.join(sorted(COUNTING_SUBJECTS))})(?: ones?)?|Another|One)"
+    r" (?:is|are|was|were|has|have|had)\b"
+)
+# "A smaller drop of about 10 percent": a comparison with something the
+# sentence does not name.
+_COMPARED_SUBJECT = re.compile(
+    r"^(?:An?|The) (?:(?:more|less) \w+|"
+    + "|".join(sorted({c for c, _ in COMPARED_BY_ENDING.values()}))
+    + r") \w+"
+)
+_OPENER = re.compile(
+    r"^(?:After|Before|When|While|If|Because|Although|As|Since|Once|Until|During|In|On|At)\b"
+)
 
 
-def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
+@lru_cache(maxsize=64)
+def _references_to(heads: frozenset[str]) -> re.Pattern:
+    """ "the city", "these reactions": a definite phrase of one of these heads."""
+    alternatives = "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
+    return re.compile(rf"\b(?P<det>[Tt]he|[Tt]his|[Tt]hese) (?P<head>{alternatives})\b")
+
+
+def make_stem(
+    sentence: str,
+    previous: SentenceFacts | None,
+    antecedents: Antecedents | None = None,
+    *,
+    position: int = -1,
+) -> Stem | None:
     """The sentence as a self-contained statement, or None when it leans on
-    something before it that cannot be resolved."""
+    something before it that cannot be resolved.
+
+    A pronoun that opens it is read as the previous sentence's subject when
+    they agree ("it" a thing, "they" a plural, "she" a person); an expletive
+    or cleft "it" stays. With the text's antecedents, "the city" or "the
+    cycle" is read as the one thing the text before calls so ("Lisbon", "the
+    Calvin cycle"); a subject that points back at nothing named leaves the
+    sentence out."""
     flags: list[str] = []
     text = sentence
     lower = text.lower()
@@ -146,9 +195,20 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
             flags.append(FLAG_CONNECTIVE.format(word=text[: len(connective) - 2]))
             text = cap(text[len(connective) :])
             break
+    inner = _INNER_CONNECTIVE.search(text)
+    if inner:
+        flags.append(FLAG_INNER_CONNECTIVE.format(word=inner.group(0).strip(" ,")))
+        # "After the infection is cleared, however, some B cells remain": the
+        # opening clause keeps its comma; "Corals, however, grow" loses both.
+        joint = ", " if _OPENER.match(text) else " "
+        text = text[: inner.start()] + joint + text[inner.end() :]
+    if _COUNTING_SUBJECT.match(text) or (
+        _COMPARED_SUBJECT.match(text) and not re.search(r"\bthan\b", text)
+    ):
+        return None
     first = text.split()[0]
-    if first.lower() in PRONOUN_STARTS:
-        if _DUMMY_IT.match(text) or first.lower() in UNRESOLVABLE_STARTS:
+    if first.lower() in PRONOUN_STARTS and not kept_as_it_stands(text):
+        if first.lower() in UNRESOLVABLE_STARTS:
             return None
         antecedent = previous.subject if previous else ""
         if not antecedent or antecedent.split()[0].lower() in PRONOUN_STARTS:
@@ -158,7 +218,9 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
             first.lower().startswith("the") and not (plural)
         ):
             return None
-        if first.lower() in {"he", "she", "his", "her"} and not antecedent[:1].isupper():
+        if first.lower() in {"he", "she", "his", "her"} and not names_a_person(
+            antecedent, previous.text if previous else ""
+        ):
             return None
         replacement = antecedent
         # "The human heart is ... It sits": the subject was read without its
@@ -174,8 +236,40 @@ def make_stem(sentence: str, previous: SentenceFacts | None) -> Stem | None:
         if first.lower() == "it" and re.search(r"\bit\b", rest):
             return None
         text = replacement + rest
+    if antecedents is not None:
+        resolved = _resolve_references(text, antecedents, position, flags)
+        if resolved is None:
+            return None
+        text = resolved
     offset = len(text) - len(sentence) if text.endswith(sentence[-10:]) else 0
     return Stem(text, offset, flags)
+
+
+def _resolve_references(
+    text: str, antecedents: Antecedents, position: int, flags: list[str]
+) -> str | None:
+    """The text with each "the <head>" the text before names written out; None
+    when its subject is one that cannot be."""
+    pattern = _references_to(BACK_REFERRING_HEADS | antecedents.heads)
+    for m in reversed(list(pattern.finditer(text))):
+        head = m.group("head").lower()
+        # Latin plurals are plural too ("the algae carry", "the stomata open").
+        plural = is_plural(head) or head.endswith(("ae", "ata"))
+        if not head_ends_phrase(text[m.end() :], plural=plural):
+            continue
+        meant = antecedents.resolve(head, position)
+        if m.group("det").lower() != "the" and meant and not meant.startswith("the "):
+            meant = None  # "these reactions" are a compound's, never a name's
+        if meant and _whole_word(meant.removeprefix("the ").lower()).search(text.lower()):
+            continue  # the sentence names it itself
+        if meant is None:
+            if m.start() == 0 and head in BACK_REFERRING_HEADS:
+                return None  # "The project was paid for ...": which project?
+            continue
+        written = cap(meant) if m.start() == 0 else meant
+        flags.append(FLAG_REFERENCE.format(phrase=m.group(0), meant=written))
+        text = text[: m.start()] + written + text[m.end() :]
+    return text
 
 
 def tidy_stem(stem: str) -> tuple[str, bool]:
@@ -209,6 +303,7 @@ class Drafter:
     definitions: list[tuple[str, str, int]]  # (subject, definition, sentence position)
     normalised: dict[int, str]
     topics: frozenset[str] = frozenset()  # terms in so many sentences that they are guessed
+    antecedents: Antecedents | None = None  # what "the city", "the cycle" may mean
     questions: list[DerivedQuestion] = field(default_factory=list)
     _facts_seen: dict[str, list[str]] = field(default_factory=dict)
     _defined: set[str] = field(default_factory=set)
@@ -227,7 +322,7 @@ class Drafter:
         facts = self.facts.get(position)
         if worthiness(sentence, facts) or facts is None:
             return
-        stem = make_stem(sentence.text, previous)
+        stem = make_stem(sentence.text, previous, self.antecedents, position=position)
         if stem is None or self._restates_an_earlier_sentence(stem.text):
             return
         made = 0
@@ -328,6 +423,8 @@ class Drafter:
                     opposite = opposite_of(said)
                 if not opposite or _whole_word(opposite.split()[-1]).search(stem_lower):
                     continue  # "voluntary and involuntary": swapping says nothing new
+                if _said_again(said, stem_lower, m.start(), m.end()):
+                    continue  # "one of the oldest cities, older than London"
                 # "Before the fall of Rome it was ruled ...": a sentence's opening
                 # frame swapped is seldom definitely false; "one of the last
                 # examples" for "one of the first" reads as nonsense.
@@ -1047,6 +1144,25 @@ def opposite_of(said: str) -> str | None:
     if compared:
         return compared[0] if degree == "more" else compared[1]
     return f"{degree} {opposite}"
+
+
+def _plain_form(word: str) -> str:
+    """ "largest" -> "large", "older" -> "old"; other words as they are."""
+    word = word.lower().split()[-1]
+    for plain, forms in COMPARED_BY_ENDING.items():
+        if word == plain or word in forms:
+            return plain
+    return word
+
+
+def _said_again(said: str, stem_lower: str, start: int, end: int) -> bool:
+    """Whether the rest of the sentence says the word again, in another form
+    ("older" beside "oldest") or a word of the same sense ("Great" beside
+    "largest"): its opposite would contradict the sentence on its face."""
+    plain = _plain_form(said)
+    family = {plain, *COMPARED_BY_ENDING.get(plain, ()), *SAME_SENSE.get(plain, ())}
+    rest = stem_lower[:start] + " " + stem_lower[end:]
+    return any(_whole_word(w).search(rest) for w in family)
 
 
 def _missing(fact: Fact) -> str:

@@ -13,6 +13,7 @@ from lessons.derive.analysis import build_term_index, key, sentence_facts
 from lessons.derive.checks import MIN_CONFIDENCE, confidence, problems
 from lessons.derive.drafting import Drafter, worthiness
 from lessons.derive.grouping import group_lessons
+from lessons.derive.references import build_antecedents
 from lessons.derive.types import Derivation, DerivedQuestion, DerivedSentence, WithheldDraft
 from lessons.text import bound_spaces, normalise_answer, normalise_text, split_source
 
@@ -167,6 +168,13 @@ def derive(
         numbers_by_kind=numbers_by_kind,
         definitions=definitions,
         normalised={p: normalise_answer(s.text) for p, s in enumerate(split.sentences)},
+        antecedents=build_antecedents(
+            {
+                s.position: facts[s.position]
+                for s in sentences
+                if not s.is_noise and s.position in facts
+            }
+        ),
     )
     teachable_count = sum(1 for s in sentences if not s.is_noise)
     title_key = " ".join(key(w) for w in title.split())
