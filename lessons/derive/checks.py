@@ -27,6 +27,7 @@ from lessons.lexicon import (
     OPEN_LIST_MARKERS,
     PRONOUN_STARTS,
     STEM_ENDINGS,
+    STOPWORDS,
     TIME_WORDS,
 )
 from lessons.text import normalise_answer
@@ -453,7 +454,14 @@ KIND_PRIOR = {
 # drafts below it were kept about one time in ten.
 MIN_CONFIDENCE = 0.40
 
-_NAMING_SLOT = re.compile(r"\b(?:called|named|known as|termed)\s+“?$", re.I)
+# The name a sentence gives: "called ____", "also known as the ____", and the
+# second of two names it gives ("also called a share or ____", stock-6 KEEP),
+# where the first stands in the prompt and no other word fits.
+_NAMING_SLOT = re.compile(
+    r"\b(?:called|named|known as|termed)\s+(?:(?:an?|the)\s+)?"
+    r"(?:“?[\w\-]+(?:\s+[\w\-]+){0,2}”?\s+or\s+(?:(?:an?|the)\s+)?)?“?$",
+    re.I,
+)
 # The blank is one item of an open list: right after "such as" / "like (new)",
 # or beside "and" / "or" / a comma that joins it to other items, or followed by
 # "such as" (the head the examples are of: "prevent ____ such as ...").
@@ -489,7 +497,9 @@ _DEMONSTRATIVE = re.compile(
 )
 _MID_PRONOUN = re.compile(r"(?<!^)\b(?:it|its|they|their)\b")
 # "Expo 98", "Apollo 11": the number belongs to a name, not a fact to recall.
-_NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)[A-Z][a-z]+ $")
+# Not a capitalised month ("May 1968") nor a function word: "In 1147 King
+# Afonso ...", "Around 1800, ..." open the sentence with a date to recall.
+_NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)(?P<word>[A-Z][a-z]+) $")
 _RANGE = re.compile(r"\bbetween\s+\S+\s+and\b", re.I)
 
 
@@ -561,9 +571,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
         features["short sentence"] = -0.10
     elif n > 25:
         features["long sentence"] = -0.05
-    if _is_number(question.answer) and _NUMBER_IN_NAME.search(
-        sentence, *_span_of(sentence, question.answer)
-    ):
+    named = _NUMBER_IN_NAME.search(sentence, *_span_of(sentence, question.answer))
+    if _is_number(question.answer) and named and named["word"].lower() not in STOPWORDS:
         features["number in a name"] = -0.20
     if _RANGE.search(sentence):
         features["range"] = -0.30
@@ -591,7 +600,8 @@ def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, 
             features["count in words"] = -0.30
         return features
     common = bool(words) and min(zipf(w.lower()) for w in words) >= LIST_ITEM_ZIPF
-    if common and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
+    naming = bool(_NAMING_SLOT.search(before))
+    if common and not naming and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
         features["one item of a list"] = -0.15
     if _OBJECT_AFTER.search(after):
         # "governments ____ them", "corals ____ their algae": a verb with its

@@ -1,0 +1,61 @@
+"""Blanks on what a sentence teaches, and the answers a teacher would accept
+(issue 15, items 3 and 7): a year after "In" is a date to recall, not part of
+a name; the name a sentence gives ("also known as the ____", "also called a
+share or ____") is its fact, not one item of an open list.
+"""
+
+from __future__ import annotations
+
+from lessons.derive.checks import MIN_CONFIDENCE, confidence, confidence_features
+from tests.test_derive_checks import draft, text
+
+
+def features(stem: str, answer: str) -> dict[str, float]:
+    return confidence_features(
+        draft("fill_blank", stem, answer), text(stem.replace("____", answer))
+    )
+
+
+def score(stem: str, answer: str) -> float:
+    return confidence(draft("fill_blank", stem, answer), text(stem.replace("____", answer)))
+
+
+def test_a_year_after_a_capitalised_preposition_is_a_date_not_part_of_a_name():
+    # "In 1147 King Afonso ...", "Around 1800, the Stanhope press ...": the
+    # sentence's first word is capitalised, and no name.
+    assert "number in a name" not in features(
+        "In ____ King Olaf founded the harbour town of Bergen on the western coast.", "1070"
+    )
+    assert score(
+        "In ____ King Olaf founded the harbour town of Bergen on the western coast.", "1070"
+    ) >= MIN_CONFIDENCE
+    assert "number in a name" not in features(
+        "Around ____, the iron press allowed larger sheets to be printed.", "1800"
+    )
+    # "Apollo 11", "Expo 98": the number belongs to the name.
+    assert "number in a name" in features(
+        "The crew of Apollo ____ landed on the Moon in July of that year.", "11"
+    )
+
+
+def test_the_name_a_sentence_gives_after_an_article_is_its_fact():
+    # "The Calvin cycle, also known as the ____": the article does not hide
+    # that the blank is the other name the sentence gives.
+    assert "naming slot" in features(
+        "The goat fair, also known as the ____, is held in Ravenna every May.", "Capra festival"
+    )
+
+
+def test_a_blank_among_the_names_a_sentence_gives_is_no_open_list_item():
+    # "A stock, also called a share or ____": the other name is the fact; the
+    # first name stands in the prompt, so nothing else fits.
+    found = features("A brook, also called a stream or ____, is a small river.", "beck")
+    assert "one item of a list" not in found
+    assert "naming slot" in found
+    assert score("A brook, also called a stream or ____, is a small river.", "beck") >= (
+        MIN_CONFIDENCE
+    )
+    # A plain list stays a list.
+    assert "one item of a list" in features(
+        "Farmers sell cheese, milk or ____ at the weekly market.", "butter"
+    )
