@@ -26,9 +26,10 @@ def test_a_year_after_a_capitalised_preposition_is_a_date_not_part_of_a_name():
     assert "number in a name" not in features(
         "In ____ King Olaf founded the harbour town of Bergen on the western coast.", "1070"
     )
-    assert score(
-        "In ____ King Olaf founded the harbour town of Bergen on the western coast.", "1070"
-    ) >= MIN_CONFIDENCE
+    assert (
+        score("In ____ King Olaf founded the harbour town of Bergen on the western coast.", "1070")
+        >= MIN_CONFIDENCE
+    )
     assert "number in a name" not in features(
         "Around ____, the iron press allowed larger sheets to be printed.", "1800"
     )
