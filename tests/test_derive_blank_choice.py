@@ -60,3 +60,21 @@ def test_a_blank_among_the_names_a_sentence_gives_is_no_open_list_item():
     assert "one item of a list" in features(
         "Farmers sell cheese, milk or ____ at the weekly market.", "butter"
     )
+
+
+def test_a_blank_the_texts_general_term_also_fills_is_withheld():
+    # coral-31 REJECT: "corals expel their ____" wants zooxanthellae, but the
+    # text calls them "microscopic algae called zooxanthellae": "algae" fits too.
+    named = "Shepherds in the valley keep hardy sheep called churros on the high pastures."
+    stem = "In a hard winter the farmers move their ____ down to the river meadows."
+    derivation = text(named, stem.replace("____", "churros"))
+    question = draft("fill_blank", stem, "churros")
+    question.sentence = 1
+    assert "general term fits" in confidence_features(question, derivation)
+    assert confidence(question, derivation) < MIN_CONFIDENCE
+    # Where the general term stands in the prompt, it cannot fill the blank.
+    stem = "In a hard winter the farmers move their sheep, the ____, down to the meadows."
+    derivation = text(named, stem.replace("____", "churros"))
+    question = draft("fill_blank", stem, "churros")
+    question.sentence = 1
+    assert "general term fits" not in confidence_features(question, derivation)

@@ -30,7 +30,7 @@ from lessons.lexicon import (
     STOPWORDS,
     TIME_WORDS,
 )
-from lessons.text import normalise_answer
+from lessons.text import normalise_answer, singular
 
 BLANK = "____"
 Check = Callable[[DerivedQuestion, Derivation], list[str]]
@@ -353,10 +353,30 @@ class _DerivationIndex:
     mentions: Counter[str] = field(default_factory=Counter)
     # The first draft with each (kind, answer, choices).
     first_with_choices: dict[tuple, DerivedQuestion] = field(default_factory=dict)
+    # A term -> the general words the text names it by ("algae called
+    # zooxanthellae"): the term's first one to three words, normalised.
+    general_terms: dict[str, set[str]] = field(default_factory=dict)
 
     def sentences_with(self, phrase: str) -> int:
         """Sentences holding the phrase, or the phrase with a plural -s."""
         return self.mentions[phrase] + self.mentions[phrase + "s"]
+
+
+_GENERAL_CALLED = re.compile(
+    r"\b(?P<general>[a-z][\w\-]+)\s+(?:called|known as|named)\s+"
+    r"(?P<term>[\w\-]+(?:\s+[\w\-]+){0,2})"
+)
+
+
+def _general_term_fits(question: DerivedQuestion, derivation: Derivation, before: str) -> bool:
+    """The text names the answer by a general word ("microscopic algae called
+    zooxanthellae") that the prompt does not show: "corals expel their ____"
+    is as well filled by "algae" (coral-31 REJECT, "alt answer not accepted")."""
+    if _NAMING_SLOT.search(before):
+        return False
+    generals = _index_of(derivation).general_terms.get(normalise_answer(question.answer), set())
+    shown = {singular(w) for w in normalise_answer(question.prompt).split()}
+    return any(singular(g) not in shown for g in generals)
 
 
 def _build_index(derivation: Derivation) -> _DerivationIndex:
@@ -374,6 +394,13 @@ def _build_index(derivation: Derivation) -> _DerivationIndex:
         # A sentence with both "sarcoma" and "sarcomas" counts once for either.
         phrases -= {p for p in phrases if p.endswith("s") and p[:-1] in phrases}
         index.mentions.update(phrases)
+        for m in _GENERAL_CALLED.finditer(sentence.text):
+            general = m["general"].lower()
+            if general in STOPWORDS:
+                continue
+            named = normalise_answer(m["term"]).split()
+            for n in range(1, len(named) + 1):
+                index.general_terms.setdefault(" ".join(named[:n]), set()).add(general)
     for question in derivation.questions:
         if question.kind in {"single", "multiple"}:
             index.first_with_choices.setdefault(_choice_signature(question), question)
@@ -550,6 +577,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
             features["rarity"] = max(-0.10, min(0.10, (3.8 - rarity) * 0.05))
         before, _, after = statement.partition(BLANK)
         features.update(_blank_fit(question, before, after))
+        if not _is_number(question.answer) and _general_term_fits(question, derivation, before):
+            features["general term fits"] = -0.15
         if _NAMING_SLOT.search(before):
             features["naming slot"] = 0.10
         elif not before.strip(" “"):
