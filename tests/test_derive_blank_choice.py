@@ -7,6 +7,7 @@ share or ____") is its fact, not one item of an open list.
 from __future__ import annotations
 
 from lessons.derive.checks import MIN_CONFIDENCE, confidence, confidence_features
+from lessons.derive.pipeline import withhold_faulty
 from tests.test_derive_checks import draft, text
 
 
@@ -78,3 +79,29 @@ def test_a_blank_the_texts_general_term_also_fills_is_withheld():
     question = draft("fill_blank", stem, "churros")
     question.sentence = 1
     assert "general term fits" not in confidence_features(question, derivation)
+
+
+def test_a_sentence_whose_true_statement_is_withheld_keeps_its_blank():
+    # Surplus true statements are withheld to keep true and false even; the
+    # blank the drafter dropped beside one then asks about its sentence, so
+    # the sentence stays covered (issue 15 item 7: coverage).
+    sentences = {
+        "churros": "The valley's hardy sheep are of a breed called churros, kept for wool and milk.",
+        "Ravenna": "The shepherds of the high valley sell their cheese at the spring fair in Ravenna.",
+        "transhumance": "Each winter the flocks walk to the coast, a journey known as transhumance.",
+    }
+    derivation = text(*sentences.values())
+    statements = [draft("true_false", s, "x") for s in sentences.values()]
+    blanks = [draft("fill_blank", s.replace(a, "____"), a) for a, s in sentences.items()]
+    for position, (statement, blank) in enumerate(zip(statements, blanks, strict=True)):
+        statement.sentence = blank.sentence = position
+    derivation.questions = list(statements)
+    offered = withhold_faulty(derivation, fallbacks={i: [b] for i, b in enumerate(blanks)})
+    withheld = [w.question for w in offered.withheld]
+    # Three true statements and no false one: two are one too many.
+    assert len(withheld) == 2 and all(q in statements for q in withheld)
+    assert all(blanks[q.sentence] in offered.questions for q in withheld)
+    assert {q.sentence for q in offered.questions} == {0, 1, 2}
+    # Without a fallback those sentences go uncovered, as before.
+    derivation.questions = list(statements)
+    assert len({q.sentence for q in withhold_faulty(derivation).questions}) == 1

@@ -221,6 +221,9 @@ class Drafter:
     _true_statements: int = 0
     _false_statements: int = 0
     _lone_names: set[str] | None = None  # lone_capitalised over the text, built once
+    # Drafts dropped beside a true statement of their sentence, by position:
+    # offered in its place if the statement is withheld (pipeline.withhold_faulty).
+    dropped_beside_statements: dict[int, list[DerivedQuestion]] = field(default_factory=dict)
 
     # -- selection ---------------------------------------------------------
     def draft_sentence(self, position: int, previous: SentenceFacts | None) -> None:
@@ -248,12 +251,16 @@ class Drafter:
             # A true statement copies the sentence whole: beside a blank from the
             # same sentence, one answers the other. The statement stays (the
             # judged blanks beside one were mostly rejected, the statements kept).
+            dropped = self.dropped_beside_statements.setdefault(position, [])
             if _is_true_statement(question):
                 for earlier in [q for q in self.questions[len(self.questions) - made :]]:
                     if earlier.kind != TRUE_FALSE:
                         self.questions.remove(earlier)
+                        dropped.append(earlier)
                         made -= 1
             elif any(_is_true_statement(q) for q in self.questions[len(self.questions) - made :]):
+                question.fact = f"{fact_key} @ {position}"
+                dropped.append(question)
                 continue
             asked_true_false |= question.kind == TRUE_FALSE
             question.fact = f"{fact_key} @ {position}"
