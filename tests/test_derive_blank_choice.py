@@ -86,9 +86,9 @@ def test_a_sentence_whose_true_statement_is_withheld_keeps_its_blank():
     # blank the drafter dropped beside one then asks about its sentence, so
     # the sentence stays covered (issue 15 item 7: coverage).
     sentences = {
-        "churros": "The valley's hardy sheep are of a breed called churros, kept for wool and milk.",
-        "Ravenna": "The shepherds of the high valley sell their cheese at the spring fair in Ravenna.",
-        "transhumance": "Each winter the flocks walk to the coast, a journey known as transhumance.",
+        "churros": "The valley's hardy sheep are of a breed called churros, kept for wool.",
+        "Ravenna": "The shepherds of the high valley sell cheese at the spring fair in Ravenna.",
+        "transhumance": "Each winter the flocks walk to the coast, a trek known as transhumance.",
     }
     derivation = text(*sentences.values())
     statements = [draft("true_false", s, "x") for s in sentences.values()]
