@@ -105,3 +105,17 @@ def test_a_sentence_whose_true_statement_is_withheld_keeps_its_blank():
     # Without a fallback those sentences go uncovered, as before.
     derivation.questions = list(statements)
     assert len({q.sentence for q in withhold_faulty(derivation).questions}) == 1
+
+
+def test_a_blank_on_the_general_noun_of_an_appositive_is_withheld():
+    # vacc-18 REJECT: "antibodies, Y-shaped ____ that attach ...": the noun
+    # that glosses a term names its kind, and other kinds fit ("molecules").
+    stem = "Shepherds make churros, soft round ____ that keep for a week in the cold."
+    assert "kind of the term before" in features(stem, "cheeses")
+    assert score(stem, "cheeses") < MIN_CONFIDENCE
+    # The term before its gloss is what the sentence teaches.
+    stem = "Shepherds make ____, soft round cheeses that keep for a week in the cold."
+    assert "kind of the term before" not in features(stem, "churros")
+    # "vacca, meaning ____" (vacc-25 KEEP): the blank is the gloss itself.
+    stem = 'The word "cheese" comes from the Latin word caseus, meaning ____.'
+    assert "kind of the term before" not in features(stem, "curd")

@@ -37,8 +37,9 @@ VERDICTS = ("KEEP", "EDIT", "REJECT")
 # modifier, a count in words) or that the prompt gives away ranks lower; 13
 # once a verb blanked before its object ("governments ____ them") does; 11
 # once a blank the text's general term also fills ("algae called
-# zooxanthellae": "corals expel their ____") does.
-STILL_MADE_REJECTS = 11
+# zooxanthellae": "corals expel their ____") does; 10 once a blank on the
+# noun that glosses a term ("antibodies, Y-shaped ____ that ...") does.
+STILL_MADE_REJECTS = 10
 
 
 @dataclass(frozen=True)

@@ -503,6 +503,11 @@ _LIST_AFTER = re.compile(
     r"|such as\b)",
     re.I,
 )
+# "<term>, (a) [modifiers] ____ that ...": the blank is the head of a gloss.
+_GLOSS_BEFORE = re.compile(
+    r"[^\W\d_][\w\-]*,\s+(?:(?:an?|the|a\(n\))\s+)?(?P<modifiers>(?:[\w\-]+\s+){1,2})$"
+)
+_GLOSS_AFTER = re.compile(r"\s*(?:(?:that|which|who)\b|[,.;])")
 _OBJECT_AFTER = re.compile(r"^\s*(?:them|it|their|its|his|her)\b")
 # A sentence that only announces what follows: "in several different ways".
 _ANNOUNCES = re.compile(
@@ -645,6 +650,16 @@ def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, 
         features["answer shown elsewhere"] = -0.30
     if re.fullmatch(r"[A-Z]{2,6}", answer) and _spells(answer, _WORD.findall(before + after)):
         features["abbreviation spelled out"] = -0.30
+    gloss = _GLOSS_BEFORE.search(before)
+    if (
+        gloss
+        and _GLOSS_AFTER.match(after)
+        # "vacca, meaning ____": a participle introduces the gloss, not its kind.
+        and not any(w.lower() in STOPWORDS or w.endswith("ing") for w in gloss["modifiers"].split())
+    ):
+        # "antibodies, Y-shaped ____ that attach ...": the noun that glosses
+        # a term names its kind, and other kinds fit ("molecules", vacc-18).
+        features["kind of the term before"] = -0.15
     if before.rstrip().endswith("a(n)") and (" or " in answer or "'s " in answer):
         features["malformed blank"] = -0.25
     return features
