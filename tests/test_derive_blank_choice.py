@@ -6,7 +6,12 @@ share or ____") is its fact, not one item of an open list.
 
 from __future__ import annotations
 
-from lessons.derive.checks import MIN_CONFIDENCE, confidence, confidence_features
+from lessons.derive.checks import (
+    MIN_CONFIDENCE,
+    blank_on_common_word,
+    confidence,
+    confidence_features,
+)
 from lessons.derive.pipeline import withhold_faulty
 from tests.test_derive_checks import draft, text
 
@@ -119,3 +124,12 @@ def test_a_blank_on_the_general_noun_of_an_appositive_is_withheld():
     # "vacca, meaning ____" (vacc-25 KEEP): the blank is the gloss itself.
     stem = 'The word "cheese" comes from the Latin word caseus, meaning ____.'
     assert "kind of the term before" not in features(stem, "curd")
+
+
+def test_the_name_a_sentence_gives_is_no_everyday_word_blank():
+    # vacc "cytotoxic T cells, also called ____": the other name is the term
+    # the sentence teaches, however common its words.
+    named = draft("fill_blank", "Young goats, also called ____, are weaned at ten weeks.", "kids")
+    assert blank_on_common_word(named, text("Young goats, also called kids, are weaned.")) == []
+    plain = draft("fill_blank", "Young goats are weaned by their ____ at ten weeks.", "owners")
+    assert blank_on_common_word(plain, text("Young goats are weaned by their owners.")) != []

@@ -126,6 +126,9 @@ def blank_on_common_word(question: DerivedQuestion, derivation: Derivation) -> l
         return []
     if _is_number(question.answer):
         return []
+    # "cytotoxic T cells, also called ____": the name given is the term taught.
+    if _NAMING_SLOT.search(question.stem.partition(BLANK)[0]):
+        return []
     words = _WORD.findall(question.answer)
     if words and min(zipf(w.lower()) for w in words) >= COMMON_WORD_ZIPF:
         return [f"The blank is on an everyday word: “{question.answer}”."]
