@@ -96,3 +96,9 @@ def test_an_everyday_word_opening_a_sentence_is_no_short_form_of_a_name():
         ["Exchange rates move every day.", "The New York Stock Exchange is old."]
     )
     assert text_forms("New York Stock Exchange", "The ____ is old.", lone) == []
+
+
+def test_a_name_given_beside_its_head_keeps_the_capital_inside_it():
+    # "cytotoxic T cells, also called ____" accepts "killer" for "killer T cells".
+    before = "Cytotoxic T cells, also called ____, destroy infected cells."
+    assert "killer" in text_forms("killer T cells", before, set())

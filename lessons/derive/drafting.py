@@ -1195,7 +1195,7 @@ def text_forms(answer: str, blanked: str, lone_names: set[str]) -> list[str]:
         forms.append(titled["title"])
     before = blanked.partition(BLANK)[0]
     named = _NAMED_BEFORE.search(before)
-    if named and answer.islower() and len(words) >= 2:
+    if named and answer[:1].islower() and len(words) >= 2:
         shown = {singular(w.lower()) for w in named["named"].split()}
         for cut in range(1, len(words)):
             head = words[cut:]
