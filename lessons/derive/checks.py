@@ -27,9 +27,10 @@ from lessons.lexicon import (
     OPEN_LIST_MARKERS,
     PRONOUN_STARTS,
     STEM_ENDINGS,
+    STOPWORDS,
     TIME_WORDS,
 )
-from lessons.text import normalise_answer
+from lessons.text import normalise_answer, singular
 
 BLANK = "____"
 Check = Callable[[DerivedQuestion, Derivation], list[str]]
@@ -124,6 +125,9 @@ def blank_on_common_word(question: DerivedQuestion, derivation: Derivation) -> l
     if _around_blank(question) is None or question.kind == "multiple":
         return []
     if _is_number(question.answer):
+        return []
+    # "cytotoxic T cells, also called ____": the name given is the term taught.
+    if _NAMING_SLOT.search(question.stem.partition(BLANK)[0]):
         return []
     words = _WORD.findall(question.answer)
     if words and min(zipf(w.lower()) for w in words) >= COMMON_WORD_ZIPF:
@@ -352,10 +356,30 @@ class _DerivationIndex:
     mentions: Counter[str] = field(default_factory=Counter)
     # The first draft with each (kind, answer, choices).
     first_with_choices: dict[tuple, DerivedQuestion] = field(default_factory=dict)
+    # A term -> the general words the text names it by ("algae called
+    # zooxanthellae"): the term's first one to three words, normalised.
+    general_terms: dict[str, set[str]] = field(default_factory=dict)
 
     def sentences_with(self, phrase: str) -> int:
         """Sentences holding the phrase, or the phrase with a plural -s."""
         return self.mentions[phrase] + self.mentions[phrase + "s"]
+
+
+_GENERAL_CALLED = re.compile(
+    r"\b(?P<general>[a-z][\w\-]+)\s+(?:called|known as|named)\s+"
+    r"(?P<term>[\w\-]+(?:\s+[\w\-]+){0,2})"
+)
+
+
+def _general_term_fits(question: DerivedQuestion, derivation: Derivation, before: str) -> bool:
+    """The text names the answer by a general word ("microscopic algae called
+    zooxanthellae") that the prompt does not show: "corals expel their ____"
+    is as well filled by "algae" (coral-31 REJECT, "alt answer not accepted")."""
+    if _NAMING_SLOT.search(before):
+        return False
+    generals = _index_of(derivation).general_terms.get(normalise_answer(question.answer), set())
+    shown = {singular(w) for w in normalise_answer(question.prompt).split()}
+    return any(singular(g) not in shown for g in generals)
 
 
 def _build_index(derivation: Derivation) -> _DerivationIndex:
@@ -373,6 +397,13 @@ def _build_index(derivation: Derivation) -> _DerivationIndex:
         # A sentence with both "sarcoma" and "sarcomas" counts once for either.
         phrases -= {p for p in phrases if p.endswith("s") and p[:-1] in phrases}
         index.mentions.update(phrases)
+        for m in _GENERAL_CALLED.finditer(sentence.text):
+            general = m["general"].lower()
+            if general in STOPWORDS:
+                continue
+            named = normalise_answer(m["term"]).split()
+            for n in range(1, len(named) + 1):
+                index.general_terms.setdefault(" ".join(named[:n]), set()).add(general)
     for question in derivation.questions:
         if question.kind in {"single", "multiple"}:
             index.first_with_choices.setdefault(_choice_signature(question), question)
@@ -454,7 +485,14 @@ KIND_PRIOR = {
 # drafts below it were kept about one time in ten.
 MIN_CONFIDENCE = 0.40
 
-_NAMING_SLOT = re.compile(r"\b(?:called|named|known as|termed)\s+“?$", re.I)
+# The name a sentence gives: "called ____", "also known as the ____", and the
+# second of two names it gives ("also called a share or ____", stock-6 KEEP),
+# where the first stands in the prompt and no other word fits.
+_NAMING_SLOT = re.compile(
+    r"\b(?:called|named|known as|termed)\s+(?:(?:an?|the)\s+)?"
+    r"(?:“?[\w\-]+(?:\s+[\w\-]+){0,2}”?\s+or\s+(?:(?:an?|the)\s+)?)?“?$",
+    re.I,
+)
 # The blank is one item of an open list: right after "such as" / "like (new)",
 # or beside "and" / "or" / a comma that joins it to other items, or followed by
 # "such as" (the head the examples are of: "prevent ____ such as ...").
@@ -469,6 +507,11 @@ _LIST_AFTER = re.compile(
     r"|such as\b)",
     re.I,
 )
+# "<term>, (a) [modifiers] ____ that ...": the blank is the head of a gloss.
+_GLOSS_BEFORE = re.compile(
+    r"[^\W\d_][\w\-]*,\s+(?:(?:an?|the|a\(n\))\s+)?(?P<modifiers>(?:[\w\-]+\s+){1,2})$"
+)
+_GLOSS_AFTER = re.compile(r"\s*(?:(?:that|which|who)\b|[,.;])")
 _OBJECT_AFTER = re.compile(r"^\s*(?:them|it|their|its|his|her)\b")
 # A sentence that only announces what follows: "in several different ways".
 _ANNOUNCES = re.compile(
@@ -498,7 +541,9 @@ _SUBJECT_PRONOUN_INSIDE = re.compile(
     r"|\w+ed)\b"
 )
 # "Expo 98", "Apollo 11": the number belongs to a name, not a fact to recall.
-_NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)[A-Z][a-z]+ $")
+# Not a capitalised month ("May 1968") nor a function word: "In 1147 King
+# Afonso ...", "Around 1800, ..." open the sentence with a date to recall.
+_NUMBER_IN_NAME = re.compile(rf"\b(?!(?:{'|'.join(MONTHS)})\b)(?P<word>[A-Z][a-z]+) $")
 _RANGE = re.compile(r"\bbetween\s+\S+\s+and\b", re.I)
 
 
@@ -549,6 +594,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
             features["rarity"] = max(-0.10, min(0.10, (3.8 - rarity) * 0.05))
         before, _, after = statement.partition(BLANK)
         features.update(_blank_fit(question, before, after))
+        if not _is_number(question.answer) and _general_term_fits(question, derivation, before):
+            features["general term fits"] = -0.15
         if _NAMING_SLOT.search(before):
             features["naming slot"] = 0.10
         elif not before.strip(" “"):
@@ -572,9 +619,8 @@ def confidence_features(question: DerivedQuestion, derivation: Derivation) -> di
         features["short sentence"] = -0.10
     elif n > 25:
         features["long sentence"] = -0.05
-    if _is_number(question.answer) and _NUMBER_IN_NAME.search(
-        sentence, *_span_of(sentence, question.answer)
-    ):
+    named = _NUMBER_IN_NAME.search(sentence, *_span_of(sentence, question.answer))
+    if _is_number(question.answer) and named and named["word"].lower() not in STOPWORDS:
         features["number in a name"] = -0.20
     if _RANGE.search(sentence):
         features["range"] = -0.30
@@ -602,7 +648,8 @@ def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, 
             features["count in words"] = -0.30
         return features
     common = bool(words) and min(zipf(w.lower()) for w in words) >= LIST_ITEM_ZIPF
-    if common and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
+    naming = bool(_NAMING_SLOT.search(before))
+    if common and not naming and (_LIST_BEFORE.search(before) or _LIST_AFTER.search(after)):
         features["one item of a list"] = -0.15
     if _OBJECT_AFTER.search(after):
         # "governments ____ them", "corals ____ their algae": a verb with its
@@ -617,6 +664,16 @@ def _blank_fit(question: DerivedQuestion, before: str, after: str) -> dict[str, 
         features["answer shown elsewhere"] = -0.30
     if re.fullmatch(r"[A-Z]{2,6}", answer) and _spells(answer, _WORD.findall(before + after)):
         features["abbreviation spelled out"] = -0.30
+    gloss = _GLOSS_BEFORE.search(before)
+    if (
+        gloss
+        and _GLOSS_AFTER.match(after)
+        # "vacca, meaning ____": a participle introduces the gloss, not its kind.
+        and not any(w.lower() in STOPWORDS or w.endswith("ing") for w in gloss["modifiers"].split())
+    ):
+        # "antibodies, Y-shaped ____ that attach ...": the noun that glosses
+        # a term names its kind, and other kinds fit ("molecules", vacc-18).
+        features["kind of the term before"] = -0.15
     if before.rstrip().endswith("a(n)") and (" or " in answer or "'s " in answer):
         features["malformed blank"] = -0.25
     return features

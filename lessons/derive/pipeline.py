@@ -209,7 +209,7 @@ def derive(
         questions=questions,
         key_terms=[t.text for t in ranked[:30]],
     )
-    offered = withhold_faulty(drafted)
+    offered = withhold_faulty(drafted, fallbacks=drafter.dropped_beside_statements)
     return replace(offered, uncovered=uncovered_sentences(offered))
 
 
@@ -219,34 +219,66 @@ def uncovered_sentences(derivation: Derivation) -> list[int]:
     return [p for lesson in derivation.lessons for p in lesson.sentences if p not in cited]
 
 
-def withhold_faulty(drafted: Derivation) -> Derivation:
+def withhold_faulty(
+    drafted: Derivation, *, fallbacks: dict[int, list[DerivedQuestion]] | None = None
+) -> Derivation:
     """The derivation without the drafts a check finds a fault in, which are
     listed as withheld instead, with the reasons. Every check is precise on the
     judged set (it flags no draft the reader kept), so those are drafts an
     educator would have rejected; surplus true statements go too, and drafts
-    whose confidence is below MIN_CONFIDENCE, listed as suggestions."""
+    whose confidence is below MIN_CONFIDENCE, listed as suggestions.
+
+    `fallbacks` are drafts the drafter dropped beside a true statement of
+    their sentence (by sentence position): where that statement is withheld
+    as surplus, the best of them that passes the checks is offered instead,
+    so the sentence is still asked about."""
     for q in drafted.questions:
         q.confidence = confidence(q, drafted)
     found = [(q, _faults(q, drafted)) for q in drafted.questions]
     for q, faults in found:
-        if not faults and q.confidence < MIN_CONFIDENCE:
-            faults.append(
-                f"Confidence {q.confidence:.2f} is below {MIN_CONFIDENCE:.2f}: "
-                "a suggestion, not a question."
-            )
-    _withhold_surplus_true_statements([(q, faults) for q, faults in found if not faults])
+        _withhold_below_confidence(q, faults)
+    surplus = _withhold_surplus_true_statements([(q, faults) for q, faults in found if not faults])
+    for statement in surplus:
+        fallback = _best_fallback((fallbacks or {}).get(statement.sentence, []), drafted)
+        if fallback is not None:
+            found.append((fallback, []))
+    questions = [q for q, faults in found if not faults]
     return replace(
         drafted,
-        questions=[q for q, faults in found if not faults],
+        questions=sorted(questions, key=lambda q: (q.lesson, q.sentence)),
         withheld=[WithheldDraft(q, faults) for q, faults in found if faults],
     )
+
+
+def _withhold_below_confidence(question: DerivedQuestion, faults: list[str]) -> None:
+    if not faults and question.confidence < MIN_CONFIDENCE:
+        faults.append(
+            f"Confidence {question.confidence:.2f} is below {MIN_CONFIDENCE:.2f}: "
+            "a suggestion, not a question."
+        )
+
+
+def _best_fallback(
+    candidates: list[DerivedQuestion], drafted: Derivation
+) -> DerivedQuestion | None:
+    """The most confident candidate no check finds a fault in, if any."""
+    passing = []
+    for q in candidates:
+        q.confidence = confidence(q, drafted)
+        faults = _faults(q, drafted)
+        _withhold_below_confidence(q, faults)
+        if not faults:
+            passing.append(q)
+    return max(passing, key=lambda q: q.confidence, default=None)
 
 
 def _faults(question: DerivedQuestion, drafted: Derivation) -> list[str]:
     return [p for found in problems(question, drafted).values() for p in found]
 
 
-def _withhold_surplus_true_statements(offered: list[tuple[DerivedQuestion, list[str]]]) -> None:
+def _withhold_surplus_true_statements(
+    offered: list[tuple[DerivedQuestion, list[str]]],
+) -> list[DerivedQuestion]:
     """Learners soon notice when most statements are true: the drafter keeps
     true and false statements even, and the checks withhold more false ones
     (a swap is riskier), so the least confident true statements past one more
@@ -256,5 +288,7 @@ def _withhold_surplus_true_statements(offered: list[tuple[DerivedQuestion, list[
     # Most confident first, so the surplus cut from the end is the least confident.
     true.sort(key=lambda qf: -qf[0].confidence)
     surplus = len(true) - (len(statements) - len(true)) - 1
-    for _, faults in true[len(true) - surplus :] if surplus > 0 else []:
+    withheld = true[len(true) - surplus :] if surplus > 0 else []
+    for _, faults in withheld:
         faults.append("One true statement too many beside the false ones.")
+    return [q for q, _ in withheld]
