@@ -819,6 +819,11 @@ def signin_storm(args) -> int:
         f"  app servers' CPU time over the run: {cpu:.0f} s "
         f"({cpu / len(signed) * 1000:.0f} ms a sign-in)"
     )
+    counters = result["counters"]
+    print(
+        f"  told to try again in a few seconds (503): {counters.get('students_told_to_retry', 0)} "
+        f"students, {counters.get('told_to_retry', 0)} times; gave up: {counters['gave_up']}"
+    )
     print(
         "  other requests' p95 meanwhile: " + ", ".join(f"{n} {p:.0f} ms" for n, p in worst.items())
     )
