@@ -243,9 +243,9 @@ AXES_VERBOSE = False
 # threads stay free for the students already signed in while a class arrives
 # (chosen by measurement: README, "Signing in").
 SIGN_IN_VERIFICATIONS_AT_ONCE = int(os.environ.get("SIGN_IN_VERIFICATIONS_AT_ONCE", "1"))
-SIGN_IN_WAITING = int(os.environ.get("SIGN_IN_WAITING", "1"))
+SIGN_IN_WAITING = int(os.environ.get("SIGN_IN_WAITING", "0"))
 SIGN_IN_WAIT_SECONDS = float(os.environ.get("SIGN_IN_WAIT_SECONDS", "2"))
-SIGN_IN_RETRY_AFTER_SECONDS = int(os.environ.get("SIGN_IN_RETRY_AFTER_SECONDS", "5"))
+SIGN_IN_RETRY_AFTER_SECONDS = int(os.environ.get("SIGN_IN_RETRY_AFTER_SECONDS", "10"))
 
 # Email (password resets), as Django 6.1's MAILERS: SMTP through EMAIL_HOST.
 # With DEBUG and no EMAIL_HOST, mail is printed to the console instead, so a
