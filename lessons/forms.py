@@ -156,9 +156,10 @@ class AdmittedSignInMixin(_FormBase):
 
     def clean(self) -> dict[str, Any]:
         try:
-            return super().clean()
+            super().clean()
         except SignInsBusy:
             raise ValidationError(SIGN_INS_BUSY, code=SIGN_INS_BUSY_CODE) from None
+        return self.cleaned_data
 
 
 class SignInForm(AdmittedSignInMixin, UsernameLengthMixin, AuthenticationForm):
