@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template import loader
 
 from lessons import accounts
+from quizsite.sign_in_admission import SIGN_INS_BUSY, SIGN_INS_BUSY_CODE, SignInsBusy
 
 EMAIL_TAKEN = "An account with that email address already exists. Sign in, or reset its password."
 
@@ -149,7 +150,19 @@ class UsernameLengthMixin(_FormBase):
         return username
 
 
-class SignInForm(UsernameLengthMixin, AuthenticationForm):
+class AdmittedSignInMixin(_FormBase):
+    """A sign-in turned away for load (no password verification slot free,
+    quizsite/sign_in_admission.py) is the form's error, with the username kept."""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            super().clean()
+        except SignInsBusy:
+            raise ValidationError(SIGN_INS_BUSY, code=SIGN_INS_BUSY_CODE) from None
+        return self.cleaned_data
+
+
+class SignInForm(AdmittedSignInMixin, UsernameLengthMixin, AuthenticationForm):
     """The site's sign-in form, with the choice of a session that outlasts the browser."""
 
     remember = forms.BooleanField(
@@ -160,7 +173,7 @@ class SignInForm(UsernameLengthMixin, AuthenticationForm):
     )
 
 
-class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
+class AdminSignInForm(AdmittedSignInMixin, UsernameLengthMixin, AdminAuthenticationForm):
     """The admin's sign-in form (staff only), with the same length check."""
 
 

@@ -217,6 +217,9 @@ PASSWORD_HASHERS = [
 # Failures are kept in the database, so every app server sees the same count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Verifies passwords, a few at once (below); ModelBackend stays listed for
+    # the sessions it signed in, and is never asked to verify a password.
+    "quizsite.sign_in_admission.AdmittedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -231,6 +234,18 @@ AXES_HTTP_RESPONSE_CODE = 429
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "quizsite.client_address.client_address"
 AXES_VERBOSE = False
+
+# Admission control for sign-ins (quizsite/sign_in_admission.py): each server
+# process verifies at most SIGN_IN_VERIFICATIONS_AT_ONCE passwords at once (a
+# verification is ~0.2 s of CPU), lets SIGN_IN_WAITING more wait up to
+# SIGN_IN_WAIT_SECONDS for a slot, and answers the rest at once with a 503 and
+# Retry-After: SIGN_IN_RETRY_AFTER_SECONDS on the sign-in page. The other
+# threads stay free for the students already signed in while a class arrives
+# (chosen by measurement: README, "Signing in").
+SIGN_IN_VERIFICATIONS_AT_ONCE = int(os.environ.get("SIGN_IN_VERIFICATIONS_AT_ONCE", "1"))
+SIGN_IN_WAITING = int(os.environ.get("SIGN_IN_WAITING", "0"))
+SIGN_IN_WAIT_SECONDS = float(os.environ.get("SIGN_IN_WAIT_SECONDS", "2"))
+SIGN_IN_RETRY_AFTER_SECONDS = int(os.environ.get("SIGN_IN_RETRY_AFTER_SECONDS", "10"))
 
 # Email (password resets), as Django 6.1's MAILERS: SMTP through EMAIL_HOST.
 # With DEBUG and no EMAIL_HOST, mail is printed to the console instead, so a

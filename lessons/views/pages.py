@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from lessons.forms import (
 )
 from lessons.views.http import HtmxHttpRequest, SignedInRequest
 from quizsite.client_address import client_address
+from quizsite.sign_in_admission import SIGN_INS_BUSY_CODE
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +81,15 @@ class SignInView(auth_views.LoginView):
     student ticks "Keep me signed in on this device"."""
 
     authentication_form = SignInForm
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, SIGN_INS_BUSY_CODE):
+            # Turned away for load, not refused: the page says to try again
+            # shortly, and Retry-After says when.
+            response.status_code = 503
+            response["Retry-After"] = str(settings.SIGN_IN_RETRY_AFTER_SECONDS)
+        return response
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

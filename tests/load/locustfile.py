@@ -41,6 +41,10 @@ THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "2,6").split(","))
 # A student keeps trying for this long before giving up on a request.
 RETRY_FOR_SECONDS = float(os.environ.get("LOAD_RETRY_SECONDS", "60"))
 RETRYABLE = {0, 502, 503, 504}
+# The sign-in page's 503 when no password verification slot is free
+# (quizsite/sign_in_admission.py); a student tries again after Retry-After.
+SIGN_INS_BUSY = "Many people are signing in right now."
+SIGN_IN_PATIENCE = float(os.environ.get("LOAD_SIGN_IN_PATIENCE", "600"))
 STEPS = [int(x) for x in os.environ.get("LOAD_STEPS", "500,1000,1500").split(",")]
 STEP_HOLD = float(os.environ.get("LOAD_STEP_HOLD", "120"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "4"))
@@ -50,7 +54,14 @@ instructor_numbers = itertools.count()
 ledger: list[dict] = []  # one row per answer whose feedback a student saw
 samples: list[tuple] = []  # (time, name, ms, ok, status)
 statuses_seen: dict[str, int] = {}
-counters = {"retried": 0, "stale_connections": 0, "gave_up": 0, "unexpected": 0}
+counters = {
+    "retried": 0,
+    "stale_connections": 0,
+    "gave_up": 0,
+    "unexpected": 0,
+    "told_to_retry": 0,  # sign-ins answered "try again in a few seconds"
+    "students_told_to_retry": 0,  # students who were told so at least once
+}
 lock = threading.Lock()
 
 ANSWER_URL = re.compile(r'hx-post="(/attempts/(\d+)/questions/(\d+)/answer)"')
@@ -126,6 +137,7 @@ class Session(FastHttpUser):
                 method, host + path, name=name, catch_response=True, allow_redirects=False, **kwargs
             ) as response:
                 status = response.status_code or 0
+                busy = status == 503 and SIGN_INS_BUSY in (response.text or "")
                 with lock:
                     statuses_seen[str(status)] = statuses_seen.get(str(status), 0) + 1
                 if status == 0 and fresh_try:
@@ -133,6 +145,10 @@ class Session(FastHttpUser):
                     # idle ones 5 s): browsers resend at once on a new one.
                     response.request_meta["name"] = f"{name} [stale connection]"
                     response.failure(f"connection closed by {host}")
+                elif busy and 503 in expect:
+                    # The site's "try again in a few seconds": an answer, not a fault.
+                    response.request_meta["name"] = f"{name} [told to retry]"
+                    response.success()
                 elif status in RETRYABLE:
                     if status == 503 and "Back in a moment" not in (response.text or ""):
                         with lock:
@@ -149,7 +165,7 @@ class Session(FastHttpUser):
                         counters["unexpected"] += 1
                     response.failure(f"{status} from {host}, expected {expect}")
             # Outside the block, which reports the request as it closes.
-            if status in expect:
+            if status in expect and (status != 503 or busy):
                 return response
             if status not in RETRYABLE:
                 raise RescheduleTask()
@@ -188,10 +204,29 @@ class Session(FastHttpUser):
         return self.call("POST", path, name, data=body, headers=headers, expect=expect)
 
     def sign_in(self, username: str) -> None:
+        """As a student does: the page, then the form. Told that many are
+        signing in (503, Retry-After), they wait that long and a moment to
+        read it, type the password again (the page kept the username) and
+        send it, for up to SIGN_IN_PATIENCE seconds."""
         page = self.call("GET", "/accounts/login/", "sign-in page")
-        token = CSRF_FIELD.search(page.text)[1]
-        form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
-        self.post("/accounts/login/", "sign in", form, expect=(302,))
+        deadline = time.monotonic() + SIGN_IN_PATIENCE
+        told = 0
+        while True:
+            token = CSRF_FIELD.search(page.text)[1]
+            form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+            page = self.post("/accounts/login/", "sign in", form, expect=(302, 503))
+            if page.status_code == 302:
+                return
+            with lock:
+                counters["told_to_retry"] += 1
+                counters["students_told_to_retry"] += not told
+            told += 1
+            pause = float(page.headers.get("Retry-After") or 5) + random.uniform(0, 1)
+            if time.monotonic() + pause > deadline:
+                with lock:
+                    counters["gave_up"] += 1
+                raise RescheduleTask()
+            time.sleep(pause)
 
 
 def think(low: float = THINK[0], high: float = THINK[1]) -> None:

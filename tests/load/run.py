@@ -146,6 +146,24 @@ class Run:
         os.killpg(self.servers[port].pid, signal.SIGKILL)
         self.servers[port].wait()
 
+    def server_cpu_seconds(self) -> float:
+        """CPU time (user + system) the app servers have used so far, masters
+        and workers: on a shared machine a steadier figure than wall time."""
+        import psutil
+
+        total = 0.0
+        for process in self.servers.values():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                master = psutil.Process(process.pid)
+                # Workers recycled during the run count through their master.
+                done = master.cpu_times()
+                total += done.children_user + done.children_system
+                for each in [master, *master.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        cpu = each.cpu_times()
+                        total += cpu.user + cpu.system
+        return total
+
     def stop_servers(self) -> None:
         for process in self.servers.values():
             if process.poll() is None:
@@ -774,6 +792,7 @@ def signin_storm(args) -> int:
             think="1,3",
             extra_env={"LOAD_READERS": str(readers)},
         )
+        cpu = run.server_cpu_seconds()
     finally:
         run.stop_servers()
     samples = result["samples"]
@@ -795,6 +814,15 @@ def signin_storm(args) -> int:
     print(
         f"\n{len(signed)} sign-ins ({hashes}) in {took:.0f} s from the first sign-in page, "
         f"{len(signed) / took:.1f} a second, arriving at {rate}/s"
+    )
+    print(
+        f"  app servers' CPU time over the run: {cpu:.0f} s "
+        f"({cpu / len(signed) * 1000:.0f} ms a sign-in)"
+    )
+    counters = result["counters"]
+    print(
+        f"  told to try again in a few seconds (503): {counters.get('students_told_to_retry', 0)} "
+        f"students, {counters.get('told_to_retry', 0)} times; gave up: {counters['gave_up']}"
     )
     print(
         "  other requests' p95 meanwhile: " + ", ".join(f"{n} {p:.0f} ms" for n, p in worst.items())
