@@ -51,7 +51,12 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 WEB_NOISE = "web noise"
-NEVER_TAUGHT = frozenset({WEB_NOISE, "heading", "code", "damaged"})
+LIST_LABEL = "list label"
+NEVER_TAUGHT = frozenset({WEB_NOISE, "heading", "code", "damaged", LIST_LABEL})
+# A numbered item that is only its label ("2  Compression." of "2. **Compression.**
+# The compressor ..."): it names the item's sentences, it neither teaches nor
+# titles a lesson (a judge found "2  Compression" over one).
+_LIST_LABEL = re.compile(r"^\d{1,2}\s+(?:[^\s.:;]+\s+){0,3}[^\s.:;]+[.:]?$")
 
 
 def _alternatives(phrases) -> str:
@@ -556,10 +561,12 @@ def _finite_verb_at(words: list[str], i: int) -> bool:
         return False
     if before in PRONOUN_SUBJECTS:
         return True
+    if word in IRREGULAR_PAST and before not in FUNCTION_WORDS:
+        # "The work went badly", "Prices rose": after a noun, even one the
+        # stop lists hold for its other uses ("work", "part").
+        return True
     if before in _NO_SUBJECT or before.isdigit():
         return False
-    if word in IRREGULAR_PAST:
-        return True  # "The work went badly", "Prices rose"
     if word.endswith("ed") and len(word) > 4:
         return True
     if _plural_looking(before) and word not in FUNCTION_WORDS and i < len(words) - 1:
@@ -623,6 +630,8 @@ def noise_reason(sentence: str, *, is_last_in_passage: bool, opens_passage: bool
     once.") is prose, whatever its words."""
     if _NOISE.match(sentence) or is_page_furniture(sentence):
         return WEB_NOISE
+    if _LIST_LABEL.match(sentence.strip()):
+        return LIST_LABEL
     if (opens_passage or len(sentence.split()) <= MAX_INLINE_HEADING_WORDS) and looks_like_heading(
         sentence
     ):

@@ -115,6 +115,7 @@ def test_a_long_section_is_split_into_lessons_with_informative_titles():
         "It matters.",
         "The city burned.",
         "The harvest went badly.",
+        "Their work began slowly.",
         "Prices rose.",
         "The old king fell ill.",
         "The settlers grew wheat.",
@@ -258,3 +259,26 @@ def test_a_short_sentence_inside_a_paragraph_is_taught_and_a_share_button_is_noi
     assert not any("Share this article" in t or "changed much" in t for t in titles)
     taught = {result.sentences[p].text for lesson in result.lessons for p in lesson.sentences}
     assert "Their work also changed much." in taught
+
+
+FRIDGE_MD = """\
+# How a refrigerator works
+
+A refrigerator moves heat from inside the cabinet to the kitchen. The refrigeration cycle has three main stages:
+
+1. **Boiling.** Inside the cabinet, the liquid coolant boils at a low pressure and takes heat from the food.
+2. **Squeezing.** A pump called the compressor squeezes the vapour, which makes it hot.
+3. **Cooling.** Coils at the back give the heat to the kitchen air, and the coolant turns back into a liquid.
+
+Most modern refrigerators use a coolant called isobutane, also known as R-600a.
+"""  # noqa: E501
+
+
+def test_a_numbered_items_label_neither_titles_a_lesson_nor_is_taught():
+    result = derive(FRIDGE_MD, title="Refrigerators")
+    titles = [lesson.title for lesson in result.lessons]
+    assert not any(re.match(r"\d", title) or "Squeezing" in title for title in titles), titles
+    labels = {s.text: s.reason for s in result.sentences if s.text[:1].isdigit()}
+    assert labels == {"2  Squeezing.": "list label", "3  Cooling.": "list label"}
+    taught = {result.sentences[p].text for lesson in result.lessons for p in lesson.sentences}
+    assert "A pump called the compressor squeezes the vapour, which makes it hot." in taught
