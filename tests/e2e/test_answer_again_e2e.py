@@ -5,6 +5,7 @@ with DEBUG on as well as off."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.urls import reverse
 
 from lessons.models import Attempt, Lesson, Question, Response
@@ -153,7 +154,7 @@ def test_an_empty_check_keeps_the_page_and_shows_the_message_in_the_card(
     # Styled: the site's stylesheet still applies to the message.
     background = page.locator("#answer-error").evaluate("e => getComputedStyle(e).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
-    page.wait_for_function("document.activeElement.id === 'answer-error'")
+    expect(page.locator("#answer-error")).to_be_focused()
 
     # The card still answers: a real answer now goes through.
     page.locator("#answer").fill("involuntary")

@@ -3,6 +3,7 @@ four-option question is in view without scrolling at 390 px, and a wrong pick
 looks wrong at once, not by colour alone, with the marked options in view."""
 
 import pytest
+from playwright.sync_api import expect
 from django.db.models import Count
 
 from lessons.models import Attempt, Question
@@ -120,7 +121,7 @@ def test_a_wrong_pick_looks_wrong_at_once_and_stays_in_view(
         assert in_view(page, ".choice-wrong, .choice-correct"), f"marked options hidden at {name}"
         assert in_view(page, ".feedback-title")
         if javascript:
-            page.wait_for_function("document.activeElement.id === 'feedback'")
+            expect(page.locator("#feedback")).to_be_focused()
         assert not page.js_errors
         page.context.close()
 
