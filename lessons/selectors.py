@@ -475,7 +475,7 @@ def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
         row = rows.get(lesson_id)
         if row is None:
             continue
-        row.recalled += recall_until is not None and recall_until >= now
+        row.recalled += scoring.is_recalled(recall_until, now=now)
         row.due += due <= now
         if last_review and (row.last_activity is None or last_review > row.last_activity):
             row.last_activity = last_review

@@ -80,7 +80,7 @@ def test_course_progress_counts_mastered_lessons(db, two_courses):
     ReviewCard.objects.create(
         learner=learner,
         question=question,
-        due=timezone.now(),
+        due=timezone.now() + timezone.timedelta(days=4),
         recall_until=timezone.now() + timezone.timedelta(days=3),
     )
     catalogue = selectors.course_catalogue(learner=learner, now=timezone.now())
