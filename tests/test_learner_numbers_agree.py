@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import selectors
-from lessons.models import Course, Question, ReviewCard
+from lessons import selectors, services
+from lessons.models import Attempt, Course, Question, Review, ReviewCard
 from tests.factories import CourseFactory, LessonFactory, QuestionFactory, take_quiz
 
 pytestmark = pytest.mark.django_db
@@ -210,4 +210,80 @@ def test_a_question_due_again_is_not_mastered(student_client, student, now, monk
         "progress mastery": "0%",
         "progress due": 3,
         "review due": 3,
+    }
+
+
+# ------------------------------------------------------------------ started
+
+
+@pytest.fixture
+def started_world(student_client, student, now):
+    """Four lessons of one course: a quiz begun and nothing answered, a quiz
+    with one wrong answer so far, a lesson whose only answer was given in
+    the review queue (its question moved there from another course's lesson,
+    where Sam met it), and one Sam never touched. Three are started."""
+    course = CourseFactory(title="Started course", slug="started-course")
+    begun, answered, reviewed, untouched = (
+        LessonFactory(course=course, title=title, position=position)
+        for position, title in enumerate(
+            ("Begun lesson", "Answered lesson", "Reviewed lesson", "Untouched lesson")
+        )
+    )
+    for lesson in (begun, answered, untouched):
+        QuestionFactory(lesson=lesson)
+        QuestionFactory(lesson=lesson)
+    services.attempt_start(learner=student, lesson=begun)
+    attempt, _ = services.attempt_start(
+        learner=student, lesson=QuestionFactory(lesson=answered).lesson
+    )
+    wrong = Question.objects.get(pk=attempt.question_ids[0]).choices.get(position=1)
+    services.response_record(
+        learner=student,
+        attempt_id=attempt.pk,
+        question_id=attempt.question_ids[0],
+        choice_values=[str(wrong.pk)],
+        time_taken=timedelta(seconds=12),
+    )
+    elsewhere = LessonFactory(source=reviewed.source, course=CourseFactory(title="Elsewhere"))
+    moved = QuestionFactory(lesson=elsewhere)
+    take_quiz(student, elsewhere, [True])
+    services.questions_move(questions=[moved], lesson=reviewed)
+    # Due again since an hour ago (its recall ended then too).
+    back = now - timedelta(hours=1)
+    ReviewCard.objects.filter(learner=student, question=moved).update(due=back, recall_until=back)
+    # The review answer (wrong: nothing recalled, no quiz score) through the page.
+    card = ReviewCard.objects.get(learner=student, question=moved)
+    wrong = moved.choices.get(is_correct=False, position=1)
+    student_client.post(
+        reverse("lessons:review_answer", args=[moved.pk]),
+        {"choice": wrong.pk, "card_review_number": card.reviews},
+    )
+    assert Review.objects.filter(learner=student, question=moved, is_correct=False).exists()
+    assert not Attempt.objects.filter(learner=student, lesson=reviewed).exists()
+    return course, ["Begun lesson", "Answered lesson", "Reviewed lesson"]
+
+
+def test_a_lesson_is_started_by_any_attempt_or_answer_on_every_page(
+    student_client, student, started_world
+):
+    course, started = started_world
+
+    home = text_of(student_client.get(reverse("lessons:home")))
+    assert re.search(r"Started course 4 lessons · 3 of 4 lessons started", home)
+    course_page = student_client.get(reverse("lessons:course_detail", args=[course.slug]))
+    assert "Continue: Begun lesson" in text_of(course_page).replace(" :", ":")
+    progress = text_of(student_client.get(reverse("lessons:progress")))
+    assert re.search(r"Started course .{0,40}3 of 4 lessons started", progress)
+    assert selectors.review_meanwhile(learner=student).not_started.title == "Untouched lesson"
+    review = text_of(student_client.get(reverse("lessons:review"), {"course": course.slug}))
+    assert "Take a lesson you have not started: Untouched lesson" in review
+    assert [title for title in started if title in review] == []
+
+
+def test_one_rule_says_which_lessons_are_started(student, started_world):
+    course, started = started_world
+    rows = selectors.progress_for_learner(learner=student, now=timezone.now(), course=course)
+    assert [row.lesson.title for row in rows if row.is_started] == started
+    assert set(selectors.lessons_started(learner=student).filter(course=course)) == {
+        row.lesson for row in rows if row.is_started
     }
