@@ -462,10 +462,11 @@ def progress_for_learner(
 ) -> list[LessonProgress]:
     """Per published lesson (of the course, if given): best and latest score,
     attempts, last activity, mastery and questions due, as lessons.scoring
-    defines them, and whether it is started (lessons_started). Best, latest and attempts come from the LessonScore row the
-    answer service keeps from full attempts (never from a retry), as every
-    instructor's report reads them. Two queries whatever the history's length
-    (the lessons come from lessons.catalogue)."""
+    defines them, and whether it is started (lessons_started). Best, latest
+    and attempts come from the LessonScore row the answer service keeps from
+    full attempts (never from a retry), as every instructor's report reads
+    them. Two queries whatever the history's length (the lessons come from
+    lessons.catalogue)."""
     rows = _progress_everywhere(learner=learner, now=now)
     if course is None:
         return rows
