@@ -146,6 +146,13 @@ class QuestionData:
         return self.is_multiple and "select all that apply" not in self.prompt.lower()
 
     @property
+    def needs_arrow_keys_hint(self) -> bool:
+        """One option of several is picked with radio buttons (single choice,
+        true/false): the group is a single Tab stop and the arrow keys move
+        between its options, which a keyboard user is told."""
+        return not self.is_multiple and not self.is_fill_blank
+
+    @property
     def correct_choice_ids(self) -> frozenset[int]:
         return frozenset(c.id for c in self.choices if c.is_correct)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -658,6 +658,11 @@ class ReviewCardQuerySet(models.QuerySet["ReviewCard"]):
         answered or counted for students."""
         return self.filter(question_live("question__"))
 
+    def recalled(self, now: datetime) -> ReviewCardQuerySet:
+        """Cards whose question is recalled (mastered) at `now`, as
+        lessons.scoring.is_recalled says: never one due at `now`."""
+        return self.filter(recall_until__gt=now)
+
 
 class ReviewCard(models.Model):
     """The spaced-repetition state of one question for one learner (FSRS)."""
@@ -683,7 +688,8 @@ class ReviewCard(models.Model):
         null=True,
         blank=True,
         help_text="While the last answer was right: when the expected recall falls below the "
-        "desired retention. A question counts as mastered until then.",
+        "desired retention, or the card's due time if that is sooner. A question counts as "
+        "mastered until then.",
     )
     reviews = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
@@ -693,6 +699,12 @@ class ReviewCard(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["learner", "question"], name="review_card_once"),
+            # A question due for review is not mastered: its recall ends by its
+            # due time (lessons.scheduling.review, migration 0016).
+            models.CheckConstraint(
+                condition=Q(recall_until__isnull=True) | Q(recall_until__lte=F("due")),
+                name="recall_by_due",
+            ),
         ]
         indexes = [
             models.Index(fields=["learner", "due"]),

@@ -160,7 +160,7 @@ def _recalled_cards(now: datetime, lesson_ids: Sequence[int]) -> QuerySet[Review
     course and lesson join as one row and probed every learner's cards once
     per question: 410k buffers for one lesson's mastery sort."""
     live = Question.objects.filter(question_live(), lesson_id__in=lesson_ids)
-    return ReviewCard.objects.filter(question__in=live, recall_until__gte=now)
+    return ReviewCard.objects.filter(question__in=live).recalled(now)
 
 
 # ---------------------------------------------------------------- scores table

@@ -59,9 +59,13 @@ def review(card: ReviewCard, *, rating: fsrs.Rating, when: datetime, is_correct:
     card.due = updated.due
     card.last_review = updated.last_review
     card.last_correct = is_correct
-    card.recall_until = recall_until(
+    recalled = recall_until(
         last_correct=is_correct, stability=card.stability, last_review=card.last_review
     )
+    # A question due for review is not mastered (lessons.scoring): a learning
+    # step brings it back in minutes while its recall holds for days, so the
+    # recall ends by the due time (ReviewCard's recall_by_due constraint).
+    card.recall_until = None if recalled is None else min(recalled, card.due)
     card.reviews += 1
     if not is_correct and card.reviews > 1:
         card.lapses += 1
@@ -71,7 +75,8 @@ def recall_until(
     *, last_correct: bool, stability: float | None, last_review: datetime | None
 ) -> datetime | None:
     """When the expected recall falls to the desired retention, or None when
-    the last answer was wrong. A question counts as mastered until then.
+    the last answer was wrong. review() stores the earlier of this and the
+    card's due time, until which the question counts as mastered.
 
     Stored on the card so that reports count mastery with a plain SQL filter;
     it solves FSRS's forgetting curve R(t) = (1 + F·t/S)^-D for R = retention."""

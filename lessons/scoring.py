@@ -21,7 +21,9 @@ scores table, learner page and item analysis, and both CSV exports):
   not yet fallen below the desired retention. It measures memory today, not
   a past result, so it falls as time passes without review, and a wrong
   answer takes a question out at once: a best score of 89% from last month
-  can sit next to a mastery of 0%.
+  can sit next to a mastery of 0%. A question due for review is never
+  mastered: the stored recall ends by the card's due time, and a question
+  counts until then, not at that instant (`is_recalled`).
 
 The answer service keeps best, latest and attempts in LessonScore
 (services._lesson_score_update, fed by `counts_towards_scores`); every report
@@ -35,6 +37,7 @@ templates/lessons/score_glossary.html says all this to the reader.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
@@ -60,6 +63,14 @@ def mastery(recalled: int, question_count: int) -> float | None:
     """The share of the lesson's questions recalled now; None for a lesson
     without questions, where there is nothing to master."""
     return recalled / question_count if question_count else None
+
+
+def is_recalled(recall_until: datetime | None, *, now: datetime) -> bool:
+    """Whether a card's question is recalled (mastered) at `now`: strictly
+    before its stored recall ends, which is by its due time at the latest,
+    so a card due now is due and not mastered. ReviewCard.objects.recalled()
+    asks the same in SQL."""
+    return recall_until is not None and recall_until > now
 
 
 def whole_percent(share: float) -> int:

@@ -7,7 +7,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 
 from lessons import catalogue, scoring
@@ -328,6 +339,7 @@ class LessonProgress:
     last_activity: datetime | None = None
     recalled: int = 0
     due: int = 0
+    started: bool = False  # as lessons_started says
 
     @property
     def mastery(self) -> float | None:
@@ -337,7 +349,8 @@ class LessonProgress:
 
     @property
     def is_started(self) -> bool:
-        return self.attempts > 0 or self.recalled > 0
+        """Any attempt or answer in the lesson (lessons_started)."""
+        return self.started
 
     @property
     def is_mastered(self) -> bool:
@@ -449,14 +462,27 @@ def progress_for_learner(
 ) -> list[LessonProgress]:
     """Per published lesson (of the course, if given): best and latest score,
     attempts, last activity, mastery and questions due, as lessons.scoring
-    defines them. Best, latest and attempts come from the LessonScore row the
-    answer service keeps from full attempts (never from a retry), as every
-    instructor's report reads them. Two queries whatever the history's length
-    (the lessons come from lessons.catalogue)."""
+    defines them, and whether it is started (lessons_started). Best, latest
+    and attempts come from the LessonScore row the answer service keeps from
+    full attempts (never from a retry), as every instructor's report reads
+    them. Two queries whatever the history's length (the lessons come from
+    lessons.catalogue)."""
     rows = _progress_everywhere(learner=learner, now=now)
     if course is None:
         return rows
     return [row for row in rows if row.lesson.course_id == course.pk]
+
+
+def lessons_started(*, learner) -> QuerySet[Lesson]:
+    """The lessons the learner has started: any attempt there (finished or
+    not, a retry too) or any answer to one of its questions in the review
+    queue, right or wrong. The one rule for "started" on every page: the
+    catalogue's and course page's status and the progress page read it with
+    the scores (_progress_everywhere), the review page's suggestion as a
+    subquery (review_meanwhile)."""
+    attempted = Attempt.objects.filter(learner=learner).values("lesson_id")
+    reviewed = Review.objects.filter(learner=learner).values("question__lesson_id")
+    return Lesson.objects.filter(Q(pk__in=attempted) | Q(pk__in=reviewed)).order_by()
 
 
 def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
@@ -464,10 +490,27 @@ def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
     are read whole, not per course: a course page then costs no more than the
     catalogue, and the same rows count what is due everywhere (the navigation)."""
     rows = {lesson.pk: LessonProgress(lesson) for lesson in catalogue.published_lessons()}
-    for lesson_id, best, latest, attempts, last in LessonScore.objects.filter(
-        learner=learner
-    ).values_list("lesson_id", "best_score", "latest_score", "attempts", "last_activity"):
-        if row := rows.get(lesson_id):
+    # The started lessons in the same query as the scores, as rows of their
+    # own (no score, marked started): the catalogue stays at one query for
+    # the learner's lessons and one for their cards.
+    scores = LessonScore.objects.filter(learner=learner).values_list(
+        "lesson_id", "best_score", "latest_score", "attempts", "last_activity", Value(False)
+    )
+    started = lessons_started(learner=learner).values_list(
+        "pk",
+        Value(None, output_field=FloatField()),
+        Value(None, output_field=FloatField()),
+        Value(0, output_field=IntegerField()),
+        Value(None, output_field=DateTimeField()),
+        Value(True),
+    )
+    for lesson_id, best, latest, attempts, last, is_started in scores.union(started, all=True):
+        row = rows.get(lesson_id)
+        if row is None:
+            continue
+        if is_started:
+            row.started = True
+        else:
             row.best, row.latest, row.attempts, row.last_activity = best, latest, attempts, last
     for lesson_id, recall_until, last_review, due in _published_cards(learner).values_list(
         "question__lesson_id", "recall_until", "last_review", "due"
@@ -475,7 +518,7 @@ def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
         row = rows.get(lesson_id)
         if row is None:
             continue
-        row.recalled += recall_until is not None and recall_until >= now
+        row.recalled += scoring.is_recalled(recall_until, now=now)
         row.due += due <= now
         if last_review and (row.last_activity is None or last_review > row.last_activity):
             row.last_activity = last_review
@@ -586,11 +629,11 @@ def review_meanwhile(*, learner, course: Course | None = None) -> Meanwhile:
     if course is not None:
         lessons = lessons.filter(course=course)
         scores = scores.filter(lesson__course=course)
-    tried = Attempt.objects.filter(learner=learner, lesson=OuterRef("pk"))
+    started = lessons_started(learner=learner)
     # The next lesson of a course the learner is taking comes before a new course.
-    taking = Attempt.objects.filter(learner=learner, lesson__course=OuterRef("course"))
+    taking = started.filter(course=OuterRef("course"))
     not_started = (
-        lessons.filter(~Exists(tried))
+        lessons.exclude(pk__in=started.values("pk"))
         .annotate(taking=Exists(taking))
         .select_related("course")
         .order_by("-taking", "course__title", "course_id", "position", "title")

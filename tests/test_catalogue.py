@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
-from lessons.models import Course, Lesson, LessonScore, ReviewCard
+from lessons.models import Attempt, Course, Lesson, LessonScore, ReviewCard
 from tests.factories import (
     PASSWORD,
     CourseFactory,
@@ -51,8 +52,11 @@ def test_catalogue_lists_published_courses_with_description_and_lesson_count(cli
 
 
 def scored(learner, lesson, score):
-    """The standing the answer service keeps after one full attempt with this
-    score: what every page reads (lessons.scoring)."""
+    """One finished full attempt with this score, and the standing the answer
+    service keeps after it: what every page reads (lessons.scoring)."""
+    Attempt.objects.create(
+        learner=learner, lesson=lesson, question_ids=[], finished_at=timezone.now(), score=score
+    )
     LessonScore.objects.create(
         learner=learner, lesson=lesson, best_score=score, latest_score=score, attempts=1
     )
@@ -70,17 +74,19 @@ def test_catalogue_shows_a_learners_progress_per_course(client, two_courses):
 
 
 def test_course_progress_counts_mastered_lessons(db, two_courses):
-    from django.utils import timezone
-
     from lessons import selectors
 
     biology, _, lessons = two_courses
     learner = UserFactory()
     question = lessons[0].questions.get()
+    # Its card, made by the right answer of a finished attempt (a started lesson).
+    Attempt.objects.create(
+        learner=learner, lesson=lessons[0], question_ids=[question.pk], finished_at=timezone.now()
+    )
     ReviewCard.objects.create(
         learner=learner,
         question=question,
-        due=timezone.now(),
+        due=timezone.now() + timezone.timedelta(days=4),
         recall_until=timezone.now() + timezone.timedelta(days=3),
     )
     catalogue = selectors.course_catalogue(learner=learner, now=timezone.now())

@@ -160,3 +160,60 @@ def test_every_existing_cohort_follows_every_published_course():
         assert back.get_model("lessons", "Cohort").objects.count() == 2
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recall_that_outlasts_its_due_time_ends_at_it():
+    """Cards written before 0016 could be "recalled" past their due time: a
+    question back in a learning step in minutes counted as mastered for days.
+    The migration ends each such recall at the due time and leaves the rest."""
+    from datetime import timedelta
+
+    before, after = (
+        [("lessons", "0015_review_card_recalled")],
+        [("lessons", "0016_review_card_recall_by_due")],
+    )
+    old = migrate(before)
+    try:
+        User = old.get_model("auth", "User")
+        Course = old.get_model("lessons", "Course")
+        Source = old.get_model("lessons", "Source")
+        Lesson = old.get_model("lessons", "Lesson")
+        Question = old.get_model("lessons", "Question")
+        ReviewCard = old.get_model("lessons", "ReviewCard")
+        course = Course.objects.create(title="C", slug="c-0016", status="published")
+        source = Source.objects.create(title="S", slug="s-0016", text="A text.", course=course)
+        lesson = Lesson.objects.create(
+            course=course, source=source, title="L", slug="l-0016", summary="-", published=True
+        )
+        learner = User.objects.create(username="learner-before-0016")
+        now = timezone.now()
+        due = now + timedelta(minutes=10)
+
+        def card(recall_until):
+            question = Question.objects.create(
+                lesson=lesson, kind="single", prompt="Which?", status="published"
+            )
+            return ReviewCard.objects.create(
+                learner=learner, question=question, due=due, recall_until=recall_until
+            ).pk
+
+        outlasting = card(now + timedelta(days=2))  # a learning step: due long before that
+        within = card(now + timedelta(minutes=5))
+        at_due = card(due)
+        forgotten = card(None)  # the last answer was wrong
+
+        new = migrate(after)
+
+        ReviewCard = new.get_model("lessons", "ReviewCard")
+        recall = dict(ReviewCard.objects.values_list("pk", "recall_until"))
+        assert recall == {
+            outlasting: due,
+            within: now + timedelta(minutes=5),
+            at_due: due,
+            forgotten: None,
+        }
+        back = migrate(before)
+        assert back.get_model("lessons", "ReviewCard").objects.count() == 4
+    finally:
+        migrate(latest())

@@ -240,3 +240,49 @@ def test_mastery_is_explained_wherever_it_is_shown(client, history, instructor):
         html = client.get(url).content.decode()
         assert "What these numbers mean" in html, url
         assert "can read 0%" in html, url
+
+
+def mastery_on_every_page(client, *, learner, instructor, lesson, cohort, course) -> dict:
+    """The lesson's mastery as each page and export gives it: {page: percent}."""
+    client.force_login(learner)
+    course_page = client.get(reverse("lessons:course_detail", args=[course.slug])).content.decode()
+    progress = client.get(reverse("lessons:progress")).content.decode()
+    client.force_login(instructor)
+    table = client.get(reverse("lessons:instructor_cohort", args=[cohort.pk])).content.decode()
+    row = re.search(r"<tr[^>]*>\s*<th scope=\"row\"><a [^>]*>rosa</a>.*?</tr>", table, re.S)[0]
+    table_mastery = re.findall(r'<td class="[^"]*numeric">(.*?)</td>', row, re.S)[3]
+    learner_page = client.get(
+        reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk])
+    ).content.decode()
+    scores_csv = b"".join(
+        client.get(reverse("lessons:instructor_scores_csv", args=[cohort.pk])).streaming_content
+    ).decode("utf-8-sig")
+    (mine,) = [r for r in csv.DictReader(io.StringIO(scores_csv)) if r["learner"] == "rosa"]
+    return {
+        "course page": int(re.search(r"Mastery (\d+)%", course_page)[1]),
+        "progress": from_progress_row(labelled_cells(progress, lesson.title))["mastery"],
+        "scores table": percent(re.sub(r"<[^>]+>", " ", table_mastery)),
+        "learner page": from_progress_row(labelled_cells(learner_page, lesson.title))["mastery"],
+        "scores CSV": percent(mine[f"{lesson.title}: mastery"]),
+    }
+
+
+def test_a_question_due_for_review_is_mastered_on_no_page(client, history, instructor, monkeypatch):
+    """Once a recalled question falls due again it is not mastered, on the
+    learner's pages as on the instructor's, at the very instant it falls due."""
+    from django.utils import timezone
+
+    from lessons.models import ReviewCard
+
+    learner, lesson, cohort, course = history
+    pages = {"learner": learner, "instructor": instructor, "lesson": lesson}
+    pages |= {"cohort": cohort, "course": course}
+    recalled = ReviewCard.objects.filter(learner=learner, last_correct=True).order_by("due")
+    assert recalled.count() == 6
+    first_due = recalled.first().due
+    monkeypatch.setattr(timezone, "now", lambda: first_due)
+    still = ReviewCard.objects.filter(learner=learner, last_correct=True, due__gt=first_due)
+    want = scoring.whole_percent(still.count() / QUESTIONS)
+    assert want < expected()["mastery"]
+    shown = mastery_on_every_page(client, **pages)
+    assert shown == dict.fromkeys(shown, want)

@@ -347,3 +347,69 @@ def test_a_new_question_puts_the_focus_on_its_first_option_and_feedback_on_the_f
     # Answered, the options are locked and the feedback has the focus.
     assert not re.search(r'<input type="radio"[^>]*autofocus', answered)
     assert re.search(r'id="feedback"[^>]*autofocus', answered)
+
+
+# ------------------------------------------------------------------ keyboard hint, link names
+
+
+def fieldset_of(html: str) -> str:
+    return re.search(r"<fieldset[^>]*>", html)[0]
+
+
+@pytest.mark.parametrize("kind", [Question.Kind.SINGLE_CHOICE, Question.Kind.TRUE_FALSE])
+def test_a_radio_group_says_once_how_to_move_between_its_options(student_client, db, kind):
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=kind)
+    attempt = start(student_client, lesson)
+    html = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).content
+    html = html.decode()
+    hint = "Use the arrow keys to move between options."
+    assert html.count(hint) == 1
+    # The group's description for screen readers; the visible copy (shown by
+    # CSS while the options have the keyboard focus) hidden from them.
+    assert 'aria-describedby="keys-hint"' in fieldset_of(html)
+    assert re.search(
+        rf'<p class="hint keys-hint" id="keys-hint" aria-hidden="true">{hint}</p>', html
+    )
+
+
+def test_the_arrow_keys_hint_joins_an_error_and_leaves_when_answered(student_client, db):
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson)
+    attempt = start(student_client, lesson)
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, question.pk])
+    refused = student_client.post(url, {}).content.decode()  # nothing picked
+    assert 'aria-describedby="answer-error keys-hint"' in fieldset_of(refused)
+    right = question.choices.get(is_correct=True)
+    answered = student_client.post(url, {"choice": right.pk}, headers={"HX-Request": "true"})
+    assert "Correct" in answered.content.decode()  # the feedback, the options disabled
+    assert "arrow keys" not in answered.content.decode()
+
+
+@pytest.mark.parametrize(
+    "kind", [Question.Kind.MULTIPLE_ANSWER, Question.Kind.FILL_BLANK], ids=["checkboxes", "blank"]
+)
+def test_no_arrow_keys_hint_where_tab_moves_between_options(student_client, db, kind):
+    lesson = LessonFactory()
+    QuestionFactory(lesson=lesson, kind=kind)
+    attempt = start(student_client, lesson)
+    html = student_client.get(reverse("lessons:attempt_detail", args=[attempt.pk])).content
+    assert "arrow keys" not in html.decode()
+    assert "keys-hint" not in fieldset_of(html.decode())
+
+
+def test_the_course_pages_start_link_names_its_lesson_without_a_stray_space(
+    student_client, student, db
+):
+    lesson = LessonFactory(title="What smooth muscle is")
+    QuestionFactory(lesson=lesson)
+    url = reverse("lessons:course_detail", args=[lesson.course.slug])
+    html = student_client.get(url).content.decode()
+    link = re.search(
+        rf'<a class="button"[^>]*href="{lesson.get_absolute_url()}"[^>]*>(.*?)</a>', html
+    )
+    assert link, html
+    assert 'aria-label="Start: What smooth muscle is"' in link[0] and link[1] == "Start"
+    take_quiz(student, lesson, [True])
+    html = student_client.get(url).content.decode()
+    assert 'aria-label="Continue: What smooth muscle is"' in html

@@ -7,7 +7,15 @@ from django.db.models import Count
 from playwright.sync_api import expect
 
 from lessons.models import Attempt, Question
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, new_page, screenshot, sign_in
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    new_page,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -173,3 +181,59 @@ def test_the_progress_page_charts_each_lesson_and_names_the_cohorts(
         )
         assert not page.js_errors
         page.context.close()
+
+
+def test_the_arrow_keys_hint_shows_only_while_the_options_have_the_keyboard_focus(
+    browser, live_server, course, learner
+):
+    """A radio group is one Tab stop; a keyboard user is told to use the arrow
+    keys while in it, and a mouse user never sees the hint or its options move."""
+    question = four_option_questions()[0]
+    page = new_page(browser, viewport=PHONE)
+    sign_in(page, live_server, learner.username, PASSWORD)
+    open_question(page, live_server, learner, question)
+    hint = page.get_by_text("Use the arrow keys to move between options.")
+    group = page.locator("fieldset")
+    # Told once, as the group's description (the visible copy is aria-hidden).
+    expect(group).to_have_accessible_description("Use the arrow keys to move between options.")
+    assert page.locator("[aria-hidden=true]", has_text="arrow keys").count() == 1
+
+    # A mouse pick: no hint, and the options stay where they were.
+    choices = page.locator(".choice-label")
+    before = choices.nth(1).bounding_box()
+    choices.nth(1).click()
+    expect(hint).to_be_hidden()
+    assert choices.nth(1).bounding_box() == before
+
+    # The keyboard: from Check, Shift+Tab back into the group, at the picked option.
+    page.get_by_role("button", name="Check").focus()
+    expect(hint).to_be_hidden()
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator('input[name="choice"]:checked')).to_be_focused()
+    expect(hint).to_be_visible()
+    screenshot(page, "quiz-arrow-keys-hint-390")
+    assert serious_accessibility_violations(page) == []
+    page.keyboard.press("ArrowDown")
+    expect(hint).to_be_visible()
+    page.keyboard.press("Tab")  # on to Check
+    expect(page.get_by_role("button", name="Check")).to_be_focused()
+    expect(hint).to_be_hidden()
+    assert not page.js_errors
+    page.context.close()
+
+
+def test_the_course_pages_start_button_reads_start_colon_lesson(
+    browser, live_server, course, learner
+):
+    from lessons.models import Course
+
+    shipped = Course.objects.published().get(slug="leiomyosarcoma")
+    first = shipped.lessons.filter(published=True).order_by("position", "title").first()
+    page = new_page(browser)
+    sign_in(page, live_server, learner.username, PASSWORD)
+    page.goto(f"{live_server.url}/courses/{shipped.slug}/")
+    link = page.get_by_role("link", name=f"Start: {first.title}", exact=True)
+    expect(link).to_be_visible()
+    expect(link).to_have_text("Start")
+    assert serious_accessibility_violations(page) == []
+    page.context.close()

@@ -225,5 +225,5 @@ class Command(BaseCommand):
         for key, value in totals.items():
             self.stdout.write(f"  {key:<10} {value:>12,}")
         cards = ReviewCard.objects.filter(learner__cohorts=cohort)
-        recalled = cards.filter(recall_until__gte=now).count() / max(1, totals["cards"])
+        recalled = cards.recalled(now).count() / max(1, totals["cards"])
         self.stdout.write(f"  review cards recalled now: {recalled:.1%}")
