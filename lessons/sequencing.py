@@ -119,12 +119,17 @@ def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) 
 
     after = _reachable(shown)
 
-    def cost(qid: int) -> tuple[int, int]:
+    def cost(qid: int) -> tuple[int, int, int]:
         # What shows each other's answers (a cycle) cannot all wait for the rest.
         needed = {b for b in shown.get(qid, set()) if qid not in after[b]}
         still_to_come = len(needed & set(waiting) - {qid})
         since = len(result) - last_asked.get(sentence.get(qid, ""), -len(order))
-        return still_to_come, -min(since, gap)
+        # Among questions spaced enough, a sentence with so many still to ask
+        # that only the places left can space them goes first: left to the
+        # end, its questions would come side by side.
+        left = sum(sentence.get(w) == sentence.get(qid) for w in waiting)
+        urgent = since >= gap and (left - 1) * gap + 1 >= len(waiting)
+        return still_to_come, -min(since, gap), not urgent
 
     while waiting:
         ready = min(waiting, key=cost)  # min() keeps the first of equals: the order's
