@@ -119,19 +119,31 @@ def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) 
 
     after = _reachable(shown)
 
-    def cost(qid: int) -> tuple[int, int, int]:
+    def cost(qid: int) -> tuple[int, int, bool]:
         # What shows each other's answers (a cycle) cannot all wait for the rest.
         needed = {b for b in shown.get(qid, set()) if qid not in after[b]}
         still_to_come = len(needed & set(waiting) - {qid})
         since = len(result) - last_asked.get(sentence.get(qid, ""), -len(order))
-        # Among questions spaced enough, a sentence with so many still to ask
-        # that only the places left can space them goes first: left to the
-        # end, its questions would come side by side.
-        left = sum(sentence.get(w) == sentence.get(qid) for w in waiting)
-        urgent = since >= gap and (left - 1) * gap + 1 >= len(waiting)
-        return still_to_come, -min(since, gap), not urgent
+        return still_to_come, -min(since, gap), qid not in urgent
+
+    def pressing() -> set[int]:
+        # A sentence with so many questions still to ask (and questions they
+        # wait for) that only the places left can space them goes first, and
+        # what its questions wait for with it: left to the end, its
+        # questions would come side by side.
+        pending = set(waiting)
+        found: set[int] = set()
+        for key in {sentence.get(w, "") for w in waiting}:
+            members = {w for w in waiting if sentence.get(w, "") == key}
+            waits_for = {
+                b for w in members for b in shown.get(w, set()) & pending if w not in after[b]
+            } - members
+            if (len(members) - 1) * gap + 1 + len(waits_for) >= len(waiting):
+                found |= members | waits_for
+        return found
 
     while waiting:
+        urgent = pressing()
         ready = min(waiting, key=cost)  # min() keeps the first of equals: the order's
         waiting.remove(ready)
         last_asked[sentence.get(ready, "")] = len(result)
