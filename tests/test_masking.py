@@ -244,6 +244,56 @@ def test_a_quote_mostly_hidden_is_withheld_whole():
     assert not is_withheld(some.provenance) and MASK in some.provenance
 
 
+def test_an_answer_is_found_in_every_form_of_its_words():
+    terms = giveaway_terms([question(1, FILL, answers=["metastasis"])])[1]
+    for text in [
+        "Invading is not the same as what the text calls metastasizing.",
+        "Cancer may metastasize.",
+        "Distant metastases are common.",
+        "A metastatic tumor.",
+    ]:
+        assert giveaways(text, terms), text
+        assert MASK in mask(text, terms)
+    # A word of another meaning, or an everyday word sharing a technical
+    # answer's stem ("cancer" for "cancerous"), gives nothing away.
+    assert giveaways("The text says it spreads.", terms) == []
+    assert giveaways("It is a form of cancer.", ["cancerous"]) == []
+    assert giveaways("It is cancerous.", ["cancerous"]) == ["cancerous"]
+
+
+def test_a_longer_answer_and_a_key_term_are_given_away_by_their_technical_words():
+    vessels = question(1, FILL, prompt="Soft tissue includes ____.", answers=["lymph vessels"])
+    statement = question(
+        2, TRUE_FALSE, prompt="It is a benign tumor.", highlight="a rare malignant tumor"
+    )
+    terms = giveaway_terms([vessels, statement])
+    assert giveaways("It is rare to see it in the lymph nodes.", terms[1]) == ["lymph"]
+    # "malignant" tells the false statement from the truth; "rare" is everyday.
+    assert giveaways("Sarcomas are malignant.", terms[2]) == ["malignant"]
+    assert giveaways("It is rare.", terms[2]) == []
+
+
+def test_an_explanation_mostly_hidden_is_withheld_whole_and_one_little_hidden_is_masked():
+    asked = QuestionData(
+        id=1,
+        kind=SINGLE,
+        prompt="What can happen to it?",
+        choices=(
+            ChoiceData(1, "It can stay inactive.", True, "Correct: it can recur after years."),
+        ),
+        explanation="The other two are swelling, and pain in any area of the body.",
+    )
+    shown = feedback_masked(asked, ["swelling", "pain in any area of the body"])
+    assert is_withheld(shown.explanation)
+    assert shown.choices[0].feedback == asked.choices[0].feedback
+    # Half of one sentence hidden (a quote left "'▮ years.'") withholds it too.
+    shown = feedback_masked(asked, ["recur after"])
+    assert is_withheld(shown.choices[0].feedback)
+    asked = replace(asked, explanation="It can stay inactive for long periods, and it can recur.")
+    shown = feedback_masked(asked, ["recur"])
+    assert shown.explanation == f"It can stay inactive for long periods, and it can {MASK}."
+
+
 # --- sequencing: the order -------------------------------------------------------
 
 
