@@ -19,7 +19,11 @@ given away in other words (giveaway_terms): feedback saying "benign" answers
 wrong ones is hidden too, as long as it is not an everyday word or the
 attempt's topic (which would hide half of every sentence). Matching is by words, the
 way grade_typed_answer compares a typed answer: case, accents, dashes,
-punctuation, a leading article and a regular plural do not count.
+punctuation, a leading article and a regular plural do not count; nor do
+the endings of a word's other forms (stem): an explanation saying "which
+the text calls metastasizing" gives away the answer "metastasis". What
+gives away (giveaways) is what is masked, and what a test of the shipped
+course looks for in everything shown before a question is answered.
 """
 
 from __future__ import annotations
