@@ -32,9 +32,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lessons.grading import QuestionData
-from lessons.masking import answer_terms, contains_term, giveaway_terms
+from lessons.masking import answer_terms, contains_term, giveaway_terms, giveaways
 from lessons.models import Question
 
 
@@ -98,6 +99,33 @@ def shown_answers(questions: Sequence[QuestionData]) -> dict[int, set[int]]:
                 before.add(other.id)
         shown[question.id] = before
     return shown
+
+
+@dataclass(frozen=True)
+class UnavoidableGiveaway:
+    """A question whose prompt or options show another's answer (`words`;
+    none when it restates it), while that one, directly or through others,
+    must come after it: whichever is asked first gives the other away."""
+
+    question_id: int
+    answer_of: int
+    words: tuple[str, ...]
+
+
+def unavoidable_giveaways(questions: Sequence[QuestionData]) -> list[UnavoidableGiveaway]:
+    """What no quiz order avoids (shown_answers in a cycle): for an educator
+    to rewrite, since masking cannot hide a question's own words."""
+    shown = shown_answers(questions)
+    after = _reachable(shown)
+    terms = giveaway_terms(questions)
+    found = []
+    for question in questions:
+        on_screen = [question.prompt, *(c.text for c in question.choices)]
+        for other in sorted(shown[question.id]):
+            if question.id in after.get(other, set()):
+                words = (w for text in on_screen for w in giveaways(text, terms[other]))
+                found.append(UnavoidableGiveaway(question.id, other, tuple(dict.fromkeys(words))))
+    return found
 
 
 def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) -> list[int]:

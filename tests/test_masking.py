@@ -25,7 +25,7 @@ from lessons.masking import (
     is_withheld,
     mask,
 )
-from lessons.models import Lesson, Question
+from lessons.models import AcceptedAnswer, Lesson, Question
 from lessons.rich_text import MASK_HTML, render_markdown, show_masks
 from lessons.sequencing import (
     asked_before_shown,
@@ -35,7 +35,7 @@ from lessons.sequencing import (
     spread,
     statements_after_what_they_restate,
 )
-from tests.factories import UserFactory
+from tests.factories import LessonFactory, QuestionFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
 FILL, SINGLE, MULTIPLE, TRUE_FALSE = (
@@ -666,3 +666,36 @@ def test_a_perfect_attempt_at_a_shipped_lesson_masters_every_question(course, cl
         if r.lesson.pk == lesson.pk
     ]
     assert row.best == 1 and row.mastery == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_warns_of_questions_that_give_each_other_away_in_any_order(client, educator):
+    lesson = LessonFactory()
+    organ = QuestionFactory(
+        lesson=lesson, kind=FILL, prompt="Besides the bladder, it affects the ____."
+    )
+    organ.accepted_answers.all().delete()
+    AcceptedAnswer.objects.create(question=organ, text="uterus")
+    besides = QuestionFactory(
+        lesson=lesson, kind=FILL, prompt="Besides the uterus, it affects the ____."
+    )
+    besides.accepted_answers.all().delete()
+    AcceptedAnswer.objects.create(question=besides, text="bladder")
+    alone = QuestionFactory(lesson=lesson)  # gives nothing away
+    client.force_login(educator)
+    for url in [
+        reverse("admin:lessons_lesson_change", args=[lesson.pk]),
+        reverse("admin:lessons_question_change", args=[alone.pk]),
+    ]:
+        page = client.get(url).content.decode()
+        warning = page[
+            page.index('id="giveaway-warning"') : page.index(
+                "</ul>", page.index("giveaway-warning")
+            )
+        ]
+        assert "“uterus”" in warning and "“bladder”" in warning
+        assert alone.prompt not in warning
+    besides.prompt = "Apart from the womb, it affects the ____."
+    besides.save()
+    page = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
+    assert "giveaway-warning" not in page
