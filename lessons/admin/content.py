@@ -282,11 +282,17 @@ class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
         services.lesson_content_changed(lesson_id=form.instance.pk)
 
 
+# The warning lists this many give-aways at most: enough to start editing,
+# and the page stays short for a lesson whose every question shares words.
+GIVEAWAY_ROWS = 10
+
+
 def _giveaway_rows(lesson_id: int | None) -> list[dict]:
     """The lesson's unavoidable give-aways for the change page's warning."""
     if lesson_id is None:
         return []
     change = "admin:lessons_question_change"
+    found = selectors.lesson_unavoidable_giveaways(lesson_id)
     return [
         {
             "question": Truncator(question.prompt).chars(90),
@@ -295,8 +301,8 @@ def _giveaway_rows(lesson_id: int | None) -> list[dict]:
             "other_url": reverse(change, args=[other.id]),
             "words": words,
         }
-        for question, other, words in selectors.lesson_unavoidable_giveaways(lesson_id)
-    ]
+        for question, other, words in found[:GIVEAWAY_ROWS]
+    ] + ([{"more": len(found) - GIVEAWAY_ROWS}] if len(found) > GIVEAWAY_ROWS else [])
 
 
 class AnswerRowsFormSet(NamedInlineRowsFormSet):
