@@ -699,3 +699,26 @@ def test_the_admin_warns_of_questions_that_give_each_other_away_in_any_order(cli
     besides.save()
     page = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
     assert "giveaway-warning" not in page
+
+
+@pytest.mark.django_db
+def test_an_explanation_mostly_hidden_shows_a_note_and_the_results_show_it_whole(client):
+    lesson = LessonFactory()
+    first = QuestionFactory(lesson=lesson, explanation="They can remain dormant for long periods.")
+    later = QuestionFactory(lesson=lesson, kind=FILL, prompt="They can ____ of time.")
+    later.accepted_answers.all().delete()
+    AcceptedAnswer.objects.create(question=later, text="remain dormant for long periods")
+    learner = UserFactory()
+    client.force_login(learner)
+    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
+    attempt.question_ids = [first.pk, later.pk]
+    attempt.save(update_fields=["question_ids"])
+    right = str(first.choices.get(is_correct=True).pk)
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, first.pk])
+    page = client.post(url, {"choice": right}, headers=HTMX).content.decode()
+    assert "The explanation is hidden for now" in page
+    assert "dormant" not in page and 'class="explanation"' not in page
+    url = reverse("lessons:quiz_answer", args=[attempt.pk, later.pk])
+    client.post(url, {"answer": "remain dormant for long periods"}, headers=HTMX)
+    results = client.get(reverse("lessons:attempt_results", args=[attempt.pk])).content.decode()
+    assert "They can remain dormant for long periods." in results
