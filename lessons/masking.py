@@ -93,7 +93,7 @@ def stem(word: str) -> str:
             break
         word = word[: -len(ending)]
     if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]  # "spreadding" and "stopped": the doubled consonant
+        word = word[:-1]  # "stopped", "planning": the doubled consonant
     return word
 
 
@@ -142,9 +142,10 @@ def _zipf(word: str) -> float:
 def giveaway_terms(questions: Sequence[QuestionData]) -> dict[int, tuple[str, ...]]:
     """For each question of an attempt, the texts that would give its answer
     away: its answer_terms and, for a choice question, the words that tell
-    its right options from its wrong ones (distinguishing_terms)."""
-    # What the attempt shows on screen, question after question: a word
-    # most of them show is what it is about.
+    its right options from its wrong ones (distinguishing_terms), for the
+    others the technical words of their longer answers (key_words)."""
+    # What the attempt shows on screen, question after question: a word a
+    # third of them show is what it is about.
     prompts = [_keys_of(" ".join([q.prompt, *(c.text for c in q.choices)])) for q in questions]
     topic = {
         k
