@@ -19,7 +19,11 @@ given away in other words (giveaway_terms): feedback saying "benign" answers
 wrong ones is hidden too, as long as it is not an everyday word or the
 attempt's topic (which would hide half of every sentence). Matching is by words, the
 way grade_typed_answer compares a typed answer: case, accents, dashes,
-punctuation, a leading article and a regular plural do not count.
+punctuation, a leading article and a regular plural do not count; nor do
+the endings of a word's other forms (stem): an explanation saying "which
+the text calls metastasizing" gives away the answer "metastasis". What
+gives away (giveaways) is what is masked, and what a test of the shipped
+course looks for in everything shown before a question is answered.
 """
 
 from __future__ import annotations
@@ -48,7 +52,49 @@ _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:%)?|[^\W_]+%?")
 
 def _word_key(word: str) -> str:
     word = fold_accents(word).casefold().replace(",", "").replace("%", "")
-    return singular(word) if word.isalpha() else word
+    return stem(singular(word)) if word.isalpha() else word
+
+
+# Endings that inflect or derive a word without changing what it names
+# ("metastasis", "metastasize", "metastasizing", "metastases" all name one
+# thing), longest first so that "-izing" goes before "-ing".
+_ENDINGS = sorted(
+    """izations ization isations isation ational ations ation ating ated ates ate ators
+    ator izing ising ized ised izes ises ize ise ings ing edly ed ers er ances ance
+    ancy ant ents ence ency ent ments ment ness ously ous ically ical ic ally al ly
+    ities ity ively ive ions ion ors or ary ar ine is us es e y""".split(),  # noqa: SIM905 (a list to read, not to parse)
+    key=len,
+    reverse=True,
+)
+# What an ending may leave: shorter, and unrelated words would meet ("organ",
+# "organize" are as far as it goes).
+_MIN_STEM = 4
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The word without the endings of its inflections and derivations, so
+    that every form of an answer is found: "metastasizing" and "metastases"
+    as "metastasis", "malignancy" as "malignant", "uterine" as "uterus".
+    Rules, not a dictionary: a term of a text is mostly a regular technical
+    word, and a rare wrong merge only hides a word more. The Greek pair
+    -sis / -tic ("metastatic", "diagnostic", "necrotic") is read as -sis."""
+    if not word.isalpha() or len(word) <= _MIN_STEM:
+        return word
+    if re.search(r"(?:stat|ot)ic$", word):
+        word = word[:-3] + "sis"
+    elif word.endswith("stic"):
+        word = word[:-3] + "is"
+    for _ in range(2):  # "cancerous" -> "cancer" -> "canc", as "cancers"
+        ending = next(
+            (e for e in _ENDINGS if word.endswith(e) and len(word) - len(e) >= _MIN_STEM), ""
+        )
+        if not ending:
+            break
+        word = word[: -len(ending)]
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "stopped", "planning": the doubled consonant
+    return word
 
 
 def _term_keys(term: str) -> list[tuple[str, ...]]:
@@ -81,8 +127,9 @@ def answer_terms(question: QuestionData) -> tuple[str, ...]:
 # if it is a technical word ("cartilage", "lymph").
 SOLE_WORD_MAX_ZIPF = 5.5
 TECHNICAL_WORD_MAX_ZIPF = 3.5
-# A word in at least this share of the attempt's prompts is its topic
-# ("leiomyosarcoma"): feedback cannot teach without it.
+# A word in at least this share of the attempt's prompts and options is its
+# topic ("leiomyosarcoma", in a lesson on muscles "involuntary"): feedback
+# cannot teach without it, and the questions show it anyway.
 TOPIC_SHARE = 1 / 3
 _FUNCTION_WORDS = FUNCTION_WORDS | STOPWORDS
 
@@ -95,14 +142,48 @@ def _zipf(word: str) -> float:
 def giveaway_terms(questions: Sequence[QuestionData]) -> dict[int, tuple[str, ...]]:
     """For each question of an attempt, the texts that would give its answer
     away: its answer_terms and, for a choice question, the words that tell
-    its right options from its wrong ones (distinguishing_terms)."""
-    prompts = [_keys_of(q.prompt) for q in questions]
+    its right options from its wrong ones (distinguishing_terms), for the
+    others the technical words of their longer answers (key_words)."""
+    # What the attempt shows on screen, question after question: a word a
+    # third of them show is what it is about.
+    prompts = [_keys_of(" ".join([q.prompt, *(c.text for c in q.choices)])) for q in questions]
     topic = {
         k
         for k in set().union(*prompts)
         if (n := sum(k in p for p in prompts)) >= 2 and n >= TOPIC_SHARE * len(prompts)
     }
-    return {q.id: (*answer_terms(q), *distinguishing_terms(q, topic)) for q in questions}
+    return {
+        q.id: tuple(
+            dict.fromkeys((*answer_terms(q), *distinguishing_terms(q, topic), *key_words(q, topic)))
+        )
+        for q in questions
+    }
+
+
+def key_words(question: QuestionData, topic: Iterable[str] = ()) -> tuple[str, ...]:
+    """The technical words of a fill-in-the-blank question's longer answers
+    and of a true/false statement's key term that its prompt does not show:
+    "lymph" gives "lymph vessels" away, and "malignant" says a statement that
+    "it is a benign tumor" is false. A single-word answer is its own term,
+    and an everyday word or the topic's gives nothing away alone."""
+    if question.is_fill_blank:
+        texts = [a for a in question.accepted_answers if len(_TOKEN.findall(a)) > 1]
+    elif question.kind == Question.Kind.TRUE_FALSE:
+        texts = [question.highlight] if question.highlight else []
+    else:
+        return ()
+    common = set(topic) | _keys_of(question.prompt)
+    words = [
+        w
+        for text in texts
+        for w in _TOKEN.findall(text)
+        if w.isalpha()
+        and len(w) > 1
+        and w.casefold() not in _FUNCTION_WORDS
+        and _word_key(w) not in common
+        and _zipf(w.casefold()) < TECHNICAL_WORD_MAX_ZIPF
+    ]
+    return tuple(dict.fromkeys(words))
 
 
 def distinguishing_terms(question: QuestionData, topic: Iterable[str] = ()) -> tuple[str, ...]:
@@ -143,21 +224,52 @@ def _keys_of(text: str) -> set[str]:
     return {_word_key(w) for w in _TOKEN.findall(text)}
 
 
+def giveaways(text: str, terms: Iterable[str]) -> list[str]:
+    """The words of a shown text that give away an answer whose giveaway
+    terms (giveaway_terms) are `terms`, each run of them as the text writes
+    it: by every form of their words (stem), so "which the text calls
+    metastasizing" gives away "metastasis". What masking hides, and what a
+    test of the shipped course looks for."""
+    matches = list(_TOKEN.finditer(text))
+    hidden = sorted(_hidden_tokens(text, [t for t in terms if t]))
+    runs: list[list[int]] = []
+    for index in hidden:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [text[matches[run[0]].start() : matches[run[-1]].end()] for run in runs]
+
+
 def contains_term(text: str, term: str) -> bool:
     """Whether the term's words occur in the text, as words, in order."""
     return bool(_hidden_tokens(text, [term]))
 
 
 def _hidden_tokens(text: str, terms: Iterable[str]) -> set[int]:
-    tokens = [_word_key(m.group()) for m in _TOKEN.finditer(text)]
+    words = _TOKEN.findall(text)
+    tokens = [_word_key(w) for w in words]
     hidden: set[int] = set()
     for term in terms:
+        term_words = _TOKEN.findall(term)
         for keys in _term_keys(term):
             size = len(keys)
             for start in range(len(tokens) - size + 1):
-                if tuple(tokens[start : start + size]) == keys:
+                if tuple(tokens[start : start + size]) == keys and (
+                    size > 1 or _same_or_technical(words[start], term_words)
+                ):
                     hidden.update(range(start, start + size))
     return hidden
+
+
+def _same_or_technical(word: str, term_words: list[str]) -> bool:
+    """Whether a word with the stem of a one-word term gives it away: as the
+    term writes it (or its plural), or in another form that is a technical
+    word ("metastasizing" for "metastasis"); "cancer" is not "cancerous"."""
+    plain = singular(fold_accents(word).casefold())
+    return any(plain == singular(fold_accents(t).casefold()) for t in term_words) or (
+        _zipf(word.casefold()) < TECHNICAL_WORD_MAX_ZIPF
+    )
 
 
 def mask(text: str, terms: Iterable[str], keep: Iterable[str] = ()) -> str:
@@ -223,6 +335,17 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
     def masked(text: str) -> str:
         return mask(text, terms, keep=options)
 
+    def explained(text: str) -> str:
+        # An explanation left "The other two are ▮, and ▮." teaches nothing
+        # and reads as broken: withheld whole, as a mostly hidden quote is.
+        shown = masked(text)
+        if shown != text and (
+            hidden_share(text, shown) >= MAX_HIDDEN_SHARE_OF_FEEDBACK
+            or any(hidden_share(s, masked(s)) >= MAX_HIDDEN_SHARE for s in _sentences(text))
+        ):
+            return MASK
+        return shown
+
     provenance = masked(question.provenance)
     highlight = masked(question.highlight)
     if hidden_share(question.provenance, provenance) >= MAX_HIDDEN_SHARE:
@@ -231,15 +354,23 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
         provenance, highlight = MASK, ""
     return replace(
         question,
-        explanation=masked(question.explanation),
+        explanation=explained(question.explanation),
         provenance=provenance,
         highlight=highlight,
-        choices=tuple(replace(c, feedback=masked(c.feedback)) for c in question.choices),
+        choices=tuple(replace(c, feedback=explained(c.feedback)) for c in question.choices),
     )
 
 
-# Half or more of a quote's words hidden, and it is withheld whole.
+# Half or more of a quote's words hidden, and it is withheld whole; so is
+# an explanation or a choice's feedback with a third of its words hidden, or
+# half of one of its sentences (the quote in "The text says '▮ involuntary ▮.'").
 MAX_HIDDEN_SHARE = 0.5
+MAX_HIDDEN_SHARE_OF_FEEDBACK = 1 / 3
+_SENTENCE_END = re.compile(r"(?<=[.!?])['’\")]*\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def hidden_share(text: str, masked_text: str) -> float:
@@ -249,5 +380,6 @@ def hidden_share(text: str, masked_text: str) -> float:
 
 
 def is_withheld(text: str) -> bool:
-    """Whether the whole text is hidden (feedback_masked withheld a quote)."""
+    """Whether the whole text is hidden (feedback_masked withheld a quote, an
+    explanation or a choice's feedback)."""
     return text == MASK

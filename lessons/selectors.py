@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from lessons import catalogue, scoring
+from lessons import catalogue, scoring, sequencing
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
 from lessons.masking import giveaway_terms
 from lessons.models import (
@@ -174,6 +174,23 @@ def questions_data(question_ids: list[int]) -> list[QuestionData]:
         .prefetch_related("choices", "accepted_answers")
     }
     return [found[qid] for qid in question_ids if qid in found]
+
+
+def lesson_unavoidable_giveaways(lesson_id: int) -> list[tuple[QuestionData, QuestionData, str]]:
+    """The published questions of a lesson whose prompt or options give away
+    another's answer in a way no quiz order avoids (sequencing), as
+    (question, the one given away, the words that give it away)."""
+    ids = list(
+        Question.objects.published()
+        .filter(lesson_id=lesson_id)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    data = {q.id: q for q in questions_data(ids)}
+    return [
+        (data[g.question_id], data[g.answer_of], ", ".join(g.words))
+        for g in sequencing.unavoidable_giveaways(list(data.values()))
+    ]
 
 
 def attempt_for_learner(*, attempt_id: int, learner) -> Attempt:

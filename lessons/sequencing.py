@@ -32,9 +32,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lessons.grading import QuestionData
-from lessons.masking import answer_terms, contains_term, giveaway_terms
+from lessons.masking import answer_terms, contains_term, giveaway_terms, giveaways
 from lessons.models import Question
 
 
@@ -100,6 +101,33 @@ def shown_answers(questions: Sequence[QuestionData]) -> dict[int, set[int]]:
     return shown
 
 
+@dataclass(frozen=True)
+class UnavoidableGiveaway:
+    """A question whose prompt or options show another's answer (`words`;
+    none when it restates it), while that one, directly or through others,
+    must come after it: whichever is asked first gives the other away."""
+
+    question_id: int
+    answer_of: int
+    words: tuple[str, ...]
+
+
+def unavoidable_giveaways(questions: Sequence[QuestionData]) -> list[UnavoidableGiveaway]:
+    """What no quiz order avoids (shown_answers in a cycle): for an educator
+    to rewrite, since masking cannot hide a question's own words."""
+    shown = shown_answers(questions)
+    after = _reachable(shown)
+    terms = giveaway_terms(questions)
+    found = []
+    for question in questions:
+        on_screen = [question.prompt, *(c.text for c in question.choices)]
+        for other in sorted(shown[question.id]):
+            if question.id in after.get(other, set()):
+                words = (w for text in on_screen for w in giveaways(text, terms[other]))
+                found.append(UnavoidableGiveaway(question.id, other, tuple(dict.fromkeys(words))))
+    return found
+
+
 def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) -> list[int]:
     """The order with every question asked before the questions that show its
     answer (shown_answers), keeping as much of the order and of its spacing
@@ -119,14 +147,31 @@ def asked_before_shown(order: Sequence[int], questions: Sequence[QuestionData]) 
 
     after = _reachable(shown)
 
-    def cost(qid: int) -> tuple[int, int]:
+    def cost(qid: int) -> tuple[int, int, bool]:
         # What shows each other's answers (a cycle) cannot all wait for the rest.
         needed = {b for b in shown.get(qid, set()) if qid not in after[b]}
         still_to_come = len(needed & set(waiting) - {qid})
         since = len(result) - last_asked.get(sentence.get(qid, ""), -len(order))
-        return still_to_come, -min(since, gap)
+        return still_to_come, -min(since, gap), qid not in urgent
+
+    def pressing() -> set[int]:
+        # A sentence with so many questions still to ask (and questions they
+        # wait for) that only the places left can space them goes first, and
+        # what its questions wait for with it: left to the end, its
+        # questions would come side by side.
+        pending = set(waiting)
+        found: set[int] = set()
+        for key in {sentence.get(w, "") for w in waiting}:
+            members = {w for w in waiting if sentence.get(w, "") == key}
+            waits_for = {
+                b for w in members for b in shown.get(w, set()) & pending if w not in after[b]
+            } - members
+            if (len(members) - 1) * gap + 1 + len(waits_for) >= len(waiting):
+                found |= members | waits_for
+        return found
 
     while waiting:
+        urgent = pressing()
         ready = min(waiting, key=cost)  # min() keeps the first of equals: the order's
         waiting.remove(ready)
         last_asked[sentence.get(ready, "")] = len(result)

@@ -270,9 +270,39 @@ class LessonAdmin(LessonGiftMixin, CheckedModelAdmin):
             obj.pk,
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
+        # Questions that give each other away in any order: masking cannot
+        # hide a question's own words, so the educator is told to reword them.
+        lesson_id = int(object_id) if str(object_id).isdecimal() else None
+        extra_context = {**(extra_context or {}), "giveaways": _giveaway_rows(lesson_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         services.lesson_content_changed(lesson_id=form.instance.pk)
+
+
+# The warning lists this many give-aways at most: enough to start editing,
+# and the page stays short for a lesson whose every question shares words.
+GIVEAWAY_ROWS = 10
+
+
+def _giveaway_rows(lesson_id: int | None) -> list[dict]:
+    """The lesson's unavoidable give-aways for the change page's warning."""
+    if lesson_id is None:
+        return []
+    change = "admin:lessons_question_change"
+    found = selectors.lesson_unavoidable_giveaways(lesson_id)
+    return [
+        {
+            "question": Truncator(question.prompt).chars(90),
+            "question_url": reverse(change, args=[question.id]),
+            "other": Truncator(other.prompt).chars(90),
+            "other_url": reverse(change, args=[other.id]),
+            "words": words,
+        }
+        for question, other, words in found[:GIVEAWAY_ROWS]
+    ] + ([{"more": len(found) - GIVEAWAY_ROWS}] if len(found) > GIVEAWAY_ROWS else [])
 
 
 class AnswerRowsFormSet(NamedInlineRowsFormSet):
@@ -380,6 +410,16 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     list_select_related = ("lesson", "suggested_provenance")
     readonly_fields = ("responses_note", "suggested_provenance")
     inlines = [ChoiceInline, AcceptedAnswerInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
+        lesson_id = (
+            Question.objects.filter(pk=object_id).values_list("lesson_id", flat=True).first()
+            if str(object_id).isdecimal()
+            else None
+        )
+        extra_context = {**(extra_context or {}), "giveaways": _giveaway_rows(lesson_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     actions = [
         "publish",
         "confirm_suggestion",

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from lessons import exports, rich_text, scoring
+from lessons import exports, masking, rich_text, scoring
 from lessons.models import Response
 
 register = template.Library()
@@ -47,6 +47,12 @@ def highlight(sentence: str, words: str) -> SafeString:
 def show_masks(html: SafeString) -> SafeString:
     """After markdown or highlight: the parts masking hid, shown as hidden."""
     return rich_text.show_masks(html)
+
+
+@register.filter
+def is_withheld(text: str) -> bool:
+    """Whether feedback withheld the whole text until the results (masking)."""
+    return masking.is_withheld(text)
 
 
 @register.filter

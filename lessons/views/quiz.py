@@ -88,8 +88,12 @@ def _question_context(
         "course": attempt.lesson.course,
         "sentence_masked": masking.is_masked(question.provenance),
         "sentence_withheld": masking.is_withheld(question.provenance),
-        "explanation_masked": masking.is_masked(question.explanation)
-        or any(masking.is_masked(c.feedback) for c in question.choices),
+        "explanation_withheld": masking.is_withheld(question.explanation),
+        # Words hidden in what is shown; what is withheld whole has its own note.
+        "explanation_masked": any(
+            masking.is_masked(text) and not masking.is_withheld(text)
+            for text in (question.explanation, *(c.feedback for c in question.choices))
+        ),
     }
 
 
