@@ -576,3 +576,11 @@ def test_the_cohort_admin_chooses_the_courses_a_cohort_follows(admin_client, db)
         {"app_label": "lessons", "model_name": "cohort", "field_name": "courses", "term": "hist"},
     ).json()
     assert [r["text"] for r in search["results"]] == [str(other)]
+
+
+def test_the_admin_is_named_as_the_site_is(editor, db, settings):
+    """The admin said "Quiz site administration" while every other page
+    says the site's name."""
+    page = editor.get(reverse("admin:index")).content.decode()
+    assert f"{settings.SITE_NAME} administration" in page
+    assert "Quiz site" not in page

@@ -115,11 +115,17 @@ class CourseAdmin(CheckedModelAdmin):
                     messages.SUCCESS,
                 )
                 if not course.cohorts.exists():
-                    # Reports are per cohort: without one, no instructor sees its scores.
+                    # Reports are per cohort: without one, no instructor sees its
+                    # scores. Only who may change cohorts is told to add it.
+                    todo = (
+                        "add it to a cohort's courses."
+                        if request.user.has_perm("lessons.change_cohort")
+                        else "ask an administrator to add it to a cohort's courses."
+                    )
                     self.message_user(
                         request,
                         f"No cohort follows it yet, so no instructor's reports show “{course}”: "
-                        "add it to a cohort's courses.",
+                        + todo,
                         messages.WARNING,
                     )
 
