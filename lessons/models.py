@@ -391,7 +391,11 @@ class Question(models.Model):
         indexes = [models.Index(fields=["lesson", "status", "position"])]
 
     def __str__(self) -> str:
-        return self.prompt[:80]
+        # The admin's headings, breadcrumbs and messages: cut at a word, not
+        # inside one ("…What does t").
+        if len(self.prompt) <= 80:
+            return self.prompt
+        return self.prompt[:80].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
     @property
     def is_published(self) -> bool:

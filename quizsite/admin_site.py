@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -32,8 +33,14 @@ def forged_selection(request: HttpRequest) -> bool:
 
 
 class QuizAdminSite(admin.AdminSite):
-    site_header = "Quiz site administration"
-    site_title = "Quiz site admin"
+    # The site's own name (settings.SITE_NAME), as every other page says it.
+    @property
+    def site_header(self) -> str:  # type: ignore[override]
+        return f"{settings.SITE_NAME} administration"
+
+    @property
+    def site_title(self) -> str:  # type: ignore[override]
+        return f"{settings.SITE_NAME} admin"
 
     # Django's is a class attribute, which this module cannot set at import.
     @property

@@ -17,10 +17,14 @@ a multipart body and each of its files at UPLOAD_MAX_BYTES: without it a
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.log import log_response
 
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -62,7 +66,7 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
         message = "The form could not be read: send it UTF-8 encoded, as browsers do."
     else:
         message = "The form could not be read."
-    response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
+    response = HttpResponse(refused_page(request, message, status), status=status)
     log_response(
         "Unreadable request body: %s: %s",
         request.path,
@@ -71,6 +75,26 @@ def unreadable_body_response(request: HttpRequest, error: Exception) -> HttpResp
         request=request,
     )
     return response
+
+
+def refused_page(request: HttpRequest, message: str, status: int) -> str:
+    """The site's page for a refused request, not a bare line of text: a
+    pasted text too large for a form left an educator on a blank page with
+    no way back. The session and user are not read yet (this runs before
+    their middleware), so it shows what a signed-out visitor sees."""
+    referer = request.headers.get("referer", "")
+    back = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {
+        "user": AnonymousUser(),
+        "messages": [],
+        "message": message,
+        "too_large": status == 413,
+        "form_limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "back_url": referer if back else "",
+    }
+    return loader.get_template("request_refused.html").render(context, request)
 
 
 class UploadLimitHandler(FileUploadHandler):

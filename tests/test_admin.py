@@ -197,7 +197,9 @@ def test_changelist_shows_responses_facility_and_flags_questions_for_review(edit
     for _ in range(20):
         answer_once(easy)
     page = editor.get(CHANGELIST).content.decode()
-    assert "1.00" in page  # facility
+    # Facility as the instructor's pages give it, a percentage, and over whom.
+    assert '<td class="field-facility">100%</td>' in page
+    assert "Facility (first attempts, all learners)" in page
     assert "Too easy" in page  # needs review: everyone got it right
 
 
@@ -580,3 +582,21 @@ def test_the_cohort_admin_chooses_the_courses_a_cohort_follows(admin_client, db)
         {"app_label": "lessons", "model_name": "cohort", "field_name": "courses", "term": "hist"},
     ).json()
     assert [r["text"] for r in search["results"]] == [str(other)]
+
+
+def test_the_admin_is_named_as_the_site_is(editor, db, settings):
+    """The admin said "Quiz site administration" while every other page
+    says the site's name."""
+    page = editor.get(reverse("admin:index")).content.decode()
+    assert f"{settings.SITE_NAME} administration" in page
+    assert "Quiz site" not in page
+
+
+def test_a_long_prompt_is_named_cut_at_a_word(db):
+    question = QuestionFactory(
+        prompt="Which of these " + "statements about smooth muscle " * 4 + "is true?"
+    )
+    name = str(question)
+    assert len(name) <= 81 and name.endswith("…")
+    assert question.prompt.startswith(name[:-1]) and question.prompt[len(name) - 1] == " "
+    assert str(QuestionFactory(prompt="Short prompt?")) == "Short prompt?"

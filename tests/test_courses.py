@@ -219,8 +219,10 @@ def test_publishing_a_course_that_is_not_ready_says_what_is_missing(edu_client, 
     response = publish_action(edu_client, draft_course)
     said = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "is published" in said
-    # No cohort follows it yet: the educator hears that instructors cannot see it.
+    # No cohort follows it yet: the educator hears that instructors cannot see it,
+    # and, not being able to change cohorts, whom to ask.
     assert "No cohort follows it yet" in said
+    assert "ask an administrator to add it to a cohort's courses" in said
     draft_course.refresh_from_db()
     assert draft_course.status == Course.Status.PUBLISHED
 

@@ -245,6 +245,28 @@ def test_a_report_asked_for_something_it_does_not_offer_says_so(
     assert "does not offer" in response.content.decode()
 
 
+def test_the_cohorts_average_best_is_the_mean_of_its_learners_not_of_its_lessons(
+    lesson, cohort, instructor_client
+):
+    """Only Bo reaches the second lesson: the column of learners' averages
+    reads 33% and 67%, so the cohort's figure is 50%, not the 67% a mean of
+    the lessons' averages (33% and 100%) would give."""
+    late = LessonFactory(course=lesson.course, title="Later", slug="later", position=9)
+    for position in range(3):
+        QuestionFactory(lesson=late, position=position)
+    take_quiz(member(cohort, "al"), lesson, [True, False, False])
+    bo = member(cohort, "bo")
+    take_quiz(bo, lesson, [True, False, False])
+    take_quiz(bo, late, [True, True, True])
+
+    counted = reports.cohort_for(cohort.instructors.first(), cohort.pk)
+    table = reports.score_table(cohort=counted, course=lesson.course, now=timezone.now())
+    column = [row.average_best for row in table.rows]
+    assert table.average_best == pytest.approx(statistics.mean(column)) == pytest.approx(0.5)
+    page = instructor_client.get(reverse("lessons:instructor_cohort", args=[cohort.pk]))
+    assert "<strong>50%</strong> average best score" in page.content.decode()
+
+
 def test_the_learner_page_lists_every_attempt_and_answer(lesson, cohort, instructor_client):
     learner = member(cohort, "dana")
     take_quiz(learner, lesson, [True, False, True], seconds=12)
@@ -403,11 +425,12 @@ def test_report_pages_stay_within_a_fixed_query_budget(
     budgets = [
         # Each page reads the cohort's followed courses once (the home page: their titles).
         (reverse("lessons:instructor_home"), 8),
-        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 14),
+        # The cohort's average best: one grouped query over its learners' scores.
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 15),
         # By mastery: one grouped count, the cohort sorted by it, then the page's learners.
         (
             reverse("lessons:instructor_cohort", args=[cohort.pk]) + f"?sort=-mastery-{lesson.pk}",
-            15,
+            16,
         ),
         (reverse("lessons:instructor_learner", args=[cohort.pk, learner.pk]), 14),
         (reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug]), 13),
@@ -713,8 +736,8 @@ def test_report_pages_keep_their_budget_whatever_the_courses_followed(
     # The HTML pages: one query more for the navigation's review due count.
     budgets = [
         (reverse("lessons:instructor_home"), 8),
-        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 14),
-        (reverse("lessons:instructor_cohort", args=[cohort.pk]) + on, 14),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]), 15),
+        (reverse("lessons:instructor_cohort", args=[cohort.pk]) + on, 15),
         (reverse("lessons:instructor_learner", args=[cohort.pk, learners[0].pk]) + on, 14),
         (reverse("lessons:instructor_lesson", args=[cohort.pk, busy.slug]), 13),
         (reverse("lessons:instructor_scores_csv", args=[cohort.pk]) + on, 9),

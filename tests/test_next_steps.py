@@ -215,6 +215,9 @@ def test_results_link_the_next_reachable_lesson_of_the_course(student_client, co
     assert f'href="{second.get_absolute_url()}"' in html  # the unpublished one is skipped
     assert hidden.get_absolute_url() not in html
     assert f"Next lesson: {second.title}" in text_of(page)
+    # One way back, to the lesson's course, not to the catalogue ("Back to lessons").
+    course_url = reverse("lessons:course_detail", args=[first.course.slug])
+    assert f'href="{course_url}">Back to the course</a>' in html and "Back to lessons" not in html
 
 
 def test_results_of_the_last_lesson_lead_back_to_the_course(student_client, course_lessons):
@@ -225,6 +228,7 @@ def test_results_of_the_last_lesson_lead_back_to_the_course(student_client, cour
     assert "Back to the course" in text_of(page)
     course_url = reverse("lessons:course_detail", args=[third.course.slug])
     assert f'href="{course_url}"' in page.content.decode()
+    assert text_of(page).count("Back to the course") == 1 and "Back to lessons" not in text_of(page)
 
 
 def test_next_lesson_is_the_next_by_course_order(course_lessons):

@@ -160,3 +160,47 @@ def test_a_nul_in_the_query_string_is_a_400_on_any_page(client, educator, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_text_too_large_to_paste_gets_the_sites_page_with_a_way_back(settings):
+    """An educator who pasted a 3 MB text into the derivation form met a bare
+    line of text and no way back: the refusal is a page of the site that
+    says the limit, that nothing was saved, and links back to the form."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client, token = csrf_client("/accounts/login/")
+    body = f"text={'x' * 2000}&csrfmiddlewaretoken={token}"
+    form = "http://testserver/admin/lessons/derivation/add/"
+
+    response = client.generic(
+        "POST",
+        "/admin/lessons/derivation/add/",
+        body.encode(),
+        content_type="application/x-www-form-urlencoded",
+        headers={"referer": form},
+    )
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert 'class="site-header"' in page and "Too large to send" in page
+    assert "at most 1000\xa0bytes" in page and "Nothing was saved" in page
+    assert f'href="{form}"' in page
+
+
+@pytest.mark.django_db
+def test_the_refusal_links_back_only_to_this_site(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client, token = csrf_client("/accounts/login/")
+    body = f"text={'x' * 2000}&csrfmiddlewaretoken={token}"
+
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        body.encode(),
+        content_type="application/x-www-form-urlencoded",
+        headers={"referer": "https://evil.example/phish"},
+    )
+
+    assert response.status_code == 413
+    assert "evil.example" not in response.content.decode()

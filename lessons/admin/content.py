@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from lessons import reports, selectors, services
+from lessons import reports, scoring, selectors, services
 from lessons.admin.base import (
     SUMMARY_ROWS,
     CheckedAutocompleteSelect,
@@ -115,11 +115,17 @@ class CourseAdmin(CheckedModelAdmin):
                     messages.SUCCESS,
                 )
                 if not course.cohorts.exists():
-                    # Reports are per cohort: without one, no instructor sees its scores.
+                    # Reports are per cohort: without one, no instructor sees its
+                    # scores. Only who may change cohorts is told to add it.
+                    todo = (
+                        "add it to a cohort's courses."
+                        if request.user.has_perm("lessons.change_cohort")
+                        else "ask an administrator to add it to a cohort's courses."
+                    )
                     self.message_user(
                         request,
                         f"No cohort follows it yet, so no instructor's reports show “{course}”: "
-                        "add it to a cohort's courses.",
+                        + todo,
                         messages.WARNING,
                     )
 
@@ -487,10 +493,12 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
     def get_changelist(self, request, **kwargs) -> type[ChangeList]:
         return QuestionChangeList
 
-    @admin.display(description="Facility (first attempts)")
+    # A share as the instructor's pages give it ("66%"), over every learner's
+    # first attempt (the instructor's pages count one cohort's).
+    @admin.display(description="Facility (first attempts, all learners)")
     def facility(self, obj) -> str:
         stats = getattr(obj, "item_stats", None)
-        return "–" if stats is None else f"{stats.facility:.2f}"
+        return "–" if stats is None else scoring.percent_label(stats.facility)
 
     @admin.display(description="Discrimination")
     def discrimination(self, obj) -> str:
