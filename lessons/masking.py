@@ -40,6 +40,12 @@ from lessons.lexicon import FUNCTION_WORDS, STOPWORDS
 from lessons.models import Question
 from lessons.text import answer_words, fold_accents, singular
 
+# The version of the rules giveaway_terms follows: part of the key under
+# which an attempt's terms are cached (selectors.answer_terms_remember), so a
+# release that changes what gives an answer away does not go on masking by
+# the old rules for the day the cached terms last. Raise it with the rules.
+RULES_VERSION = 2
+
 # What stands in the text for a hidden part. A private-use character: no
 # educator types it, Markdown and escaping leave it alone, and templates turn
 # it into a visible, spoken "hidden" (display.show_masks).

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from lessons import catalogue, scoring, sequencing
 from lessons.grading import ChoiceData, QuestionData, Result, Submission, grade, terms_to_refuse
-from lessons.masking import giveaway_terms
+from lessons.masking import RULES_VERSION, giveaway_terms
 from lessons.models import (
     AcceptedAnswer,
     Attempt,
@@ -290,9 +290,10 @@ def answer_terms_remember(
 
 def _answer_terms_key(attempt: Attempt) -> str:
     # By lesson and its version as well: the terms of a question are the same
-    # for every attempt at one version, even under a rolled-back attempt's id.
+    # for every attempt at one version, even under a rolled-back attempt's id;
+    # and by the rules' version, which a release may change.
     lesson = attempt.lesson
-    return f"giveaway-terms:{attempt.pk}:{lesson.pk}:v{lesson.content_version}"
+    return f"giveaway-terms:r{RULES_VERSION}:{attempt.pk}:{lesson.pk}:v{lesson.content_version}"
 
 
 def attempt_responses(attempt: Attempt) -> dict[int, Response]:

@@ -722,3 +722,21 @@ def test_an_explanation_mostly_hidden_shows_a_note_and_the_results_show_it_whole
     client.post(url, {"answer": "remain dormant for long periods"}, headers=HTMX)
     results = client.get(reverse("lessons:attempt_results", args=[attempt.pk])).content.decode()
     assert "They can remain dormant for long periods." in results
+
+
+@pytest.mark.django_db
+def test_an_attempts_cached_terms_are_found_anew_under_new_rules(monkeypatch):
+    """A release that changes what gives an answer away must not go on
+    masking by the terms the old rules cached for a day."""
+    from django.core.cache import cache
+
+    lesson = LessonFactory()
+    for position in range(3):
+        QuestionFactory(lesson=lesson, position=position)
+    attempt, _ = services.attempt_start(learner=UserFactory(), lesson=lesson)
+    stale = dict.fromkeys(attempt.question_ids, ("stale-term",))
+    cache.set(selectors._answer_terms_key(attempt), stale, 60)
+    assert "stale-term" in selectors.answers_ahead(attempt, answered=frozenset())
+
+    monkeypatch.setattr(selectors, "RULES_VERSION", selectors.RULES_VERSION + 1)
+    assert "stale-term" not in selectors.answers_ahead(attempt, answered=frozenset())
