@@ -42,6 +42,31 @@ def test_single_choice_with_two_correct_choices_is_refused(editor, db):
     assert question.choices.filter(is_correct=True).count() == 1
 
 
+def test_an_unfinished_draft_is_saved_and_says_what_publishing_it_needs(editor, db):
+    """An educator could not save half-written work: a draft with no correct
+    choice yet was refused as a published question would be."""
+    question = QuestionFactory(status=Question.Status.DRAFT)
+    right = question.choices.get(is_correct=True)
+    data = admin_question_form(question)
+    index = list(question.choices.order_by("position")).index(right)
+    del data[f"choices-{index}-is_correct"]
+    url = reverse("admin:lessons_question_change", args=[question.pk])
+
+    response = editor.post(url, data, follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Saved as a draft. Before it can be published:" in said
+    assert "needs exactly one correct choice (it has 0)" in said
+    assert not question.choices.filter(is_correct=True).exists()
+
+    # Publishing it is still refused, with the same reason.
+    response = editor.post(url, data | {"status": "published"})
+    assert "needs exactly one correct choice (it has 0)" in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == Question.Status.DRAFT
+    outcome = services.questions_publish(questions=[question])
+    assert outcome.changed == [] and "it has 0" in outcome.refused[0][1]
+
+
 def test_fill_in_the_blank_without_an_accepted_answer_is_refused(editor, db):
     question = QuestionFactory(kind=Question.Kind.FILL_BLANK, prompt="Smooth muscle is ____.")
     data = admin_question_form(question)

@@ -554,6 +554,13 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         lesson_ids = {form.instance.lesson_id, form.initial.get("lesson")} - {None}
         for lesson_id in lesson_ids:
             services.lesson_content_changed(lesson_id=lesson_id)
+        question = form.instance
+        if not question.is_published and (problems := question.publishing_problems()):
+            self.message_user(
+                request,
+                "Saved as a draft. Before it can be published: " + " ".join(problems),
+                messages.WARNING,
+            )
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
