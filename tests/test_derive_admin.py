@@ -1,5 +1,6 @@
 """The admin pages: upload or paste, progress, review with one-click publish."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,31 @@ def test_the_review_page_shows_the_most_confident_drafts_first(edu_client):
     shown = sorted(drafts, key=lambda q: html.decode().find(f'value="{q.pk}"'))
     assert [q.confidence for q in shown] == sorted(scores, reverse=True)
     assert f"Confidence {shown[0].confidence:.2f}".encode() in html
+
+
+def test_edit_and_delete_from_the_review_return_to_the_review(edu_client):
+    """A new user who edited or deleted a draft from the review page landed
+    on the list of every question and had to find their place again."""
+    from urllib.parse import quote
+
+    from tests.factories import admin_question_form
+
+    upload(edu_client, SHIPPED.read_bytes())
+    record = Derivation.objects.get()
+    review = reverse("admin:lessons_derivation_review", args=[record.pk]) + "?page=1"
+    html = edu_client.get(review).content.decode()
+    edits = re.findall(r'href="/admin/lessons/question/(\d+)/change/\?next=([^"]+)"', html)
+    assert len(edits) >= 2 and {back for _, back in edits} == {quote(review)}
+    first, second = (Question.objects.get(pk=pk) for pk, _ in edits[:2])
+    change = reverse("admin:lessons_question_change", args=[first.pk])
+
+    saved = edu_client.post(f"{change}?next={quote(review, safe='')}", admin_question_form(first))
+    assert saved.status_code == 302 and saved["Location"] == review
+    delete = reverse("admin:lessons_question_delete", args=[second.pk])
+    gone = edu_client.post(f"{delete}?next={quote(review, safe='')}", {"post": "yes"})
+    assert gone.status_code == 302 and gone["Location"] == review
+    assert not Question.objects.filter(pk=second.pk).exists()
+
+    # Somewhere off the site is no place to send anyone.
+    away = edu_client.post(f"{change}?next=https://evil.example/", admin_question_form(first))
+    assert away.status_code == 302 and "evil.example" not in away["Location"]

@@ -12,12 +12,13 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from lessons import reports, scoring, selectors, services
@@ -561,6 +562,34 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
                 "Saved as a draft. Before it can be published: " + " ".join(problems),
                 messages.WARNING,
             )
+
+    # ---- where a saved or deleted question leads
+
+    def _back_to(self, request) -> str | None:
+        """The page that sent the educator here (?next=, e.g. a derivation's
+        review of drafts), if it is on this site: a save or a delete returns
+        there instead of to the list of every question."""
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return None
+
+    def response_change(self, request, obj) -> HttpResponse:
+        response = super().response_change(request, obj)
+        staying = {"_continue", "_addanother", "_saveasnew"} & set(request.POST)
+        back = self._back_to(request)
+        if back and not staying and response.status_code == 302:
+            return HttpResponseRedirect(back)
+        return response
+
+    def response_delete(self, request, obj_display, obj_id) -> HttpResponse:
+        response = super().response_delete(request, obj_display, obj_id)
+        back = self._back_to(request)
+        if back and response.status_code == 302:
+            return HttpResponseRedirect(back)
+        return response
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
