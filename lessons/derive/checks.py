@@ -48,7 +48,7 @@ MAX_PROMPT_WORDS = 30
 # is about: asking for it tests nothing.
 TOPIC_SHARE = 1 / 6
 
-_SWAP = re.compile(r"It is “(?P<right>.+)”, not “(?P<wrong>.+)”\.$")
+_SWAP = re.compile(r"[Ii]t is “(?P<right>.+)”, not “(?P<wrong>.+)”\.$")
 # The hedges that make a statement claim only that something can be so: a
 # swapped word under them may still be true. ("most", "about" and "around"
 # narrow a statement without saving a false one.)

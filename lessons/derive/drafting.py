@@ -594,10 +594,9 @@ class Drafter:
             answer=fact.answer,
             highlight=fact.answer,
             accepted=accepted,
-            explanation=(
-                f"The text says: {_quote(sentence.text)} The missing {_missing(fact)} "
-                f"{_quote(fact.answer)}."
-            ),
+            # The feedback quotes the sentence just below: the explanation
+            # does not say it a second time.
+            explanation=f"The missing {_missing(fact)} {_quote(fact.answer)}.",
         )
         if fact.kind == "number":
             question.flags.append(FLAG_NUMBER.format(forms=", ".join(accepted)))
@@ -616,13 +615,8 @@ class Drafter:
         # answered by elimination: the fill-in-the-blank version asks it better.
         if len(wrong) < WANTED_DISTRACTORS:
             return None
-        choices = [
-            DerivedChoice(fact.answer, True, f"Right: the text says {_quote(fact.answer)} here.")
-        ]
-        choices += [
-            DerivedChoice(w, False, f"Not this one: the text says {_quote(fact.answer)} here.")
-            for w in wrong
-        ]
+        # The explanation names the answer; feedback on each choice repeated it.
+        choices = [DerivedChoice(fact.answer, True), *(DerivedChoice(w, False) for w in wrong)]
         question = self._base(
             SINGLE,
             sentence,
@@ -632,10 +626,7 @@ class Drafter:
             answer=fact.answer,
             highlight=fact.answer,
             choices=_ordered(choices, blanked),
-            explanation=(
-                f"The text says: {_quote(sentence.text)} So the statement is completed by "
-                f"{_quote(fact.answer)}; the other choices are used elsewhere in the text."
-            ),
+            explanation=f"The statement is completed by {_quote(fact.answer)}.",
         )
         question.flags.append(FLAG_DISTRACTORS)
         if len(wrong) == 2:
@@ -668,15 +659,12 @@ class Drafter:
         flags: list[str] = []
         if is_true:
             self._true_statements += 1
-            explanation = f"True: the text says {_quote(sentence.text)}"
+            explanation = "True: this is what the text says."
         else:
             self._false_statements += 1
             swapped = blanked.replace(BLANK, wrong[0])
             statement = _fix_articles(swapped)
-            explanation = (
-                f"False: the text says {_quote(sentence.text)} It is {_quote(fact.answer)}, "
-                f"not {_quote(wrong[0])}."
-            )
+            explanation = f"False: in the text it is {_quote(fact.answer)}, not {_quote(wrong[0])}."
             flags.append(FLAG_SWAP.format(wrong=wrong[0], right=fact.answer))
         question = self._base(
             TRUE_FALSE,
@@ -686,14 +674,9 @@ class Drafter:
             stem=statement,
             answer=fact.answer,
             highlight=fact.answer,
-            choices=[
-                DerivedChoice(
-                    "True", is_true, explanation if is_true else "Not so. " + explanation
-                ),
-                DerivedChoice(
-                    "False", not is_true, "Not so. " + explanation if is_true else explanation
-                ),
-            ],
+            # No feedback of their own: the verdict and the explanation say it,
+            # and a copy of the explanation on the choice said it twice.
+            choices=[DerivedChoice("True", is_true, ""), DerivedChoice("False", not is_true, "")],
             explanation=explanation,
         )
         question.flags += flags
@@ -756,8 +739,8 @@ class Drafter:
             highlight=fact.answer,
             choices=_ordered(choices, subject),
             explanation=(
-                f"The text says: {_quote(sentence.text)} The other descriptions are what "
-                f"the text says of other things."
+                f"The text says {shown} {verb} {_quote(fact.answer)}; the other descriptions "
+                "are what it says of other things."
             ),
         )
         question.flags.append(FLAG_DEFINITIONS)
@@ -843,10 +826,7 @@ class Drafter:
             answer=fact.answer,
             highlight=fact.answer,
             choices=_ordered(choices, blanked),
-            explanation=(
-                f"The text says: {_quote(sentence.text)} It lists "
-                f"{', '.join(_quote(i) for i in fact.items)}."
-            ),
+            explanation=f"The text lists {', '.join(_quote(i) for i in fact.items)}.",
         )
         question.flags.append(FLAG_DISTRACTORS)
         if len(items) < len(fact.items):
