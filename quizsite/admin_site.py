@@ -13,7 +13,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 
 from lessons.ids import parse_pk
 
@@ -32,6 +35,25 @@ def forged_selection(request: HttpRequest) -> bool:
     return any(parse_pk(value) is None for value in request.POST.getlist(ACTION_CHECKBOX_NAME))
 
 
+class CourseNamingAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type results, with each lesson named with its
+    course: lessons of several courses share titles ("Evaporation and
+    transpiration" three times over), and a bare title could not tell them
+    apart."""
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        if queryset.model._meta.label == "lessons.Lesson":
+            queryset = queryset.select_related("course")
+        return queryset
+
+    def serialize_result(self, obj, to_field_name) -> dict:
+        result = super().serialize_result(obj, to_field_name)
+        if obj._meta.label == "lessons.Lesson":
+            result["text"] = f"{obj.title} · {obj.course.title}"
+        return result
+
+
 class QuizAdminSite(admin.AdminSite):
     # The site's own name (settings.SITE_NAME), as every other page says it.
     @property
@@ -41,6 +63,9 @@ class QuizAdminSite(admin.AdminSite):
     @property
     def site_title(self) -> str:  # type: ignore[override]
         return f"{settings.SITE_NAME} admin"
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponseBase:
+        return CourseNamingAutocompleteJsonView.as_view(admin_site=self)(request)
 
     # Django's is a class attribute, which this module cannot set at import.
     @property

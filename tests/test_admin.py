@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from lessons import exports, gift, services
 from lessons.models import Attempt, Lesson, Question, Response, ReviewCard
-from tests.factories import LessonFactory, QuestionFactory, UserFactory, admin_question_form
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    QuestionFactory,
+    UserFactory,
+    admin_question_form,
+)
 
 CHANGELIST = "/admin/lessons/question/"
 
@@ -625,3 +631,25 @@ def test_a_long_prompt_is_named_cut_at_a_word(db):
     assert len(name) <= 81 and name.endswith("…")
     assert question.prompt.startswith(name[:-1]) and question.prompt[len(name) - 1] == " "
     assert str(QuestionFactory(prompt="Short prompt?")) == "Short prompt?"
+
+
+def test_the_lesson_search_names_each_lesson_with_its_course(
+    editor, db, django_assert_max_num_queries
+):
+    """Three lessons called "Evaporation" in three courses could not be told
+    apart in the question form's lesson search."""
+    lessons = [
+        LessonFactory(title="Evaporation", course=CourseFactory(title=f"Water {n}"))
+        for n in range(3)
+    ]
+    url = reverse("admin:autocomplete")
+    params = {
+        "term": "Evapor",
+        "app_label": "lessons",
+        "model_name": "question",
+        "field_name": "lesson",
+    }
+    with django_assert_max_num_queries(6):  # one query for the lessons, whatever their number
+        results = editor.get(url, params).json()["results"]
+    assert sorted(r["text"] for r in results) == [f"Evaporation · Water {n}" for n in range(3)]
+    assert {int(r["id"]) for r in results} == {lesson.pk for lesson in lessons}
