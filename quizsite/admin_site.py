@@ -15,8 +15,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from lessons.ids import parse_pk
 
@@ -64,8 +63,11 @@ class QuizAdminSite(admin.AdminSite):
     def site_title(self) -> str:  # type: ignore[override]
         return f"{settings.SITE_NAME} admin"
 
-    def autocomplete_view(self, request: HttpRequest) -> HttpResponseBase:
-        return CourseNamingAutocompleteJsonView.as_view(admin_site=self)(request)
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
+        # A JsonResponse, as Django's own view returns.
+        return cast(
+            HttpResponse, CourseNamingAutocompleteJsonView.as_view(admin_site=self)(request)
+        )
 
     # Django's is a class attribute, which this module cannot set at import.
     @property
