@@ -393,7 +393,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
         "lesson",
         "kind",
         "status",
-        "origin",
+        # Origin is a filter, not a column: the statistics columns ran off a 1280 px screen.
         "position",
         "response_count",
         "facility",
@@ -496,7 +496,7 @@ class QuestionAdmin(QuestionGiftMixin, CheckedModelAdmin):
 
     # A share as the instructor's pages give it ("66%"), over every learner's
     # first attempt (the instructor's pages count one cohort's).
-    @admin.display(description="Facility (first attempts, all learners)")
+    @admin.display(description="Facility")
     def facility(self, obj) -> str:
         stats = getattr(obj, "item_stats", None)
         return "–" if stats is None else scoring.percent_label(stats.facility)
