@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth.models import User
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from lessons import catalogue
@@ -304,3 +306,10 @@ def bulk_courses(courses: int, lessons: int, prefix: str) -> list[Course]:
     )
     catalogue.content_changed()  # bulk_create sends no signals (lessons.catalogue)
     return made
+
+
+def cards_fall_due(cards, when=None) -> int:
+    """Bring the cards' due time to `when` (now), as time passing would: their
+    recall ends by then too, as it always does (ReviewCard's recall_by_due)."""
+    when = when or timezone.now()
+    return cards.update(due=when, recall_until=Least(F("recall_until"), Value(when)))

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lessons import services
 from lessons.models import Attempt, LessonSentence, Passage, ReviewCard
 from tests.attack_world import build_world
+from tests.factories import cards_fall_due
 from tests.test_xss import executable_bits
 
 PAYLOADS = [
@@ -147,7 +147,7 @@ def test_learner_pages_never_carry_executable_markup(client, world):
     course_filter = f"?course={lesson.course.slug}"
     check(client.get(reverse("lessons:progress") + course_filter), "progress of the course")
 
-    ReviewCard.objects.filter(learner=world.bob).update(due=timezone.now())
+    cards_fall_due(ReviewCard.objects.filter(learner=world.bob))
     card = ReviewCard.objects.filter(learner=world.bob, question=question).get()
     ReviewCard.objects.exclude(pk=card.pk).delete()
     check(client.get(reverse("lessons:review")), "review")
@@ -155,7 +155,7 @@ def test_learner_pages_never_carry_executable_markup(client, world):
     review_answer = reverse("lessons:review_answer", args=[question.pk])
     form = {"choice": wrong.pk, "card_review_number": card.reviews}
     check(client.post(review_answer, form, headers=htmx), "review feedback fragment")
-    ReviewCard.objects.filter(pk=card.pk).update(due=timezone.now())
+    cards_fall_due(ReviewCard.objects.filter(pk=card.pk))
     card.refresh_from_db()
     form = {"choice": wrong.pk, "card_review_number": card.reviews}
     check(client.post(review_answer, form, follow=True), "review feedback page")

@@ -9,7 +9,7 @@ import pytest
 from lessons.models import Attempt, Lesson, ReviewCard
 from tests.e2e.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 from tests.e2e.test_quiz_e2e import current_question, fill_answer, start_quiz
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, cards_fall_due
 
 
 @pytest.fixture
@@ -35,7 +35,6 @@ def fits_the_phone(page) -> bool:
 
 
 def test_what_is_next_is_always_in_view(phone_page, live_server, lesson, learner):
-    from django.utils import timezone
 
     page = phone_page
     following = (
@@ -80,7 +79,7 @@ def test_what_is_next_is_always_in_view(phone_page, live_server, lesson, learner
     page.go_back()
 
     # Time passes: every question answered falls due.
-    ReviewCard.objects.filter(learner=learner).update(due=timezone.now())
+    cards_fall_due(ReviewCard.objects.filter(learner=learner))
     page.goto(live_server.url + "/")
     assert review_link(page, total).is_visible()
     assert page.get_by_text(f"{total} questions due for review").is_visible()

@@ -15,7 +15,7 @@ from tests.e2e.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, cards_fall_due
 
 
 @pytest.fixture
@@ -183,7 +183,6 @@ def test_keyboard_only_at_phone_width(browser, live_server, lesson, learner):
 def test_the_review_queue_brings_back_due_questions_with_instant_feedback(
     page, live_server, lesson, learner
 ):
-    from django.utils import timezone
 
     from lessons.models import ReviewCard
 
@@ -195,7 +194,7 @@ def test_the_review_queue_brings_back_due_questions_with_instant_feedback(
         page.locator("#feedback").wait_for()
         page.get_by_role("link", name="Next question").click()
     # Time passes: both missed questions fall due.
-    ReviewCard.objects.filter(learner=learner).update(due=timezone.now())
+    cards_fall_due(ReviewCard.objects.filter(learner=learner))
 
     page.get_by_role("link", name="Review").first.click()
     assert page.get_by_text("2 questions due now").is_visible()
