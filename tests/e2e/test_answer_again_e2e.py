@@ -5,8 +5,8 @@ with DEBUG on as well as off."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from lessons.models import Attempt, Lesson, Question, Response
 from tests.e2e.conftest import new_page, sign_in

@@ -4,8 +4,8 @@ by keyboard alone, and at phone width."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from lessons.models import Attempt, Question, Response
 from tests.e2e.conftest import (

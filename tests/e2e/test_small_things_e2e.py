@@ -3,8 +3,8 @@ four-option question is in view without scrolling at 390 px, and a wrong pick
 looks wrong at once, not by colour alone, with the marked options in view."""
 
 import pytest
-from playwright.sync_api import expect
 from django.db.models import Count
+from playwright.sync_api import expect
 
 from lessons.models import Attempt, Question
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, new_page, screenshot, sign_in
