@@ -97,7 +97,7 @@ class QuestionData:
             object.__setattr__(self, "choices", tuple(ordered))
 
     def snapshot(self) -> dict:
-        """What a learner answered against, for Response.question_snapshot."""
+        """What a learner answered against, for a QuestionVersion's content."""
         return {
             "kind": self.kind,
             "prompt": self.prompt,
