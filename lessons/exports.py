@@ -72,10 +72,11 @@ def file_download(content: str, filename: str, content_type: str) -> HttpRespons
 
 # ---------------------------------------------------------------- answers as text
 
-# These read a Response.question_snapshot (grading.QuestionData.snapshot() writes
+# These read a QuestionVersion's content (grading.QuestionData.snapshot() makes
 # it) as the plain dict it is stored as: rebuilding a QuestionData for each row
 # of the responses CSV (as_answered) cost about four times as much, some 30 s
-# per million responses. A response stored before snapshots has an empty one.
+# per million responses. A response stored before versions were kept (once
+# copied into each response) has an empty one.
 
 
 def answer_text(answer: dict, snapshot: dict) -> str:
@@ -177,23 +178,23 @@ RESPONSE_CSV_HEADER = [
 
 def response_csv_rows(*, cohort: Cohort, course: Course, chunk: int = 200) -> Iterator[list]:
     """The header, then every response of the cohort's learners in the course's
-    lessons, with the prompt
-    and the choices as the learner saw them (their snapshot), not as edited since."""
+    lessons, with the prompt and the choices as the learner saw them (the
+    question's version they answered), not as edited since."""
     yield RESPONSE_CSV_HEADER
     for row in reports.response_rows_all(cohort=cohort, course=course, chunk=chunk):
-        (username, lesson, attempt, started, qid, answer, correct, taken, at, snapshot, retry) = row
+        (username, lesson, attempt, started, qid, answer, correct, taken, at, as_seen, retry) = row
         yield [
             username,
             lesson,
             attempt,
             started.isoformat(),
             qid,
-            snapshot.get("prompt", ""),
-            answer_text(answer, snapshot),
+            as_seen.get("prompt", ""),
+            answer_text(answer, as_seen),
             "yes" if correct else "no",
             "" if taken is None else round(taken.total_seconds(), 1),
             at.isoformat(),
-            correct_answer_text(snapshot),
+            correct_answer_text(as_seen),
             RETRY_LABEL if retry else FULL_ATTEMPT_LABEL,
         ]
 

@@ -97,7 +97,7 @@ class QuestionData:
             object.__setattr__(self, "choices", tuple(ordered))
 
     def snapshot(self) -> dict:
-        """What a learner answered against, for Response.question_snapshot."""
+        """What a learner answered against, for a QuestionVersion's content."""
         return {
             "kind": self.kind,
             "prompt": self.prompt,
@@ -392,7 +392,7 @@ def terms_to_refuse(
     them: other questions' answers and choices, and the words of the text,
     within two slips of an accepted answer (one slip from what was typed, and
     one more from the accepted answer). An accepted answer's own words and
-    their plurals are not refused. Small, so a response's snapshot keeps it."""
+    their plurals are not refused. Small, so a question's version keeps it."""
     forms = _forms(accepted_answers)
     keys = {f.key for f in forms}
     # Another question's answer that is one of ours, or its plural, is ours; one

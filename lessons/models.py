@@ -3,7 +3,7 @@
 Course ──< Source, Course ──< Lesson          (what students reach: lesson_reachable, question_live)
 Source ──< Passage >──< Sentence (deduplicated; keeps every passage it appears in)
 Source ──< Lesson ──< Question ──< Choice / AcceptedAnswer   (Question.provenance -> Sentence)
-Learner ──< Attempt ──< Response >── Question
+Learner ──< Attempt ──< Response >── Question, Response >── QuestionVersion >── Question
 Learner ──< LessonScore >── Lesson            (kept current by the answer service)
 Cohort >──< Learner, Cohort >──< Instructor, Cohort >──< Course (the courses it follows)
 """
@@ -11,6 +11,7 @@ Cohort >──< Learner, Cohort >──< Instructor, Cohort >──< Course (the
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import secrets
 from datetime import datetime, timedelta
@@ -534,6 +535,42 @@ class AcceptedAnswer(models.Model):
         return self.text
 
 
+class QuestionVersion(models.Model):
+    """One version of a question's content as learners answered it: what
+    grading.QuestionData.snapshot() holds (kind, prompt, explanation, choices
+    with their correctness and feedback, accepted answers, refused terms).
+
+    Made when the question is first answered after an edit, and shared by
+    every answer to that version, so that an edit never rewrites what was
+    answered and a response need not carry its own copy."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    digest = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the content (digest_of)."
+    )
+    content = models.JSONField(
+        editable=False,
+        help_text="The question as the learner saw it; empty for answers stored before "
+        "questions were kept as they stood.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "digest"], name="question_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.question_id} · {self.digest[:8]}"
+
+    @staticmethod
+    def digest_of(content: dict) -> str:
+        """The same for equal content however its keys are ordered (PostgreSQL's
+        jsonb reorders them). Migration 0018 keeps a copy: keep the two equal."""
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class AttemptQuerySet(models.QuerySet["Attempt"]):
     def reachable(self) -> AttemptQuerySet:
         """Attempts at lessons students can reach now (see lesson_reachable): an
@@ -621,8 +658,10 @@ class Response(models.Model):
     is_correct = models.BooleanField()
     answered_at = models.DateTimeField(default=timezone.now)  # as Attempt.started_at
     time_taken = models.DurationField(null=True, blank=True)
-    question_snapshot = models.JSONField(
-        default=dict,
+    question_version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.PROTECT,
+        related_name="responses",
         help_text="The question as the learner saw it (prompt, choices, answers), so a later "
         "edit never rewrites what was answered.",
     )

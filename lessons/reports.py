@@ -65,6 +65,7 @@ from lessons.models import (
     LessonScore,
     OptionTally,
     Question,
+    QuestionVersion,
     Response,
     ResponseChoice,
     ReviewCard,
@@ -472,17 +473,20 @@ def _learner_scores_batch(batch, lessons, now, pass_mark) -> Iterator[LearnerSco
 def response_rows_all(*, cohort: Cohort, course: Course, chunk: int = 200) -> Iterator[tuple]:
     """Every response of the cohort's learners in the course's lessons as
     (username, lesson title, attempt id, attempt started, question id, answer,
-    is correct, time taken, answered at, question snapshot, attempt is a retry),
-    a few hundred learners at a time: the
-    first rows leave at once, and neither the database nor this process ever
-    sorts or holds the whole export."""
+    is correct, time taken, answered at, the question as answered (its
+    version's content), attempt is a retry), a few hundred learners at a
+    time: the first rows leave at once, and neither the database nor this
+    process ever sorts or holds the whole export."""
     members = list(
         cohort.learners.through.objects.filter(cohort=cohort)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
+    # Each version's content is read once, not once per response: a question
+    # has a version per edit, while a cohort has thousands of answers to each.
+    contents: dict[int, dict] = {}
     for start in range(0, len(members), chunk):
-        yield from (
+        rows = list(
             Response.objects.filter(
                 attempt__learner_id__in=members[start : start + chunk],
                 attempt__lesson__course=course,
@@ -498,10 +502,17 @@ def response_rows_all(*, cohort: Cohort, course: Course, chunk: int = 200) -> It
                 "is_correct",
                 "time_taken",
                 "answered_at",
-                "question_snapshot",
+                "question_version_id",
                 "attempt__is_retry",
             )
         )
+        unread = {row[9] for row in rows} - contents.keys()
+        if unread:
+            contents.update(
+                QuestionVersion.objects.filter(pk__in=unread).values_list("pk", "content")
+            )
+        for *before, version_id, retry in rows:
+            yield (*before, contents[version_id], retry)
 
 
 # ---------------------------------------------------------------- one learner
@@ -525,14 +536,16 @@ def learner_report(
         .prefetch_related(
             Prefetch(
                 "responses",
-                queryset=Response.objects.order_by("answered_at").only(
+                queryset=Response.objects.order_by("answered_at")
+                .select_related("question_version")
+                .only(
                     "attempt_id",
                     "question_id",
                     "answer",
                     "is_correct",
                     "time_taken",
                     "answered_at",
-                    "question_snapshot",
+                    "question_version__content",
                 ),
             )
         )

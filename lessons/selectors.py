@@ -215,8 +215,12 @@ class Feedback:
 
 def feedback_on(answered: Response | Review, question: QuestionData) -> Feedback:
     """The feedback on a stored answer, the one way every page and replay shows it."""
-    # A review keeps no snapshot: it is graded against the question as it is now.
-    as_answered = question.as_answered(getattr(answered, "question_snapshot", None) or {})
+    # A review keeps no version: it is graded against the question as it is now.
+    as_answered = (
+        question.as_answered(answered.question_version.content)
+        if isinstance(answered, Response)
+        else question
+    )
     result = grade(as_answered, Submission.from_json(answered.answer))
     if result.is_correct != answered.is_correct:
         # The stored verdict is what the learner was told and what the score
@@ -297,7 +301,8 @@ def _answer_terms_key(attempt: Attempt) -> str:
 
 
 def attempt_responses(attempt: Attempt) -> dict[int, Response]:
-    return {r.question_id: r for r in attempt.responses.all()}
+    """The attempt's responses by question, each with the question's version it answered."""
+    return {r.question_id: r for r in attempt.responses.select_related("question_version")}
 
 
 def next_unanswered(attempt: Attempt, answered: set[int]) -> int | None:
@@ -343,7 +348,7 @@ def attempt_results(attempt: Attempt) -> list[ResultRow]:
         response = responses.get(qid)
         data = question_data_from(questions[qid])
         if response:
-            data = data.as_answered(response.question_snapshot)
+            data = data.as_answered(response.question_version.content)
         rows.append(ResultRow(number, data, response))
     return rows
 

@@ -35,6 +35,7 @@ from lessons.models import (
     Lesson,
     LessonScore,
     Question,
+    QuestionVersion,
     Response,
     ResponseChoice,
     Review,
@@ -250,7 +251,7 @@ def response_record(
         answer=submission.as_json(),
         is_correct=result.is_correct,
         time_taken=time_taken,
-        question_snapshot=question.snapshot(),
+        question_version=question_version_for(question_id=question.id, content=question.snapshot()),
     )
     if submission.choice_ids:
         ResponseChoice.objects.bulk_create(
@@ -290,6 +291,48 @@ def response_record(
         created=True,
         answered=asked.answered | {question.id},
     )
+
+
+# (question id, content digest) -> QuestionVersion id, for this process: the
+# answer path then finds an unedited question's version without a statement.
+# Filled only once the transaction that read or made the row has committed, so
+# it never holds the id of a row rolled back. Bounded: emptied when full.
+_known_versions: dict[tuple[int, str], int] = {}
+KNOWN_VERSIONS_MAX = 20_000
+
+
+def question_version_for(*, question_id: int, content: dict) -> QuestionVersion:
+    """The stored version of the question with this content (what
+    QuestionData.snapshot() gives), made if none is stored yet: the first
+    answer after an edit makes it, every later answer to the same content
+    shares it. Call it inside the answer's transaction. No statement when this
+    process has seen the version already, else one (a read) or four (the
+    insert, in a savepoint, so a concurrent answer that made it first wins)."""
+    digest = QuestionVersion.digest_of(content)
+    key = (question_id, digest)
+    version_id = _known_versions.get(key)
+    if version_id is not None:
+        # The content is the caller's and equal to the stored one: no need to read it.
+        return QuestionVersion(
+            pk=version_id, question_id=question_id, digest=digest, content=content
+        )
+    version, _ = QuestionVersion.objects.get_or_create(
+        question_id=question_id, digest=digest, defaults={"content": content}
+    )
+    transaction.on_commit(lambda: _version_remember(key, version.pk))
+    return version
+
+
+def _version_remember(key: tuple[int, str], version_id: int) -> None:
+    if len(_known_versions) >= KNOWN_VERSIONS_MAX:
+        _known_versions.clear()
+    _known_versions[key] = version_id
+
+
+def question_versions_forget() -> None:
+    """Forget the versions this process has seen (tests, whose rows and ids
+    come and go between them)."""
+    _known_versions.clear()
 
 
 @transaction.atomic

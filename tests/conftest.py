@@ -8,10 +8,15 @@ from tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache, as ids are reused between tests."""
+    """Each test starts with an empty cache, as ids are reused between tests:
+    Django's, and the question versions the answer service remembers."""
+    from lessons.services import question_versions_forget
+
     cache.clear()
+    question_versions_forget()
     yield
     cache.clear()
+    question_versions_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from lessons.models import (
     LessonSentence,
     Passage,
     Question,
+    QuestionVersion,
     Response,
     Sentence,
     Source,
@@ -161,6 +162,17 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory, lesson=factory.SelfAttribute("..attempt.lesson"))
     answer = factory.LazyAttribute(lambda o: {"choices": [o.question.choices.first().pk]})
     is_correct = True
+    question_version = factory.LazyAttribute(lambda o: version_now(o.question))
+
+
+def version_now(question: Question) -> QuestionVersion:
+    """The question's version as it stands now, as the answer service stores it."""
+    from lessons.selectors import question_data
+    from lessons.services import question_version_for
+
+    return question_version_for(
+        question_id=question.pk, content=question_data(question.pk).snapshot()
+    )
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

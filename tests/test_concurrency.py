@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from lessons import selectors, services
 from lessons.grading import Submission
-from lessons.models import Attempt, Cohort, LessonScore, Response, Review, ReviewCard
+from lessons.models import (
+    Attempt,
+    Cohort,
+    LessonScore,
+    QuestionVersion,
+    Response,
+    Review,
+    ReviewCard,
+)
 from tests.factories import PASSWORD, LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 pytestmark = [
@@ -71,6 +79,30 @@ def test_concurrent_identical_answers_store_exactly_one_response():
     assert (attempt.answered_count, attempt.correct_count) == (1, 1)
     assert attempt.is_finished and attempt.score == 1
     assert ReviewCard.objects.get(learner=learner, question=question).reviews == 1
+
+
+def test_learners_answering_a_new_version_at_once_share_one_version():
+    question = QuestionFactory()
+    learners = [UserFactory() for _ in range(THREADS)]
+    attempts = [
+        services.attempt_start(learner=learner, lesson=question.lesson)[0] for learner in learners
+    ]
+    data = selectors.question_data(question.pk)
+    right = next(c.id for c in data.choices if c.is_correct)
+
+    def answer(learner, attempt):
+        return lambda: services.response_record(
+            learner=learner,
+            attempt_id=attempt.pk,
+            question_id=data.id,
+            choice_values=[str(right)],
+            time_taken=None,
+        )
+
+    race(*(answer(learner, attempt) for learner, attempt in zip(learners, attempts, strict=True)))
+    (version,) = QuestionVersion.objects.filter(question=question)
+    assert version.responses.count() == THREADS
+    assert version.content == data.snapshot()
 
 
 def test_concurrent_starts_open_one_attempt():

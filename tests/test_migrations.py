@@ -1,5 +1,8 @@
-"""The courses migration on a database with learners' history in it: every
-lesson and source lands in a course, and nothing learners did is lost."""
+"""Migrations on a database with learners' history in it: every lesson and
+source lands in a course (0010), every response keeps the question as it
+answered it (0016-0018), and nothing learners did or saw is lost."""
+
+import importlib
 
 import pytest
 from django.db import connection
@@ -215,5 +218,122 @@ def test_a_recall_that_outlasts_its_due_time_ends_at_it():
         }
         back = migrate(before)
         assert back.get_model("lessons", "ReviewCard").objects.count() == 4
+    finally:
+        migrate(latest())
+
+
+def snapshot(prompt: str, choices: list, *, refused_terms: bool = True) -> dict:
+    content = {
+        "kind": "single",
+        "prompt": prompt,
+        "explanation": "Because.",
+        "choices": [
+            {"id": pk, "text": text, "is_correct": right, "feedback": f"On {text}."}
+            for pk, text, right in choices
+        ],
+        "accepted_answers": [],
+    }
+    if refused_terms:  # snapshots stored before refused terms were kept have none
+        content["refused_terms"] = []
+    return content
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("batch", [3, 5000])
+def test_every_response_keeps_exactly_the_question_it_answered_as_a_shared_version(
+    monkeypatch, batch
+):
+    before = [("lessons", "0016_review_card_recall_by_due")]
+    after = [("lessons", "0019_response_question_version_required")]
+    # Small batches too, so a batch ends inside a question's answers and an
+    # edit falls inside one.
+    versions_migration = importlib.import_module(
+        "lessons.migrations.0018_question_versions_from_snapshots"
+    )
+    monkeypatch.setattr(versions_migration, "BATCH", batch)
+    old = migrate(before)
+    try:
+        User = old.get_model("auth", "User")
+        Course = old.get_model("lessons", "Course")
+        Source = old.get_model("lessons", "Source")
+        Lesson = old.get_model("lessons", "Lesson")
+        Question = old.get_model("lessons", "Question")
+        Attempt = old.get_model("lessons", "Attempt")
+        Response = old.get_model("lessons", "Response")
+
+        course = Course.objects.create(title="Muscles", slug="muscles-versions")
+        source = Source.objects.create(
+            title="Muscles", slug="muscles-versions", text="Smooth muscle.", course=course
+        )
+        lesson = Lesson.objects.create(
+            course=course, source=source, title="L", slug="versions-l", summary="-"
+        )
+        edited, unedited = (
+            Question.objects.create(lesson=lesson, kind="single", prompt=f"Q{n}?") for n in range(2)
+        )
+        # The edited question as it stood at three times: two edits, the second
+        # turning which choice is right; the first from before refused terms.
+        first = snapshot(
+            "Which?", [(1, "Smooth", True), (2, "Striated", False)], refused_terms=False
+        )
+        second = snapshot("Which muscle?", [(1, "Smooth", True), (2, "Striated", False)])
+        third = snapshot("Which muscle?", [(1, "Smooth", False), (2, "Striated", True)])
+        other = snapshot("Where?", [(3, "Gut", True), (4, "Arm", False)])
+        # As each response stored it, in the order answered: the edits fall
+        # among the other question's answers.
+        stored = [first, other, first, other, second, other, second, third, other, third]
+        stored += [{}]  # a response from before snapshots were kept
+        expected = {}
+        for n, content in enumerate(stored):
+            attempt = Attempt.objects.create(
+                learner=User.objects.create(username=f"versions-{n}"),
+                lesson=lesson,
+                finished_at=timezone.now(),
+                score=1.0,
+            )
+            question = unedited if content is other else edited
+            response = Response.objects.create(
+                attempt=attempt,
+                question=question,
+                answer={"choices": [1]},
+                is_correct=True,
+                question_snapshot=content,
+            )
+            expected[response.pk] = (question.pk, content)
+
+        new = migrate(after)
+
+        Response = new.get_model("lessons", "Response")
+        QuestionVersion = new.get_model("lessons", "QuestionVersion")
+        kept = {
+            pk: (question_id, content)
+            for pk, question_id, content in Response.objects.values_list(
+                "pk", "question_id", "question_version__content"
+            )
+        }
+        assert kept == expected
+        # One version per distinct copy of each question: the edited one's three
+        # and the empty one, the other's one, each shared by its answers.
+        assert QuestionVersion.objects.filter(question=edited.pk).count() == 4
+        (shared,) = QuestionVersion.objects.filter(question=unedited.pk)
+        assert shared.responses.count() == 4
+        assert not Response.objects.filter(question_version__question_id=unedited.pk).exclude(
+            question_id=unedited.pk
+        )
+        # Its digest is the one the answer service computes, so the next answer
+        # to the unedited question shares the version this migration made.
+        from lessons.models import QuestionVersion as Current
+
+        assert shared.digest == Current.digest_of(other)
+
+        # And back: every response has its own copy again.
+        back = migrate(before)
+        Response = back.get_model("lessons", "Response")
+        assert {
+            pk: (question_id, content)
+            for pk, question_id, content in Response.objects.values_list(
+                "pk", "question_id", "question_snapshot"
+            )
+        } == expected
     finally:
         migrate(latest())

@@ -3,7 +3,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from lessons.models import AcceptedAnswer, Attempt, Choice, Question, Response
-from tests.factories import LessonFactory, QuestionFactory, SentenceFactory, UserFactory
+from tests.factories import (
+    LessonFactory,
+    QuestionFactory,
+    SentenceFactory,
+    UserFactory,
+    version_now,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +100,21 @@ def test_provenance_must_come_from_the_lessons_source():
 def test_one_response_per_question_per_attempt():
     question = QuestionFactory()
     attempt = Attempt.objects.create(learner=UserFactory(), lesson=question.lesson)
+    version = version_now(question)
     Response.objects.create(
-        attempt=attempt, question=question, answer={"choices": []}, is_correct=False
+        attempt=attempt,
+        question=question,
+        question_version=version,
+        answer={"choices": []},
+        is_correct=False,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.create(
-            attempt=attempt, question=question, answer={"choices": []}, is_correct=True
+            attempt=attempt,
+            question=question,
+            question_version=version,
+            answer={"choices": []},
+            is_correct=True,
         )
     assert Response.objects.get().is_correct is False
 
@@ -152,7 +167,12 @@ def test_past_activity_keeps_the_times_it_is_given_and_new_activity_is_stamped_n
     (response,) = Response.objects.bulk_create(
         [
             Response(
-                attempt=attempt, question=question, answer={}, is_correct=False, answered_at=past
+                attempt=attempt,
+                question=question,
+                question_version=version_now(question),
+                answer={},
+                is_correct=False,
+                answered_at=past,
             )
         ]
     )

@@ -69,6 +69,9 @@ class Item:
     seconds: float
     right: Pool
     wrong: Pool
+    # The id of the snapshot's stored QuestionVersion, set before responses are
+    # written (make_cohort); no row has 0, so a forgotten one fails the insert.
+    version_id: int = 0
 
     def p_correct(self, ability: float) -> float:
         if not self.wrong or not self.right:
@@ -255,7 +258,7 @@ def simulate(learner: Learner, course_plan: list[LessonPlan], rng: random.Random
                     answer=pool.answers[pick],
                     is_correct=is_correct,
                     time_taken=time_taken,
-                    question_snapshot=item.snapshot,
+                    question_version_id=item.version_id,
                 )
             )
             choices.append(pool.choices[pick])

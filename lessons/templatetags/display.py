@@ -98,4 +98,4 @@ def option_share(stats, choice_id: int) -> float | None:
 def answer_text(response: Response) -> str:
     """The answer as the learner saw it: the texts of the choices picked, from
     the question as it stood then, or the text typed."""
-    return exports.answer_text(response.answer, response.question_snapshot)
+    return exports.answer_text(response.answer, response.question_version.content)

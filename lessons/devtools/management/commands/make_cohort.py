@@ -6,7 +6,7 @@ instructor reports.
 Every row is what the quiz would have written had these learners really taken
 the published lessons' quizzes over the last `--days` days: finished full
 attempts, their responses (answer JSON consistent with grading, the
-question's snapshot, the chosen-choice rows), one review card per learner and
+question's version, the chosen-choice rows), one review card per learner and
 question answered and the LessonScore rows as the answer service keeps them.
 How the learners behave is lessons.devtools.simulated_learners.
 
@@ -51,6 +51,7 @@ from lessons.models import (
     ReviewCard,
     ScoreTally,
 )
+from lessons.services import question_version_for
 
 User = get_user_model()
 Member = Cohort.learners.through
@@ -135,6 +136,12 @@ class Command(BaseCommand):
             cohort = self.cohort(name, prefix, people, window_start, rng)
             # It follows the courses it takes (the shipped one), so its reports show them.
             cohort.courses.add(*Course.objects.filter(lessons__in=[p.id for p in plan]).distinct())
+            # Every response to a question answers its version as it stands now,
+            # as the answer service would have stored it.
+            for item in (item for lesson in plan for item in lesson.items):
+                item.version_id = question_version_for(
+                    question_id=item.id, content=item.snapshot
+                ).pk
             chunk, planned = [], 0
             for person in people:
                 planned += simulate(person, plan, rng)
