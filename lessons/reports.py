@@ -38,6 +38,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    Min,
     OrderBy,
     OuterRef,
     Prefetch,
@@ -681,6 +682,9 @@ class ItemRow:
     question: Question
     stats: ItemStats
     flag: str
+    # Changed since learners first answered it: some of the figures are for
+    # an earlier wording or set of options than the one shown.
+    edited_since_answered: bool = False
 
 
 @dataclass
@@ -786,10 +790,21 @@ def _lesson_report(
             Q(lesson=lesson, status=Question.Status.PUBLISHED) | Q(pk__in=list(stats))
         )
         .prefetch_related("choices")
+        .annotate(
+            answered_versions=Count("versions", distinct=True),
+            first_answered=Min("versions__created_at"),
+        )
         .order_by("position", "pk")
     )
     items = [
-        ItemRow(q, stats.get(q.pk, ItemStats()), needs_review(stats.get(q.pk))) for q in questions
+        ItemRow(
+            q,
+            stats.get(q.pk, ItemStats()),
+            needs_review(stats.get(q.pk)),
+            edited_since_answered=q.answered_versions > 1
+            or (q.first_answered is not None and q.updated_at > q.first_answered),
+        )
+        for q in questions
     ]
     count = sum(d["n"] for d in distribution)
     mean = sum(d["score"] * d["n"] for d in distribution) / count if count else None

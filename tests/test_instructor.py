@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -750,3 +751,28 @@ def test_report_pages_keep_their_budget_whatever_the_courses_followed(
             assert response.status_code == 200, url
             if response.streaming:
                 b"".join(response.streaming_content)
+
+
+def test_the_item_analysis_says_which_questions_were_edited_after_they_were_answered(
+    lesson, cohort, instructor_client, educator
+):
+    """A new user edited a question and the instructor's report then showed
+    its new wording and options over every earlier answer, with no word of it."""
+    from tests.factories import admin_question_form
+
+    take_quiz(member(cohort, "al"), lesson, [True, False, True])
+    edited = lesson.questions.order_by("position").first()
+    url = reverse("lessons:instructor_lesson", args=[cohort.pk, lesson.slug])
+    assert (
+        "Edited after learners first answered it" not in instructor_client.get(url).content.decode()
+    )
+
+    editor = Client()
+    editor.force_login(educator)
+    change = reverse("admin:lessons_question_change", args=[edited.pk])
+    assert editor.post(change, admin_question_form(edited, prompt="Reworded?")).status_code == 302
+
+    page = instructor_client.get(url).content.decode()
+    assert page.count("Edited after learners first answered it") == 1
+    row = page[page.index("Reworded?") :]
+    assert row.index("Edited after learners first answered it") < row.index("</tr>")
