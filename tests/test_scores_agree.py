@@ -232,6 +232,8 @@ def test_mastery_is_explained_wherever_it_is_shown(client, history, instructor):
         html = client.get(url).content.decode()
         assert "What these numbers mean" in html, url
         assert "can read 0%" in html, url
+        # "2 mastered" beside a course says what a mastered lesson is.
+        assert "Mastered (a lesson)" in html and "its mastery is 100%" in html, url
     client.force_login(instructor)
     for url in (
         reverse("lessons:instructor_cohort", args=[cohort.pk]),
