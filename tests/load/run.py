@@ -27,6 +27,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -121,6 +122,12 @@ class Run:
         )
 
     def start_server(self, port: int) -> None:
+        # Another program on the port (a dev server, say) would answer the
+        # health check in the server's place and take half the load with its
+        # own database: every figure of the run would be wrong.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                sys.exit(f"port {port} is already in use by another program: stop it first")
         log = open(self.out / f"server-{port}.log", "w")  # noqa: SIM115 (the server keeps it)
         env = {**self.env, "PORT": str(port), "HOST": "127.0.0.1"}
         self.servers[port] = subprocess.Popen(
@@ -136,6 +143,8 @@ class Run:
     def wait_healthy(self, port: int, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.servers[port].poll() is not None:
+                sys.exit(f"the server on port {port} exited; see {self.out}")
             if health(port) == 200:
                 return
             time.sleep(0.3)
