@@ -32,11 +32,10 @@ def lesson():
 
 
 @pytest.fixture
-def editor(client):
-    user = UserFactory(username="edna", is_staff=True)
-    user.groups.add(Group.objects.get(name="Educators"))
+def editor(client, educator):
+    # A client of its own: `client` stays the learner's in the tests.
     editing = type(client)()
-    editing.force_login(user)
+    editing.force_login(educator)
     return editing
 
 
