@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from lessons.models import Derivation, Question
 from tests.e2e.conftest import (
@@ -98,4 +99,29 @@ def test_a_file_that_is_not_text_is_refused_and_nothing_is_written(browser, live
     page.get_by_text("looks like a binary file").wait_for()
     assert content_row_counts() == before
     assert not serious_accessibility_violations(page)
+    page.context.close()
+
+
+def test_a_derivation_on_its_way_says_so_and_cannot_be_sent_twice(browser, live_server):
+    """A long text derives for a while (in the request itself under `make
+    run`): the button says it is deriving, cannot be pressed again, and a
+    status line says what is happening."""
+    educator = UserFactory(username="edna", is_staff=True)
+    educator.groups.add(Group.objects.get(name="Educators"))
+    page = new_page(browser, viewport=PHONE)
+    admin_sign_in(page, live_server, "edna")
+    page.goto(f"{live_server.url}/admin/lessons/derivation/add/")
+    page.get_by_label("Title").fill("Photosynthesis")
+    page.locator("input[type=file]").set_input_files(str(SAMPLE))
+    # Held on this page, as a slow derivation would hold it.
+    page.evaluate(
+        "document.getElementById('derive-form')"
+        ".addEventListener('submit', event => event.preventDefault())"
+    )
+    page.get_by_role("button", name="Derive lessons and questions").click()
+    expect(page.get_by_role("button", name="Deriving…")).to_be_disabled()
+    expect(page.get_by_role("status")).to_contain_text("A long text can take a minute")
+    assert not serious_accessibility_violations(page)
+    assert not page.js_errors
+    assert not Derivation.objects.exists()
     page.context.close()
