@@ -130,8 +130,22 @@ def render_prompt_inline(text: str) -> SafeString:
     parts = _TAG.split(str(html))
     # split() with one group alternates text and tags: even indexes are text.
     for index in range(0, len(parts), 2):
-        parts[index] = parts[index].replace(BLANK, BLANK_HTML)
+        parts[index] = _with_its_punctuation(BLANK, BLANK_HTML, parts[index])
     return mark_safe("".join(parts))  # sanitised, then only our own span added
+
+
+def _with_its_punctuation(marker: str, shown: str, text: str) -> str:
+    """The marker shown as `shown`, kept on one line with the punctuation
+    right after it: a blank or a mask is a box, and the line would otherwise
+    break between it and its full stop (a new user saw a '.' alone on a line)."""
+    pattern = re.escape(marker) + r"([.,;:!?)\]'’\"”]+)?"
+
+    def box(found: re.Match) -> str:
+        if not found[1]:
+            return shown
+        return f'<span class="keep-together">{shown}{found[1]}</span>'
+
+    return re.sub(pattern, box, text)
 
 
 # Not a word of the sentence: dots that a reader sees as a gap, and for a
@@ -148,5 +162,5 @@ def show_masks(html: str) -> SafeString:
     Like the blank, only into text between tags."""
     parts = _TAG.split(str(html))
     for index in range(0, len(parts), 2):
-        parts[index] = parts[index].replace(MASK, MASK_HTML)
+        parts[index] = _with_its_punctuation(MASK, MASK_HTML, parts[index])
     return mark_safe("".join(parts))  # safe HTML in, only our own span added

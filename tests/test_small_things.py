@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from lessons import exports
 from lessons.models import Attempt, Choice, Cohort, Question
+from lessons.rich_text import render_prompt_inline
 from tests.factories import LessonFactory, QuestionFactory, UserFactory, take_quiz
 
 
@@ -413,3 +414,13 @@ def test_the_course_pages_start_link_names_its_lesson_without_a_stray_space(
     take_quiz(student, lesson, [True])
     html = student_client.get(url).content.decode()
     assert 'aria-label="Continue: What smooth muscle is"' in html
+
+
+def test_a_blank_keeps_the_full_stop_after_it_on_its_line():
+    """A new user saw a prompt's closing '.' alone on a line after the blank."""
+    html = render_prompt_inline("The benign tumor of the same tissue is called ____.")
+    assert html.endswith(
+        '<span class="keep-together"><span class="blank"><span class="visually-hidden">'
+        "blank</span></span>.</span>"
+    )
+    assert render_prompt_inline("____ is its name").startswith('<span class="blank">')
