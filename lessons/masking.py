@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from functools import lru_cache
 
@@ -44,7 +45,7 @@ from lessons.text import answer_words, fold_accents, singular
 # which an attempt's terms are cached (selectors.answer_terms_remember), so a
 # release that changes what gives an answer away does not go on masking by
 # the old rules for the day the cached terms last. Raise it with the rules.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 # What stands in the text for a hidden part. A private-use character: no
 # educator types it, Markdown and escaping leave it alone, and templates turn
@@ -319,7 +320,9 @@ def is_masked(text: str) -> bool:
     return MASK in text
 
 
-def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionData:
+def feedback_masked(
+    question: QuestionData, terms: Iterable[str], *, sentences_ahead: AbstractSet[str] = frozenset()
+) -> QuestionData:
     """The question as its feedback may show it while the questions whose
     answers are `terms` are still ahead: its explanation, quoted sentence,
     highlight and choice feedback masked. The prompt, choices and accepted
@@ -327,12 +330,19 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
 
     A term the question itself shows (in its prompt, its choices or its own
     answer) is not hidden: the learner has it on screen already, and a mask
-    over it would only spoil the feedback."""
+    over it would only spoil the feedback.
+
+    A sentence that a question still ahead asks about (`sentences_ahead`) is
+    not quoted at all: the words left around its masks answer that question
+    all the same (a reader saw "Since ··· muscle is found all over the body"
+    answer "Why can it form almost anywhere?"), and a true/false statement is
+    answered by its sentence whole. It is quoted with the results."""
+    withhold_quote = bool(question.provenance) and question.provenance in sentences_ahead
     shown = [question.prompt, *(c.text for c in question.choices), *answer_terms(question)]
     shown = [text for text in shown if text]
     terms = tuple(t for t in terms if t and not any(contains_term(text, t) for text in shown))
     if not terms:
-        return question
+        return replace(question, provenance=MASK, highlight="") if withhold_quote else question
 
     # The options and the question's own answer keep their words even inside
     # a longer term: a mask over the option just chosen only puzzles.
@@ -354,7 +364,7 @@ def feedback_masked(question: QuestionData, terms: Iterable[str]) -> QuestionDat
 
     provenance = masked(question.provenance)
     highlight = masked(question.highlight)
-    if hidden_share(question.provenance, provenance) >= MAX_HIDDEN_SHARE:
+    if withhold_quote or hidden_share(question.provenance, provenance) >= MAX_HIDDEN_SHARE:
         # A quote mostly hidden ("▮ and ▮.") teaches nothing: it is withheld
         # whole, and shown with the answers.
         provenance, highlight = MASK, ""

@@ -266,30 +266,50 @@ def asked_question(attempt: Attempt, question_id: int) -> AskedQuestion | None:
     return AskedQuestion(feedback.question, feedback, answered)
 
 
-def answers_ahead(attempt: Attempt, *, answered: frozenset[int]) -> tuple[str, ...]:
-    """The answers of the attempt's questions not yet answered, which
-    feedback must not show (masking.feedback_masked): none once it is
-    finished. From the cache (filled when the attempt is made, see
+@dataclass(frozen=True)
+class Ahead:
+    """What feedback must not show while questions are still ahead
+    (masking.feedback_masked): their answers, and the sentences they ask about."""
+
+    terms: tuple[str, ...] = ()
+    sentences: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AttemptGiveaways:
+    """Per question of an attempt: what gives its answer away, and its sentence."""
+
+    terms: dict[int, tuple[str, ...]]
+    sentences: dict[int, str]
+
+
+def answers_ahead(attempt: Attempt, *, answered: frozenset[int]) -> Ahead:
+    """The answers and sentences of the attempt's questions not yet
+    answered, which feedback must not show (masking.feedback_masked): none
+    once it is finished. From the cache (filled when the attempt is made, see
     answer_terms_remember), else in three queries whatever its length."""
     ahead = [qid for qid in attempt.question_ids if qid not in answered]
     if attempt.is_finished or not ahead:
-        return ()
-    key = _answer_terms_key(attempt)
-    terms = cache.get(key)
-    if terms is None:
-        terms = answer_terms_remember(attempt, questions_data(attempt.question_ids))
-    return tuple(term for qid in ahead for term in terms.get(qid, ()))
+        return Ahead()
+    found = cache.get(_answer_terms_key(attempt))
+    if found is None:
+        found = answer_terms_remember(attempt, questions_data(attempt.question_ids))
+    return Ahead(
+        terms=tuple(term for qid in ahead for term in found.terms.get(qid, ())),
+        sentences=frozenset(found.sentences[qid] for qid in ahead if qid in found.sentences),
+    )
 
 
-def answer_terms_remember(
-    attempt: Attempt, questions: list[QuestionData]
-) -> dict[int, tuple[str, ...]]:
+def answer_terms_remember(attempt: Attempt, questions: list[QuestionData]) -> AttemptGiveaways:
     """Keep what would give away the answers of the attempt's questions
-    (masking.giveaway_terms) for answers_ahead, until an edit of the lesson
-    changes its content version."""
-    terms = giveaway_terms(questions)
-    cache.set(_answer_terms_key(attempt), terms, QUESTION_CACHE_SECONDS)
-    return terms
+    (masking.giveaway_terms), and their sentences, for answers_ahead, until
+    an edit of the lesson changes its content version."""
+    found = AttemptGiveaways(
+        terms=giveaway_terms(questions),
+        sentences={q.id: q.provenance for q in questions if q.provenance},
+    )
+    cache.set(_answer_terms_key(attempt), found, QUESTION_CACHE_SECONDS)
+    return found
 
 
 def _answer_terms_key(attempt: Attempt) -> str:

@@ -250,6 +250,26 @@ def test_a_quote_mostly_hidden_is_withheld_whole():
     assert not is_withheld(some.provenance) and MASK in some.provenance
 
 
+def test_a_sentence_a_question_ahead_asks_about_is_not_quoted_at_all():
+    """What a mask leaves of a sentence answers a question on it all the
+    same ("Since ··· muscle is found all over the body" for "Why can it form
+    almost anywhere?"), so while one is ahead, the sentence waits for the
+    results; a sentence only other sentences' questions ask about is quoted."""
+    sentence = "Since smooth muscle is found all over the body, it can form almost anywhere."
+    asked = replace(
+        question(1, FILL, prompt="It can form almost ____.", answers=["anywhere"]),
+        provenance=sentence,
+        highlight="almost anywhere",
+    )
+    shown = feedback_masked(asked, ["smooth"], sentences_ahead=frozenset({sentence}))
+    assert is_withheld(shown.provenance) and shown.highlight == ""
+    # Nothing else of the attempt's answers in it: still withheld.
+    alone = feedback_masked(asked, [], sentences_ahead=frozenset({sentence}))
+    assert is_withheld(alone.provenance)
+    elsewhere = feedback_masked(asked, ["smooth"], sentences_ahead=frozenset({"Another one."}))
+    assert MASK in elsewhere.provenance and not is_withheld(elsewhere.provenance)
+
+
 def test_an_answer_is_found_in_every_form_of_its_words():
     terms = giveaway_terms([question(1, FILL, answers=["metastasis"])])[1]
     for text in [
@@ -529,6 +549,12 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
                 assert page.status_code == 200
                 text = page.content.decode()
                 masks_shown += text.count('class="masked"')
+                if any(
+                    data[later].provenance == asked.provenance for later in order[position + 1 :]
+                ):
+                    # Its sentence is another question's, still ahead: not quoted yet.
+                    assert '<figure class="source-quote">' not in text
+                    assert "The source sentence is hidden for now" in text
                 shown_text = feedback_text(text)
                 own = [*on_screen, *answer_terms(asked)]
                 for later in order[position + 1 :]:
@@ -740,9 +766,11 @@ def test_an_attempts_cached_terms_are_found_anew_under_new_rules(monkeypatch):
     for position in range(3):
         QuestionFactory(lesson=lesson, position=position)
     attempt, _ = services.attempt_start(learner=UserFactory(), lesson=lesson)
-    stale = dict.fromkeys(attempt.question_ids, ("stale-term",))
+    stale = selectors.AttemptGiveaways(
+        terms=dict.fromkeys(attempt.question_ids, ("stale-term",)), sentences={}
+    )
     cache.set(selectors._answer_terms_key(attempt), stale, 60)
-    assert "stale-term" in selectors.answers_ahead(attempt, answered=frozenset())
+    assert "stale-term" in selectors.answers_ahead(attempt, answered=frozenset()).terms
 
     monkeypatch.setattr(selectors, "RULES_VERSION", selectors.RULES_VERSION + 1)
-    assert "stale-term" not in selectors.answers_ahead(attempt, answered=frozenset())
+    assert "stale-term" not in selectors.answers_ahead(attempt, answered=frozenset()).terms

@@ -87,11 +87,13 @@ def test_htmx_answer_returns_feedback_and_an_out_of_band_progress_bar(student_cl
     attempt = start(student_client, lesson)
     qid = attempt.question_ids[0]
     Question.objects.filter(pk=qid).update(highlight="involuntary")
-    # The questions ahead ask something this feedback does not say, so that
-    # nothing in it is hidden (see test_masking for what is).
+    # The questions ahead ask something this feedback does not say, and not
+    # about its sentence, so that nothing in it is hidden (see test_masking
+    # for what is).
     Choice.objects.filter(question__lesson=lesson, is_correct=True).exclude(question=qid).update(
         text="Cardiac"
     )
+    Question.objects.filter(lesson=lesson).exclude(pk=qid).update(provenance=None)
     cache.clear()
     response = answer(student_client, attempt, qid, htmx=True, choice=wrong_choice(qid))
     assert response.status_code == 200

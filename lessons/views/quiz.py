@@ -56,7 +56,7 @@ def _question_context(
     if feedback:
         # Nothing of the answers still ahead shows in feedback (issue 14.1).
         ahead = selectors.answers_ahead(attempt, answered=answered | {question.id})
-        question = masking.feedback_masked(question, ahead)
+        question = masking.feedback_masked(question, ahead.terms, sentences_ahead=ahead.sentences)
     ids = [c.id for c in question.choices]
     order = ids if question.keeps_choice_order else attempt.choice_order(question.id, ids)
     by_id = {c.id: c for c in question.choices}
