@@ -35,7 +35,7 @@ from lessons.sequencing import (
     spread,
     statements_after_what_they_restate,
 )
-from tests.factories import LessonFactory, QuestionFactory, UserFactory
+from tests.factories import LessonFactory, QuestionFactory, SentenceFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
 FILL, SINGLE, MULTIPLE, TRUE_FALSE = (
@@ -591,18 +591,37 @@ def test_no_feedback_in_any_lesson_of_the_shipped_course_gives_away_a_question_a
 
 
 @pytest.mark.django_db
-def test_the_shipped_lesson_one_asks_the_abbreviation_statement_after_its_blank(course):
-    lesson = Lesson.objects.get(slug="what-is-leiomyosarcoma")
-    learner = UserFactory()
-    attempt, _ = services.attempt_start(learner=learner, lesson=lesson)
-    prompt_of = dict(
-        Question.objects.filter(pk__in=attempt.question_ids).values_list("pk", "prompt")
+def test_an_attempt_asks_a_statement_that_restates_a_blank_after_it_and_asks_every_question():
+    # The shipped course's lesson one had such a pair until its statement,
+    # which tested the blank's own fact, was rewritten; an educator can still
+    # write one, and the attempt must order it so.
+    lesson = LessonFactory()
+    sentence = SentenceFactory(
+        source=lesson.source, text="Leiomyosarcoma, also referred to as LMS, is malignant."
     )
-    asked = [prompt_of[qid] for qid in attempt.question_ids]
-    # Every published question, so a perfect attempt masters the lesson.
-    assert len(asked) == lesson.questions.published().count()
-    blank = asked.index("Leiomyosarcoma is also referred to by the abbreviation ____.")
-    assert blank < asked.index("LMS is the abbreviation for leiomyoma.")
+    blank = QuestionFactory(
+        lesson=lesson,
+        kind=FILL,
+        prompt="Leiomyosarcoma is also referred to by the abbreviation ____.",
+        provenance=sentence,
+        answers=False,
+    )
+    AcceptedAnswer.objects.create(question=blank, text="LMS")
+    statement = QuestionFactory(
+        lesson=lesson,
+        kind=TRUE_FALSE,
+        prompt="LMS is the abbreviation for leiomyoma.",
+        provenance=sentence,
+        highlight="also referred to as LMS",
+    )
+    for _ in range(4):  # questions on other sentences, to shuffle among
+        QuestionFactory(lesson=lesson)
+    for _ in range(8):  # a seed of its own for each learner's attempt
+        attempt, _ = services.attempt_start(learner=UserFactory(), lesson=lesson)
+        asked = list(attempt.question_ids)
+        # Every published question, so a perfect attempt masters the lesson.
+        assert len(asked) == lesson.questions.published().count()
+        assert asked.index(blank.pk) < asked.index(statement.pk)
 
 
 @pytest.mark.django_db
