@@ -500,6 +500,24 @@ def _published_cards(learner) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.reachable().filter(learner=learner)
 
 
+def _in_a_quiz_under_way(learner) -> Exists:
+    """Whether a card's lesson has the learner's quiz under way. Such cards
+    are not due for review until that attempt ends, on any page: the review
+    feedback would quote the sentences and answers the quiz still asks (a
+    new user saw the review quote whole a list the next three quiz questions
+    asked about). One subquery on the one-unfinished-attempt index."""
+    return Exists(
+        Attempt.objects.filter(
+            learner=learner, lesson_id=OuterRef("question__lesson_id"), finished_at=None
+        )
+    )
+
+
+def _due_cards(learner, *, now: datetime) -> QuerySet[ReviewCard]:
+    """The learner's reachable cards due for review now (see _in_a_quiz_under_way)."""
+    return _published_cards(learner).filter(~_in_a_quiz_under_way(learner), due__lte=now)
+
+
 def progress_for_learner(
     *, learner, now: datetime, course: Course | None = None
 ) -> list[LessonProgress]:
@@ -555,14 +573,15 @@ def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
             row.started = True
         else:
             row.best, row.latest, row.attempts, row.last_activity = best, latest, attempts, last
-    for lesson_id, recall_until, last_review, due in _published_cards(learner).values_list(
-        "question__lesson_id", "recall_until", "last_review", "due"
+    cards = _published_cards(learner).annotate(waits=_in_a_quiz_under_way(learner))
+    for lesson_id, recall_until, last_review, due, waits in cards.values_list(
+        "question__lesson_id", "recall_until", "last_review", "due", "waits"
     ):
         row = rows.get(lesson_id)
         if row is None:
             continue
         row.recalled += scoring.is_recalled(recall_until, now=now)
-        row.due += due <= now
+        row.due += due <= now and not waits
         if last_review and (row.last_activity is None or last_review > row.last_activity):
             row.last_activity = last_review
     return list(rows.values())
@@ -595,14 +614,19 @@ class ReviewQueue:
 def review_queue(*, learner, now: datetime, course: Course | None = None) -> ReviewQueue:
     """The card due first (in `course`, or in any), how many are due, and when
     the next one falls due."""
-    cards = _published_cards(learner)
+    cards, due = _published_cards(learner), _due_cards(learner, now=now)
     if course is not None:
         cards = cards.filter(question__lesson__course=course)
-    due = cards.filter(due__lte=now)
+        due = due.filter(question__lesson__course=course)
     # With its course, whose notice the review page shows.
     card = due.select_related("question__lesson__course").order_by("due", "pk").first()
     if card is None:
-        upcoming = cards.order_by("due").values_list("due", flat=True).first()
+        upcoming = (
+            cards.filter(~_in_a_quiz_under_way(learner), due__gt=now)
+            .order_by("due")
+            .values_list("due", flat=True)
+            .first()
+        )
         return ReviewQueue(None, 0, upcoming)
     return ReviewQueue(card, due.count(), None)
 
@@ -625,7 +649,7 @@ def course_of_lesson(lesson_id: int | None) -> Course | None:
 def review_due_count(*, learner, now: datetime) -> int:
     """How many of the learner's reachable cards are due: the navigation's
     count on every signed-in page, so one indexed query (learner, due)."""
-    return _published_cards(learner).filter(due__lte=now).count()
+    return _due_cards(learner, now=now).count()
 
 
 def due_in_courses(courses: list[CourseProgress]) -> int:
@@ -659,10 +683,13 @@ class Meanwhile:
 
     not_started: Lesson | None  # a lesson with questions the learner never tried
     weakest: LessonScore | None  # the lesson with the lowest best score below full marks
+    # The quiz the learner left unfinished, latest first: its lesson's cards
+    # wait for it (_in_a_quiz_under_way), so finishing it comes first.
+    under_way: Attempt | None = None
 
 
 def review_meanwhile(*, learner, course: Course | None = None) -> Meanwhile:
-    """Suggestions for the empty review page (in `course`, or in any): two queries."""
+    """Suggestions for the empty review page (in `course`, or in any): three queries."""
     lessons = Lesson.objects.published().filter(
         Exists(Question.objects.published().filter(lesson=OuterRef("pk")))
     )
@@ -683,7 +710,12 @@ def review_meanwhile(*, learner, course: Course | None = None) -> Meanwhile:
         .first()
     )
     weakest = scores.select_related("lesson").order_by("best_score", "last_activity", "pk").first()
-    return Meanwhile(not_started, weakest)
+    under_way = Attempt.objects.filter(
+        lesson_reachable("lesson__"), learner=learner, finished_at=None
+    ).select_related("lesson")
+    if course is not None:
+        under_way = under_way.filter(lesson__course=course)
+    return Meanwhile(not_started, weakest, under_way.order_by("-started_at").first())
 
 
 def card_due(*, learner, question_id: int) -> datetime | None:

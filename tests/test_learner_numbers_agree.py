@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import selectors, services
-from lessons.models import Attempt, Course, Question, Review, ReviewCard
+from lessons.models import Attempt, Course, Lesson, Question, Review, ReviewCard
 from tests.factories import CourseFactory, LessonFactory, QuestionFactory, take_quiz
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,39 @@ def test_every_page_counts_the_same_questions_due(student_client, student, due_w
 
     # A page that reads nothing of the learner's counts the same in its badge.
     assert nav_due(student_client.get(reverse("lessons:cohort_join"))) == want
+
+
+def test_a_lessons_cards_wait_on_every_page_while_its_quiz_is_under_way(
+    student_client, student, due_world, now
+):
+    """Reviewing a question of a lesson whose quiz is under way would show
+    answers the quiz still asks: its two due cards wait, on every page, until
+    the attempt ends, and the review serves the other lesson's card."""
+    course, by_lesson = due_world
+    first = Lesson.objects.get(title="First open lesson")
+    attempt = Attempt.objects.create(
+        learner=student,
+        lesson=first,
+        question_ids=list(first.questions.values_list("pk", flat=True)),
+    )
+    want = by_lesson["Second open lesson"]
+    assert selectors.review_due_count(learner=student, now=now) == want == 1
+
+    home = student_client.get(reverse("lessons:home"))
+    assert (nav_due(home), home_due(home)) == (want, want)
+    course_page = student_client.get(reverse("lessons:course_detail", args=[course.slug]))
+    assert lesson_rows_due(course_page) == {"First open lesson": 0, "Second open lesson": 1}
+    progress = student_client.get(reverse("lessons:progress"))
+    assert progress_due(progress) == want
+    assert progress_rows_due(progress)["First open lesson"] == 0
+    review = student_client.get(reverse("lessons:review"))
+    assert (nav_due(review), review_page_due(review)) == (want, want)
+    assert review.context["question"].lesson_id != first.pk
+
+    attempt.finished_at = now
+    attempt.save(update_fields=["finished_at"])
+    assert selectors.review_due_count(learner=student, now=now) == 3
+    assert nav_due(student_client.get(reverse("lessons:home"))) == 3
 
 
 def test_a_card_falls_due_on_every_page_at_the_same_instant(
@@ -277,7 +310,11 @@ def test_a_lesson_is_started_by_any_attempt_or_answer_on_every_page(
     assert selectors.review_meanwhile(learner=student).not_started.title == "Untouched lesson"
     review = text_of(student_client.get(reverse("lessons:review"), {"course": course.slug}))
     assert "Take a lesson you have not started: Untouched lesson" in review
-    assert [title for title in started if title in review] == []
+    # A started lesson is never offered as new; the latest quiz under way is
+    # offered as the quiz to finish.
+    assert "Finish the quiz you started: Answered lesson" in review
+    rest = review.replace("Finish the quiz you started: Answered lesson", "")
+    assert [title for title in started if title in rest] == []
 
 
 def test_one_rule_says_which_lessons_are_started(student, started_world):

@@ -276,6 +276,27 @@ def test_nothing_due_says_when_the_next_card_is_due_and_what_to_do_meanwhile(
     assert f"Retake your weakest lesson: {first.title} (best 0%)" in page
 
 
+def test_nothing_due_suggests_finishing_the_quiz_under_way_first(
+    student_client, student, course_lessons
+):
+    """Its lesson's questions wait for it, so the empty review page says so."""
+    first, _hidden, second, _third = course_lessons
+    finish(student_client, second, right=True)
+    ReviewCard.objects.filter(learner=student).update(due=timezone.now() + timedelta(hours=2))
+    student_client.post(reverse("lessons:quiz_start", args=[first.slug]))
+    attempt = Attempt.objects.get(learner=student, lesson=first, finished_at=None)
+    page = text_of(student_client.get(reverse("lessons:review")))
+    assert (
+        f"Finish the quiz you started: {first.title} (0 of {attempt.question_count} answered; "
+        "its questions come back for review when it is done)"
+    ) in page
+    attempt_url = reverse("lessons:attempt_detail", args=[attempt.pk])
+    assert attempt_url in student_client.get(reverse("lessons:review")).content.decode()
+    # Finished, it is no longer suggested.
+    Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())
+    assert selectors.review_meanwhile(learner=student).under_way is None
+
+
 def test_meanwhile_suggests_only_reachable_lessons_of_the_course(student, course_lessons):
     first, _hidden, second, third = course_lessons
     LessonScore.objects.create(learner=student, lesson=second, best_score=0.5, attempts=1)
