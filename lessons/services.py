@@ -306,8 +306,8 @@ def question_version_for(*, question_id: int, content: dict) -> QuestionVersion:
     QuestionData.snapshot() gives), made if none is stored yet: the first
     answer after an edit makes it, every later answer to the same content
     shares it. Call it inside the answer's transaction. No statement when this
-    process has seen the version already, else one (a read) or four (the
-    insert, in a savepoint, so a concurrent answer that made it first wins)."""
+    process has seen the version already, else one (a read) or two (the read
+    and the insert)."""
     digest = QuestionVersion.digest_of(content)
     key = (question_id, digest)
     version_id = _known_versions.get(key)
@@ -316,9 +316,18 @@ def question_version_for(*, question_id: int, content: dict) -> QuestionVersion:
         return QuestionVersion(
             pk=version_id, question_id=question_id, digest=digest, content=content
         )
-    version, _ = QuestionVersion.objects.get_or_create(
-        question_id=question_id, digest=digest, defaults={"content": content}
-    )
+    version = QuestionVersion.objects.filter(question_id=question_id, digest=digest).first()
+    if version is None:
+        # INSERT ... ON CONFLICT: a concurrent answer that made the row first
+        # gives this one its id, and the "update" rewrites the same content
+        # (the digest is of it). get_or_create took a savepoint around the
+        # insert instead, three statements where this takes one.
+        (version,) = QuestionVersion.objects.bulk_create(
+            [QuestionVersion(question_id=question_id, digest=digest, content=content)],
+            update_conflicts=True,
+            unique_fields=["question", "digest"],
+            update_fields=["content"],
+        )
     transaction.on_commit(lambda: _version_remember(key, version.pk))
     return version
 

@@ -153,6 +153,11 @@ def test_the_first_answer_after_an_edit_makes_the_version_and_later_ones_reuse_i
     services.question_versions_forget()
     with django_assert_num_queries(1):
         assert services.question_version_for(question_id=question.pk, content=content) == edited
+    # A content not stored yet: the read, then one insert (no savepoint).
+    new_content = content | {"prompt": "Which muscle do we not control?"}
+    with django_assert_num_queries(2):
+        made = services.question_version_for(question_id=question.pk, content=new_content)
+    assert QuestionVersion.objects.get(pk=made.pk).content == new_content
 
 
 def test_a_version_made_in_a_rolled_back_answer_is_not_remembered(
