@@ -425,6 +425,7 @@ class LessonProgress:
     recalled: int = 0
     due: int = 0
     started: bool = False  # as lessons_started says
+    under_way: bool = False  # a quiz of the learner's is unfinished here
 
     @property
     def mastery(self) -> float | None:
@@ -473,9 +474,12 @@ class CourseProgress:
 
     @property
     def next_lesson(self) -> LessonProgress | None:
-        """Where to go on: the first lesson not mastered (the first, when all are)."""
-        return next((row for row in self.lessons if not row.is_mastered), None) or next(
-            iter(self.lessons), None
+        """Where to go on: a lesson whose quiz the learner left unfinished, else
+        the first lesson not mastered (the first, when all are)."""
+        return (
+            next((row for row in self.lessons if row.under_way), None)
+            or next((row for row in self.lessons if not row.is_mastered), None)
+            or next(iter(self.lessons), None)
         )
 
 
@@ -597,22 +601,36 @@ def _progress_everywhere(*, learner, now: datetime) -> list[LessonProgress]:
     # own (no score, marked started): the catalogue stays at one query for
     # the learner's lessons and one for their cards.
     scores = LessonScore.objects.filter(learner=learner).values_list(
-        "lesson_id", "best_score", "latest_score", "attempts", "last_activity", Value(False)
+        "lesson_id",
+        "best_score",
+        "latest_score",
+        "attempts",
+        "last_activity",
+        Value(False),
+        Value(False),
     )
-    started = lessons_started(learner=learner).values_list(
-        "pk",
-        Value(None, output_field=FloatField()),
-        Value(None, output_field=FloatField()),
-        Value(0, output_field=IntegerField()),
-        Value(None, output_field=DateTimeField()),
-        Value(True),
+    unfinished = Attempt.objects.filter(learner=learner, lesson=OuterRef("pk"), finished_at=None)
+    started = (
+        lessons_started(learner=learner)
+        .annotate(under_way=Exists(unfinished))
+        .values_list(
+            "pk",
+            Value(None, output_field=FloatField()),
+            Value(None, output_field=FloatField()),
+            Value(0, output_field=IntegerField()),
+            Value(None, output_field=DateTimeField()),
+            Value(True),
+            "under_way",
+        )
     )
-    for lesson_id, best, latest, attempts, last, is_started in scores.union(started, all=True):
+    for lesson_id, best, latest, attempts, last, is_started, under_way in scores.union(
+        started, all=True
+    ):
         row = rows.get(lesson_id)
         if row is None:
             continue
         if is_started:
-            row.started = True
+            row.started, row.under_way = True, under_way
         else:
             row.best, row.latest, row.attempts, row.last_activity = best, latest, attempts, last
     cards = _published_cards(learner).annotate(waits=_in_a_quiz_under_way(learner))

@@ -276,6 +276,22 @@ def test_nothing_due_says_when_the_next_card_is_due_and_what_to_do_meanwhile(
     assert f"Retake your weakest lesson: {first.title} (best 0%)" in page
 
 
+def test_the_course_page_continues_the_quiz_left_unfinished_before_any_other(
+    student_client, student, course_lessons
+):
+    """A new user left a quiz half done in a later lesson; the course page's
+    Continue took them to the first lesson not mastered instead."""
+    first, _hidden, _second, third = course_lessons
+    start(student_client, third)
+    url = reverse("lessons:course_detail", args=[first.course.slug])
+    html = student_client.get(url).content.decode()
+    assert f'aria-label="Continue: {third.title}"' in html
+    # Finished, the first lesson not mastered comes first again.
+    Attempt.objects.filter(lesson=third).update(finished_at=timezone.now())
+    html = student_client.get(url).content.decode()
+    assert f'aria-label="Continue: {first.title}"' in html
+
+
 def test_nothing_due_suggests_finishing_the_quiz_under_way_first(
     student_client, student, course_lessons
 ):
