@@ -55,6 +55,7 @@ def test_answering_reschedules_the_card_and_the_queue_moves_on(student_client, d
     response = review_answer(student_client, first, htmx=True, choice=right(first))
     assert response.status_code == 200
     assert "Correct" in response.content.decode()
+    assert "1 more due now" in response.content.decode()  # left after this one
     first.refresh_from_db()
     assert first.due > timezone.now() + timedelta(hours=12)
     assert first.reviews == 2
@@ -65,7 +66,9 @@ def test_answering_reschedules_the_card_and_the_queue_moves_on(student_client, d
 
 def test_when_nothing_is_due_the_queue_says_when_the_next_one_is(student_client, due_cards):
     for card in due_cards[:2]:
-        review_answer(student_client, card, choice=right(card))
+        last = review_answer(student_client, card, htmx=True, choice=right(card))
+    # The last feedback says nothing is left, not "0 questions due now".
+    assert "nothing more due now" in last.content.decode()
     page = student_client.get(reverse("lessons:review")).content.decode()
     assert "All caught up" in page
     assert "The next question comes back" in page
