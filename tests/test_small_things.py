@@ -315,6 +315,26 @@ def test_a_wrong_pick_is_marked_wrong_in_words_and_the_others_step_back(student_
     assert sorted(others) == ["choice-correct", "choice-other"]
 
 
+def test_a_right_option_left_unticked_in_a_select_all_says_it_was_missed(student_client, db):
+    """A new user saw a right option they had not ticked marked only "Right
+    answer", as if they had it."""
+    lesson = LessonFactory()
+    question = QuestionFactory(lesson=lesson, kind=Question.Kind.MULTIPLE_ANSWER)
+    Choice.objects.filter(question=question, text="Skeletal").update(is_correct=True)
+    attempt = start(student_client, lesson)
+    ticked = question.choices.get(text="Involuntary")
+    response = student_client.post(
+        reverse("lessons:quiz_answer", args=[attempt.pk, question.pk]),
+        {"choice": [ticked.pk]},
+        headers={"HX-Request": "true"},
+    )
+    items = re.findall(r'<li class="choice ([\w-]+)">(.*?)</li>', response.content.decode(), re.S)
+    by_text = {re.search(r'choice-text">([^<]*)<', body)[1]: body for _, body in items}
+    assert "Your answer · right" in by_text["Involuntary"]
+    assert "Right answer · not ticked" in by_text["Skeletal"]
+    assert "Right answer" not in by_text["Voluntary"]
+
+
 def test_a_right_pick_says_so_once_and_marks_nothing_wrong(student_client, db):
     lesson = LessonFactory()
     question = QuestionFactory(lesson=lesson)
