@@ -675,7 +675,7 @@ def figures(args) -> int:
             )
         if args.steps == "none":
             return verdict(ok, "throughput figures")
-        capacity_ok, best = capacity(run, steps, offset, args.spawn_rate or 3.0)
+        capacity_ok, best = capacity(run, steps, offset, args.spawn_rate or 3.0, args.hold or 120)
     finally:
         run.stop_servers()
     print(f"\nlargest class served with p95 < 300 ms and no error: {best} students")
@@ -728,12 +728,11 @@ def tune(args) -> int:
     return 0
 
 
-def capacity(run: Run, steps: str, offset: int, rate: float) -> tuple[bool, int]:
+def capacity(run: Run, steps: str, offset: int, rate: float, hold: int) -> tuple[bool, int]:
     """Students in steps with 30-90 s think time. A step is measured once its
     new students have all signed in (sign-in hashes the password, ~0.3 s of
     CPU each by design, and would be measured instead) until the next step."""
     levels = [int(s) for s in steps.split(",")]
-    hold = 120
     total = sum((b - a) / rate + hold for a, b in zip([0, *levels], levels, strict=False))
     result = run.locust(
         "capacity",
@@ -876,6 +875,11 @@ def main() -> int:
     parser.add_argument("--users", type=int)
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--spawn-rate", type=float)
+    parser.add_argument(
+        "--hold",
+        type=int,
+        help="seconds each capacity step runs after its arrivals (120): longer when sign-ins queue",
+    )
     parser.add_argument("--steps", help="capacity steps, e.g. 1000,2000,3000; none: skip them")
     parser.add_argument(
         "--old-hashes", action="store_true", help="signin-storm: PBKDF2 hashes to upgrade"
